@@ -2,6 +2,7 @@ using CoverageCheck.Service.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// One AddXxx per feature area; each lives in its feature folder.
 builder.AddServiceDefaults();
 
 var app = builder.Build();
