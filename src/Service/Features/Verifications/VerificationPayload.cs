@@ -1,0 +1,39 @@
+namespace CoverageCheck.Service.Features.Verifications;
+
+/// <summary>
+/// What a verification was asked: the request as stored (encrypted, it holds PHI) and replayed by the worker.
+/// The same shape is the wire body of <c>POST /api/v1/verifications</c>; batches build it from census rows.
+/// </summary>
+public sealed record VerificationPayload(
+    PatientInfo Patient,
+    InsuranceInfo Insurance,
+    DateOnly DateOfService,
+    ConsentInfo Consent,
+    ProgramInfo? Program,
+    PricingInfo? Pricing)
+{
+    /// <summary>The caller's own reference for the patient (a census row's <c>patient_ref</c>), if any.</summary>
+    public string? PatientRef { get; init; }
+
+    /// <summary>Never print the person.</summary>
+    public override string ToString() => $"VerificationPayload {{ PayerId = {Insurance.PayerId} }}";
+}
+
+public sealed record PatientInfo(string FirstName, string LastName, DateOnly DateOfBirth)
+{
+    public override string ToString() => "PatientInfo { *** }";
+}
+
+public sealed record InsuranceInfo(string PayerId, string MemberId, string? GroupNumber)
+{
+    public override string ToString() => $"InsuranceInfo {{ PayerId = {PayerId} }}";
+}
+
+/// <summary>42 CFR Part 2: asking a payer tells it the person seeks addiction treatment, so consent comes first.</summary>
+public sealed record ConsentInfo(bool Obtained, string? Method);
+
+/// <summary>The planned program, when the caller wants an estimate with the verification.</summary>
+public sealed record ProgramInfo(DateOnly StartDate, int Weeks, int DaysPerWeek);
+
+/// <summary>Per-day prices for the estimate; what is missing comes from the payer table, then the rate card.</summary>
+public sealed record PricingInfo(decimal? ChargePerDay, decimal? AllowedPerDay = null, decimal? SelfPayPerDay = null, decimal? SelfPayPackagePrice = null);
