@@ -1,0 +1,72 @@
+namespace CoverageCheck.Estimator;
+
+/// <summary>
+/// Prices an IOP program session by session, in date order, under the rules of the estimate contract
+/// (<c>estimator.md</c>). Pure and thread-safe: no I/O, no clock, no state; call it from anywhere.
+/// </summary>
+/// <example>
+/// <code>
+/// var errors = request.Validate();
+/// if (errors.Count == 0)
+/// {
+///     EstimateResult result = CostEstimator.Estimate(request);
+/// }
+/// </code>
+/// </example>
+public static class CostEstimator
+{
+    /// <summary>Checks a request against the contract's rules; see <see cref="EstimateRequest.Validate"/>.</summary>
+    /// <param name="request">The request to check.</param>
+    /// <returns>Messages keyed by wire field path (such as <c>program.daysPerWeek</c>); empty when valid.</returns>
+    public static IReadOnlyDictionary<string, string[]> Validate(EstimateRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return EstimateRequestValidator.Validate(request);
+    }
+
+    /// <summary>Prices the program, and with <see cref="EstimateRequest.Range"/> also the shortest and longest program.</summary>
+    /// <param name="request">A request for which <see cref="Validate"/> reports no errors.</param>
+    /// <returns>The ledger, totals, breakdown, monthly rows, warnings, explanation and disclaimer.</returns>
+    /// <exception cref="ArgumentException">
+    /// The request breaks a rule of the contract. Bad input from outside is expected to be caught by
+    /// <see cref="Validate"/> first and answered with the field-named errors; reaching this is a caller's bug.
+    /// </exception>
+    public static EstimateResult Estimate(EstimateRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = EstimateRequestValidator.Validate(request);
+        if (errors.Count > 0)
+        {
+            var problems = string.Join("; ", errors.Select(pair => $"{pair.Key}: {string.Join(" ", pair.Value)}"));
+            throw new ArgumentException($"The estimate request is not valid. Call Validate first. {problems}", nameof(request));
+        }
+
+        RangeEstimate? range = null;
+        if (request.Range is { } bounds)
+        {
+            range = new RangeEstimate(
+                Price(Bound(request.Program, bounds.Weeks.Min, bounds.DaysPerWeek.Min), request.Pricing, request.Coverage, null),
+                Price(Bound(request.Program, bounds.Weeks.Max, bounds.DaysPerWeek.Max), request.Pricing, request.Coverage, null));
+        }
+
+        return Price(request.Program, request.Pricing, request.Coverage, range);
+    }
+
+    // A range bound is the program with those weeks and days per week on the default weekdays, from the same start
+    // date; closed dates still apply (the program is closed on them whatever its length).
+    private static ProgramSchedule Bound(ProgramSchedule program, int weeks, int daysPerWeek) => new()
+    {
+        StartDate = program.StartDate,
+        Weeks = weeks,
+        DaysPerWeek = daysPerWeek,
+        ClosedDates = program.ClosedDates,
+    };
+
+    private static EstimateResult Price(ProgramSchedule program, Pricing pricing, Coverage? coverage, RangeEstimate? range)
+    {
+        Span<DateOnly> dates = stackalloc DateOnly[EstimateRequestValidator.MaxSessions];
+        var count = SessionSchedule.Build(program, dates);
+        var ledger = new Ledger(pricing, coverage);
+        return ledger.Run(dates[..count], range);
+    }
+}
