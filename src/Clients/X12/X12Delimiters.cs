@@ -1,0 +1,39 @@
+namespace CoverageCheck.Clients.X12;
+
+/// <summary>
+/// The four delimiters of an X12 interchange, all taken from its ISA segment: the element separator is the character
+/// right after "ISA", the repetition separator is ISA11, the component separator is ISA16 and the segment terminator
+/// is the character right after ISA16.
+/// </summary>
+/// <param name="Element">Separates elements (usually <c>*</c>).</param>
+/// <param name="Repetition">Separates repeats of one element (usually <c>^</c>); <c>'\0'</c> when ISA11 is the 4010 standards identifier <c>U</c>.</param>
+/// <param name="Component">Separates components of a composite element (usually <c>:</c> or <c>&gt;</c>).</param>
+/// <param name="Segment">Ends a segment (usually <c>~</c>).</param>
+public readonly record struct X12Delimiters(char Element, char Repetition, char Component, char Segment)
+{
+    /// <summary>The delimiters most trading partners use: <c>* ^ : ~</c>.</summary>
+    public static X12Delimiters Default { get; } = new('*', '^', ':', '~');
+
+    /// <summary>True when no two delimiters coincide and none is a letter or digit, as X12 requires.</summary>
+    public bool AreValid
+    {
+        get
+        {
+            ReadOnlySpan<char> all = [Element, Component, Segment];
+            foreach (var c in all)
+            {
+                if (char.IsLetterOrDigit(c) || c == '\0')
+                {
+                    return false;
+                }
+            }
+
+            if (Element == Component || Element == Segment || Component == Segment)
+            {
+                return false;
+            }
+
+            return Repetition == '\0' || (Repetition != Element && Repetition != Component && Repetition != Segment && !char.IsLetterOrDigit(Repetition));
+        }
+    }
+}

@@ -1,0 +1,276 @@
+using System.Globalization;
+
+namespace CoverageCheck.Clients.X12;
+
+/// <summary>
+/// Reads X12 segments one at a time from text, without copying it: delimiters come from the ISA segment, line breaks
+/// and blanks between segments are skipped, and a byte-order mark or leading whitespace before the ISA is tolerated.
+/// </summary>
+/// <remarks>
+/// <para>The reader never throws on bad input. When the ISA cannot be read, <see cref="Fault"/> says why and
+/// <see cref="Read"/> returns false straight away.</para>
+/// <para>A <see cref="X12Segment"/> is a view into the input and into the reader's element table: it is valid until the
+/// next call to <see cref="Read"/>.</para>
+/// </remarks>
+public ref struct X12SegmentReader
+{
+    /// <summary>The shortest ISA that can hold its 16 elements (the standard one is 106 characters).</summary>
+    private const int MinimumIsaLength = 3 + 16 + 2;
+
+    /// <summary>How far to look for the ISA's 16 element separators before giving up (the standard ISA is 106 characters).</summary>
+    private const int MaximumIsaLength = 200;
+
+    private readonly ReadOnlySpan<char> _text;
+    private Range[] _elements;
+    private int _offset;
+    private int _position;
+
+    /// <summary>Starts reading <paramref name="text"/>, which must begin (after any BOM or whitespace) with an ISA segment.</summary>
+    public X12SegmentReader(ReadOnlySpan<char> text)
+    {
+        _text = text;
+        _elements = new Range[32];
+        var start = SkipLeadingNoise(text);
+        if (TryReadDelimiters(text[start..], out var delimiters, out var fault))
+        {
+            Delimiters = delimiters;
+            _offset = start;
+        }
+        else
+        {
+            Fault = fault;
+            _offset = text.Length;
+        }
+    }
+
+    /// <summary>The interchange's delimiters, read from its ISA segment.</summary>
+    public X12Delimiters Delimiters { get; }
+
+    /// <summary>Why the input cannot be read at all (no ISA, or an ISA too short to hold its delimiters); null when it can.</summary>
+    public X12Issue? Fault { get; }
+
+    /// <summary>True once a segment has been read that ran to the end of the input without a segment terminator.</summary>
+    public bool LastSegmentUnterminated { get; private set; }
+
+    /// <summary>How many segments have been read so far.</summary>
+    public readonly int SegmentCount => _position;
+
+    /// <summary>Reads the next segment; false at the end of the input.</summary>
+    public bool Read(out X12Segment segment)
+    {
+        var text = _text;
+        var terminator = Delimiters.Segment;
+        var offset = _offset;
+        while (offset < text.Length && IsSkippable(text[offset], terminator))
+        {
+            offset++;
+        }
+
+        if (offset >= text.Length)
+        {
+            _offset = offset;
+            segment = default;
+            return false;
+        }
+
+        var rest = text[offset..];
+        var end = rest.IndexOf(terminator);
+        ReadOnlySpan<char> body;
+        bool terminated;
+        if (end < 0)
+        {
+            body = rest.TrimEnd();
+            terminated = false;
+            LastSegmentUnterminated = true;
+            _offset = text.Length;
+        }
+        else
+        {
+            body = rest[..end];
+            terminated = true;
+            _offset = offset + end + 1;
+        }
+
+        int count;
+        while ((count = body.Split(_elements, Delimiters.Element)) == _elements.Length)
+        {
+            Array.Resize(ref _elements, _elements.Length * 2);
+        }
+
+        _position++;
+        segment = new X12Segment(body, _elements.AsSpan(0, count), Delimiters, _position, offset, terminated);
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the delimiters from an ISA segment at the start of <paramref name="text"/>. The ISA is walked element by
+    /// element rather than assumed to be 106 characters, so an ISA with trimmed padding still reads.
+    /// </summary>
+    public static bool TryReadDelimiters(ReadOnlySpan<char> text, out X12Delimiters delimiters, out X12Issue? fault)
+    {
+        delimiters = default;
+        if (!text.StartsWith("ISA", StringComparison.Ordinal))
+        {
+            var found = text[..Math.Min(3, text.Length)].ToString();
+            fault = new X12Issue(X12IssueSeverity.Error, 1, null, null,
+                text.IsEmpty ? "the input is empty: an X12 interchange starts with an ISA segment" : $"expected an ISA segment at the start of the input, found '{Printable(found)}'");
+            return false;
+        }
+
+        if (text.Length < MinimumIsaLength)
+        {
+            fault = new X12Issue(X12IssueSeverity.Error, 1, "ISA", null, "the ISA segment is truncated: it must hold 16 elements");
+            return false;
+        }
+
+        var element = text[3];
+        if (char.IsLetterOrDigit(element) || char.IsWhiteSpace(element))
+        {
+            fault = new X12Issue(X12IssueSeverity.Error, 1, "ISA", null, $"'{Printable(element.ToString())}' after ISA cannot be an element separator");
+            return false;
+        }
+
+        Span<int> separators = stackalloc int[16];
+        var found16 = 0;
+        var limit = Math.Min(text.Length, MaximumIsaLength);
+        for (var i = 3; i < limit && found16 < 16; i++)
+        {
+            if (text[i] == element)
+            {
+                separators[found16++] = i;
+            }
+        }
+
+        if (found16 < 16 || separators[15] + 2 >= text.Length)
+        {
+            fault = new X12Issue(X12IssueSeverity.Error, 1, "ISA", found16 < 16 ? found16 : 16,
+                found16 < 16
+                    ? string.Create(CultureInfo.InvariantCulture, $"the ISA segment is truncated: found {found16} of its 16 elements")
+                    : "the ISA segment is truncated: it ends before its component separator (ISA16) and segment terminator");
+            return false;
+        }
+
+        var component = text[separators[15] + 1];
+        var terminator = text[separators[15] + 2];
+        var isa11 = text[(separators[9] + 1)..separators[10]];
+        var repetition = isa11.Length == 1 && !char.IsLetterOrDigit(isa11[0]) ? isa11[0] : '\0';
+        delimiters = new X12Delimiters(element, repetition, component, terminator);
+        if (!delimiters.AreValid)
+        {
+            fault = new X12Issue(X12IssueSeverity.Error, 1, "ISA", 16,
+                $"the delimiters read from the ISA are not usable (element '{Printable(element.ToString())}', component '{Printable(component.ToString())}', segment terminator '{Printable(terminator.ToString())}')");
+            delimiters = default;
+            return false;
+        }
+
+        fault = null;
+        return true;
+    }
+
+    private static int SkipLeadingNoise(ReadOnlySpan<char> text)
+    {
+        var start = 0;
+        while (start < text.Length && (text[start] == '\uFEFF' || char.IsWhiteSpace(text[start])))
+        {
+            start++;
+        }
+
+        return start;
+    }
+
+    private static bool IsSkippable(char c, char terminator) =>
+        c != terminator && (c == '\r' || c == '\n' || c == ' ' || c == '\t');
+
+    private static string Printable(string text) =>
+        text.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal);
+}
+
+/// <summary>
+/// One X12 segment: a view into the input that is valid until the reader moves on. Elements are addressed by their
+/// position as in the implementation guide (<c>segment[3]</c> is EB03); a position past the end reads as empty.
+/// </summary>
+public readonly ref struct X12Segment
+{
+    private readonly ReadOnlySpan<char> _text;
+    private readonly ReadOnlySpan<Range> _elements;
+
+    internal X12Segment(ReadOnlySpan<char> text, ReadOnlySpan<Range> elements, X12Delimiters delimiters, int position, int offset, bool terminated)
+    {
+        _text = text;
+        _elements = elements;
+        Delimiters = delimiters;
+        Position = position;
+        Offset = offset;
+        IsTerminated = terminated;
+    }
+
+    /// <summary>The segment's text without its terminator.</summary>
+    public ReadOnlySpan<char> Text => _text;
+
+    /// <summary>The segment ID (element 0), e.g. <c>EB</c>.</summary>
+    public ReadOnlySpan<char> Id => _elements.IsEmpty ? default : _text[_elements[0]];
+
+    /// <summary>1-based position of the segment in the input (the ISA is 1).</summary>
+    public int Position { get; }
+
+    /// <summary>Character offset of the segment in the input.</summary>
+    public int Offset { get; }
+
+    /// <summary>False when the input ended before this segment's terminator.</summary>
+    public bool IsTerminated { get; }
+
+    /// <summary>The interchange's delimiters.</summary>
+    public X12Delimiters Delimiters { get; }
+
+    /// <summary>How many elements follow the segment ID, trailing empty ones included.</summary>
+    public int ElementCount => Math.Max(0, _elements.Length - 1);
+
+    /// <summary>Element at a 1-based position; empty when absent.</summary>
+    public ReadOnlySpan<char> this[int position] =>
+        position >= 1 && position < _elements.Length ? _text[_elements[position]] : default;
+
+    /// <summary>True when the segment ID is <paramref name="id"/>.</summary>
+    public bool Is(ReadOnlySpan<char> id) => Id.SequenceEqual(id);
+
+    /// <summary>True when the segment ID is two or three upper-case letters or digits starting with a letter, as X12 requires.</summary>
+    public bool HasValidId
+    {
+        get
+        {
+            var id = Id;
+            if (id.Length is < 2 or > 3 || !char.IsAsciiLetterUpper(id[0]))
+            {
+                return false;
+            }
+
+            foreach (var c in id)
+            {
+                if (!char.IsAsciiLetterUpper(c) && !char.IsAsciiDigit(c))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Element at a 1-based position as a string; null when empty or absent. Short codes are shared, not allocated.</summary>
+    public string? GetString(int position) => X12StringPool.Get(this[position]);
+
+    /// <summary>Component (1-based) of a composite element; empty when absent.</summary>
+    public ReadOnlySpan<char> GetComponent(int position, int component)
+    {
+        var element = this[position];
+        var index = 1;
+        foreach (var range in element.Split(Delimiters.Component))
+        {
+            if (index++ == component)
+            {
+                return element[range];
+            }
+        }
+
+        return default;
+    }
+}

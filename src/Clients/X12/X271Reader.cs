@@ -1,0 +1,851 @@
+using System.Globalization;
+
+namespace CoverageCheck.Clients.X12;
+
+/// <summary>
+/// Reads X12 005010X279A1 271 eligibility responses: the envelope (ISA/GS/ST … SE/GE/IEA, several groups and
+/// transactions per interchange), the hierarchical loops (2000A payer, 2000B provider, 2000C subscriber, 2000D
+/// dependent), the 2110C/D EB loops with their MSG/DTP/REF/III (2115) and AAA, and the 2120C/D related entities
+/// (LS … NM1/N3/PER/PRV … LE).
+/// </summary>
+/// <remarks>
+/// Never throws for malformed or truncated input. Envelope faults (SE01 count, SE02 ≠ ST02, GE/IEA counts and
+/// control numbers, a missing trailer after a complete transaction) are warnings: the content is still read. Only
+/// structure that cannot be read is an error: no ISA, unusable delimiters, a transaction that is not a 271, a
+/// transaction cut off before its SE, a segment ID that is not one, an EB without EB01, an EB outside a subscriber or
+/// dependent loop. Every issue names the segment position (ISA = 1) and, where it applies, the element.
+/// </remarks>
+public static class X271Reader
+{
+    /// <summary>The implementation guide this reader follows.</summary>
+    public const string ImplementationGuide = "005010X279A1";
+
+    /// <summary>Reads a 271 interchange.</summary>
+    public static X271ReadResult Read(string? text) => Read((text ?? string.Empty).AsSpan());
+
+    /// <summary>Reads a 271 interchange.</summary>
+    public static X271ReadResult Read(ReadOnlySpan<char> text)
+    {
+        var reader = new X12SegmentReader(text);
+        if (reader.Fault is not null)
+        {
+            return new X271ReadResult(null, null, [], [reader.Fault], [], 0);
+        }
+
+        var state = new ReadState(reader.Delimiters);
+        while (reader.Read(out var segment))
+        {
+            state.Accept(segment);
+        }
+
+        state.Finish(reader.LastSegmentUnterminated);
+        return state.ToResult(reader.Delimiters, reader.SegmentCount);
+    }
+
+    private enum Context
+    {
+        Outside,
+        Header,
+        Payer,
+        Provider,
+        Member,
+        Benefit,
+        RelatedEntity,
+        Ignored,
+    }
+
+    /// <summary>The mutable state of one read: envelope counters, the current loops, the issues found.</summary>
+    private sealed class ReadState(X12Delimiters delimiters)
+    {
+        private readonly List<X12Issue> _errors = [];
+        private readonly List<X12Issue> _warnings = [];
+        private readonly List<X271Response> _responses = [];
+        private readonly Dictionary<string, string> _hierarchicalLevels = new(StringComparer.Ordinal);
+
+        private string? _interchangeControlNumber;
+        private bool _inInterchange;
+        private bool _interchangeClosed;
+        private bool _warnedAfterInterchange;
+        private int _groupCount;
+
+        private bool _inGroup;
+        private string? _groupControlNumber;
+        private int _transactionsInGroup;
+        private int _groupPosition;
+
+        private bool _inTransaction;
+        private bool _skipTransaction;
+        private bool _sawTransaction;
+        private string? _transactionControlNumber;
+        private int _transactionPosition;
+        private int _segmentsInTransaction;
+        private string? _referenceIdentification;
+
+        private Context _context = Context.Outside;
+        private X271Party? _payer;
+        private X271Party? _provider;
+        private X271Member? _subscriber;
+        private X271Member? _member;
+        private X271Benefit? _benefit;
+        private X271RelatedEntity? _relatedEntity;
+        private int _subscriberResponseIndex;
+        private int _dependentsOfSubscriber;
+        private int _responsesForPayer;
+        private int _lastPosition;
+        private string? _lastSegmentId;
+
+        public void Accept(X12Segment segment)
+        {
+            _lastPosition = segment.Position;
+            if (!segment.HasValidId)
+            {
+                _lastSegmentId = null;
+                Error(segment.Position, null, null, $"'{Shorten(segment.Id)}' is not a segment ID (two or three upper-case letters or digits): the segment cannot be read");
+                if (_inTransaction)
+                {
+                    _segmentsInTransaction++;
+                }
+
+                return;
+            }
+
+            var id = segment.Id;
+            _lastSegmentId = X12StringPool.Get(id);
+            if (_inTransaction)
+            {
+                _segmentsInTransaction++;
+            }
+
+            switch (id)
+            {
+                case "ISA":
+                    OnInterchangeHeader(segment);
+                    return;
+                case "GS":
+                    OnGroupHeader(segment);
+                    return;
+                case "ST":
+                    OnTransactionHeader(segment);
+                    return;
+                case "SE":
+                    OnTransactionTrailer(segment);
+                    return;
+                case "GE":
+                    OnGroupTrailer(segment);
+                    return;
+                case "IEA":
+                    OnInterchangeTrailer(segment);
+                    return;
+            }
+
+            if (_interchangeClosed && !_warnedAfterInterchange)
+            {
+                _warnedAfterInterchange = true;
+                Warning(segment, null, "segments after the IEA are not part of the interchange and were ignored");
+                return;
+            }
+
+            if (!_inTransaction)
+            {
+                Warning(segment, null, "segment outside an ST/SE transaction was ignored");
+                return;
+            }
+
+            if (_skipTransaction)
+            {
+                return;
+            }
+
+            OnTransactionSegment(segment);
+        }
+
+        public void Finish(bool lastSegmentUnterminated)
+        {
+            if (_inTransaction)
+            {
+                Error(_lastPosition, _lastSegmentId, null,
+                    $"the input ends inside transaction {_transactionControlNumber} (ST at segment {_transactionPosition}) before its SE: the file looks truncated and its benefits may be incomplete");
+                CloseTransaction();
+            }
+            else if (lastSegmentUnterminated)
+            {
+                Warning(_lastPosition, _lastSegmentId, null, "the last segment has no segment terminator");
+            }
+
+            if (_inGroup)
+            {
+                Warning(_lastPosition, _lastSegmentId, null, $"functional group {_groupControlNumber} (GS at segment {_groupPosition}) has no GE trailer");
+            }
+
+            if (_inInterchange && !_interchangeClosed)
+            {
+                Warning(_lastPosition, _lastSegmentId, null, $"interchange {_interchangeControlNumber} has no IEA trailer");
+            }
+
+            if (!_sawTransaction && _errors.Count == 0)
+            {
+                Error(_lastPosition, _lastSegmentId, null, "the interchange holds no 271 transaction (no ST segment)");
+            }
+        }
+
+        public X271ReadResult ToResult(X12Delimiters delimitersRead, int segmentCount) =>
+            new(delimitersRead, _interchangeControlNumber, _responses.ToArray(), _errors.ToArray(), _warnings.ToArray(), segmentCount);
+
+        private void OnInterchangeHeader(X12Segment segment)
+        {
+            if (_inInterchange && !_interchangeClosed)
+            {
+                Warning(segment, null, $"a new interchange starts before interchange {_interchangeControlNumber} was closed by an IEA");
+            }
+
+            if (_inTransaction)
+            {
+                Error(segment.Position, "ISA", null, $"transaction {_transactionControlNumber} (ST at segment {_transactionPosition}) has no SE before this ISA: it looks truncated");
+                CloseTransaction();
+            }
+
+            _inInterchange = true;
+            _interchangeClosed = false;
+            _warnedAfterInterchange = false;
+            _groupCount = 0;
+            _inGroup = false;
+            _interchangeControlNumber = segment.GetString(13)?.Trim();
+            if (segment.ElementCount < 16)
+            {
+                Warning(segment, null, $"the ISA has {segment.ElementCount} elements instead of 16");
+            }
+        }
+
+        private void OnGroupHeader(X12Segment segment)
+        {
+            if (_inTransaction)
+            {
+                Error(segment.Position, "GS", null, $"transaction {_transactionControlNumber} (ST at segment {_transactionPosition}) has no SE before this GS: it looks truncated");
+                CloseTransaction();
+            }
+
+            if (_inGroup)
+            {
+                Warning(segment, null, $"functional group {_groupControlNumber} (GS at segment {_groupPosition}) has no GE before the next GS");
+            }
+
+            if (!_inInterchange)
+            {
+                Warning(segment, null, "GS outside an ISA/IEA interchange");
+            }
+
+            _inGroup = true;
+            _groupCount++;
+            _groupControlNumber = segment.GetString(6);
+            _groupPosition = segment.Position;
+            _transactionsInGroup = 0;
+            if (!segment[1].SequenceEqual("HB"))
+            {
+                Warning(segment, 1, $"functional identifier code '{Shorten(segment[1])}' is not HB (eligibility response)");
+            }
+        }
+
+        private void OnTransactionHeader(X12Segment segment)
+        {
+            if (_inTransaction)
+            {
+                Error(segment.Position, "ST", null, $"transaction {_transactionControlNumber} (ST at segment {_transactionPosition}) has no SE before the next ST: it looks truncated");
+                CloseTransaction();
+            }
+
+            if (!_inGroup)
+            {
+                Warning(segment, null, "ST outside a GS/GE functional group");
+            }
+
+            _sawTransaction = true;
+            _inTransaction = true;
+            _transactionsInGroup++;
+            _segmentsInTransaction = 1;
+            _transactionControlNumber = segment.GetString(2);
+            _transactionPosition = segment.Position;
+            _referenceIdentification = null;
+            _context = Context.Header;
+            _hierarchicalLevels.Clear();
+            _payer = null;
+            _provider = null;
+            _subscriber = null;
+            _member = null;
+            _benefit = null;
+            _relatedEntity = null;
+            _responsesForPayer = 0;
+            _skipTransaction = false;
+            if (!segment[1].SequenceEqual("271"))
+            {
+                _skipTransaction = true;
+                Error(segment.Position, "ST", 1, $"transaction set '{Shorten(segment[1])}' is not a 271 eligibility response; its content was not read");
+                return;
+            }
+
+            var version = segment[3];
+            if (!version.IsEmpty && !version.SequenceEqual(ImplementationGuide))
+            {
+                Warning(segment, 3, $"implementation guide '{Shorten(version)}' is not {ImplementationGuide}; read as {ImplementationGuide}");
+            }
+        }
+
+        private void OnTransactionTrailer(X12Segment segment)
+        {
+            if (!_inTransaction)
+            {
+                Warning(segment, null, "SE without a matching ST");
+                return;
+            }
+
+            var declared = segment[1];
+            if (!int.TryParse(declared, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count != _segmentsInTransaction)
+            {
+                Warning(segment, 1, string.Create(CultureInfo.InvariantCulture,
+                    $"SE01 says the transaction has '{Shorten(declared)}' segments; it has {_segmentsInTransaction} (ST at segment {_transactionPosition} to SE)"));
+            }
+
+            if (!segment[2].SequenceEqual(_transactionControlNumber))
+            {
+                Warning(segment, 2, $"SE02 control number '{Shorten(segment[2])}' does not match ST02 '{_transactionControlNumber}' (segment {_transactionPosition})");
+            }
+
+            CloseTransaction();
+        }
+
+        private void OnGroupTrailer(X12Segment segment)
+        {
+            if (_inTransaction)
+            {
+                Error(segment.Position, "GE", null, $"transaction {_transactionControlNumber} (ST at segment {_transactionPosition}) has no SE before this GE: it looks truncated");
+                CloseTransaction();
+            }
+
+            if (!_inGroup)
+            {
+                Warning(segment, null, "GE without a matching GS");
+                return;
+            }
+
+            var declared = segment[1];
+            if (!int.TryParse(declared, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count != _transactionsInGroup)
+            {
+                Warning(segment, 1, string.Create(CultureInfo.InvariantCulture, $"GE01 says the group has '{Shorten(declared)}' transactions; it has {_transactionsInGroup}"));
+            }
+
+            if (!segment[2].SequenceEqual(_groupControlNumber))
+            {
+                Warning(segment, 2, $"GE02 control number '{Shorten(segment[2])}' does not match GS06 '{_groupControlNumber}' (segment {_groupPosition})");
+            }
+
+            _inGroup = false;
+        }
+
+        private void OnInterchangeTrailer(X12Segment segment)
+        {
+            if (_inTransaction)
+            {
+                Error(segment.Position, "IEA", null, $"transaction {_transactionControlNumber} (ST at segment {_transactionPosition}) has no SE before this IEA: it looks truncated");
+                CloseTransaction();
+            }
+
+            if (_inGroup)
+            {
+                Warning(segment, null, $"functional group {_groupControlNumber} (GS at segment {_groupPosition}) has no GE before the IEA");
+                _inGroup = false;
+            }
+
+            var declared = segment[1];
+            if (!int.TryParse(declared, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count != _groupCount)
+            {
+                Warning(segment, 1, string.Create(CultureInfo.InvariantCulture, $"IEA01 says the interchange has '{Shorten(declared)}' functional groups; it has {_groupCount}"));
+            }
+
+            if (!segment[2].Trim().SequenceEqual(_interchangeControlNumber))
+            {
+                Warning(segment, 2, $"IEA02 control number '{Shorten(segment[2])}' does not match ISA13 '{_interchangeControlNumber}'");
+            }
+
+            _interchangeClosed = true;
+        }
+
+        private void CloseTransaction()
+        {
+            CloseSubscriber();
+            FlushPayerWithoutPatients();
+            _inTransaction = false;
+            _skipTransaction = false;
+            _context = Context.Outside;
+        }
+
+        private void OnTransactionSegment(X12Segment segment)
+        {
+            switch (segment.Id)
+            {
+                case "BHT":
+                    _referenceIdentification = segment.GetString(3);
+                    return;
+                case "HL":
+                    OnHierarchicalLevel(segment);
+                    return;
+                case "NM1":
+                    OnName(segment);
+                    return;
+                case "PER":
+                    OnContact(segment);
+                    return;
+                case "AAA":
+                    OnRejection(segment);
+                    return;
+                case "EB":
+                    OnBenefit(segment);
+                    return;
+                case "LS":
+                    if (_context == Context.Benefit && _benefit is not null)
+                    {
+                        _context = Context.RelatedEntity;
+                        _relatedEntity = null;
+                    }
+                    else
+                    {
+                        Warning(segment, null, "LS outside an EB loop was ignored");
+                    }
+
+                    return;
+                case "LE":
+                    if (_context == Context.RelatedEntity)
+                    {
+                        _context = Context.Benefit;
+                        _relatedEntity = null;
+                    }
+                    else
+                    {
+                        Warning(segment, null, "LE without a matching LS was ignored");
+                    }
+
+                    return;
+            }
+
+            switch (_context)
+            {
+                case Context.Member:
+                    OnMemberSegment(segment);
+                    return;
+                case Context.Benefit:
+                    OnBenefitSegment(segment);
+                    return;
+                case Context.RelatedEntity:
+                    OnRelatedEntitySegment(segment);
+                    return;
+                case Context.Ignored:
+                    return;
+                default:
+                    if (!segment.Is("PRV") && !segment.Is("REF") && !segment.Is("N3") && !segment.Is("N4"))
+                    {
+                        Warning(segment, null, "segment not expected here was ignored");
+                    }
+
+                    return;
+            }
+        }
+
+        private void OnHierarchicalLevel(X12Segment segment)
+        {
+            _benefit = null;
+            _relatedEntity = null;
+            var id = segment.GetString(1);
+            var parent = segment.GetString(2);
+            var level = segment[3];
+            if (id is null)
+            {
+                Warning(segment, 1, "HL01 (hierarchical ID) is missing");
+            }
+            else if (!_hierarchicalLevels.TryAdd(id, level.ToString()))
+            {
+                Warning(segment, 1, $"HL01 '{id}' repeats an earlier HL");
+            }
+
+            if (parent is not null && !_hierarchicalLevels.ContainsKey(parent))
+            {
+                Warning(segment, 2, $"HL02 parent '{parent}' is not an earlier HL");
+            }
+
+            switch (level)
+            {
+                case "20":
+                    CloseSubscriber();
+                    FlushPayerWithoutPatients();
+                    _payer = new X271Party("2000A", id, segment.Position);
+                    _provider = null;
+                    _responsesForPayer = 0;
+                    _context = Context.Payer;
+                    return;
+                case "21":
+                    CloseSubscriber();
+                    if (_payer is null)
+                    {
+                        Warning(segment, 3, "information receiver (HL03 21) without an information source (HL03 20) before it");
+                    }
+
+                    _provider = new X271Party("2000B", id, segment.Position);
+                    _context = Context.Provider;
+                    return;
+                case "22":
+                    CloseSubscriber();
+                    if (_provider is null && _payer is null)
+                    {
+                        Warning(segment, 3, "subscriber (HL03 22) without an information source or receiver before it");
+                    }
+
+                    _subscriber = new X271Member("2000C", id, segment.Position);
+                    _member = _subscriber;
+                    _subscriberResponseIndex = _responses.Count;
+                    _dependentsOfSubscriber = 0;
+                    _context = Context.Member;
+                    return;
+                case "23":
+                    if (_subscriber is null)
+                    {
+                        Error(segment.Position, "HL", 3, "dependent (HL03 23) without a subscriber (HL03 22) before it: the dependent loop cannot be read");
+                        _member = null;
+                        _context = Context.Ignored;
+                        return;
+                    }
+
+                    var dependent = new X271Member("2000D", id, segment.Position);
+                    _member = dependent;
+                    _dependentsOfSubscriber++;
+                    _responsesForPayer++;
+                    _responses.Add(new X271Response(_transactionControlNumber, _referenceIdentification, _payer, _provider, _subscriber, dependent));
+                    _context = Context.Member;
+                    return;
+                default:
+                    Error(segment.Position, "HL", 3, $"hierarchical level code '{Shorten(level)}' is not one of 20, 21, 22, 23: the loop cannot be read");
+                    _member = null;
+                    _context = Context.Ignored;
+                    return;
+            }
+        }
+
+        /// <summary>A subscriber is an answer of its own unless it only carries dependents.</summary>
+        private void CloseSubscriber()
+        {
+            if (_subscriber is null)
+            {
+                return;
+            }
+
+            if (_dependentsOfSubscriber == 0 || _subscriber.BenefitList.Count > 0 || _subscriber.RejectionList.Count > 0)
+            {
+                _responses.Insert(_subscriberResponseIndex, new X271Response(_transactionControlNumber, _referenceIdentification, _payer, _provider, _subscriber, null));
+                _responsesForPayer++;
+            }
+
+            _subscriber = null;
+            _member = null;
+        }
+
+        /// <summary>A payer or provider rejection (AAA at 2000A/2100B) comes without any subscriber loop: keep it as an answer.</summary>
+        private void FlushPayerWithoutPatients()
+        {
+            if ((_payer is not null || _provider is not null) && _responsesForPayer == 0)
+            {
+                _responses.Add(new X271Response(_transactionControlNumber, _referenceIdentification, _payer, _provider, null, null));
+                _responsesForPayer++;
+            }
+        }
+
+        private void OnName(X12Segment segment)
+        {
+            var name = ReadName(segment);
+            switch (_context)
+            {
+                case Context.Payer when _payer is not null:
+                    _payer.Name ??= name;
+                    return;
+                case Context.Provider when _provider is not null:
+                    _provider.Name ??= name;
+                    return;
+                case Context.Member when _member is not null:
+                    _member.Name ??= name;
+                    return;
+                case Context.RelatedEntity when _benefit is not null:
+                    _relatedEntity = new X271RelatedEntity(name);
+                    _benefit.RelatedEntityList.Add(_relatedEntity);
+                    return;
+                case Context.Benefit when _benefit is not null:
+                    Warning(segment, null, "NM1 after an EB without LS; read as a related entity (2120)");
+                    _relatedEntity = new X271RelatedEntity(name);
+                    _benefit.RelatedEntityList.Add(_relatedEntity);
+                    return;
+                case Context.Ignored:
+                    return;
+                default:
+                    Warning(segment, null, "NM1 outside a hierarchical level was ignored");
+                    return;
+            }
+        }
+
+        private void OnContact(X12Segment segment)
+        {
+            var contact = ReadContact(segment);
+            switch (_context)
+            {
+                case Context.Payer when _payer is not null:
+                    _payer.ContactList.Add(contact);
+                    return;
+                case Context.Provider when _provider is not null:
+                    _provider.ContactList.Add(contact);
+                    return;
+                case Context.RelatedEntity when _relatedEntity is not null:
+                    _relatedEntity.ContactList.Add(contact);
+                    return;
+                case Context.Ignored:
+                    return;
+                default:
+                    Warning(segment, null, "PER not expected here was ignored");
+                    return;
+            }
+        }
+
+        private void OnRejection(X12Segment segment)
+        {
+            switch (_context)
+            {
+                case Context.Payer when _payer is not null:
+                    _payer.RejectionList.Add(ReadRejection(segment, _payer.Name is null ? "2000A" : "2100A"));
+                    return;
+                case Context.Provider when _provider is not null:
+                    _provider.RejectionList.Add(ReadRejection(segment, _provider.Name is null ? "2000B" : "2100B"));
+                    return;
+                case Context.Member when _member is not null:
+                    _member.RejectionList.Add(ReadRejection(segment, _member.Loop == "2000D" ? "2100D" : "2100C"));
+                    return;
+                case Context.Benefit or Context.RelatedEntity when _benefit is not null && _member is not null:
+                    _benefit.RejectionList.Add(ReadRejection(segment, _member.Loop == "2000D" ? "2110D" : "2110C"));
+                    return;
+                case Context.Ignored:
+                    return;
+                default:
+                    Warning(segment, null, "AAA outside a loop that can carry it was ignored");
+                    return;
+            }
+        }
+
+        private void OnBenefit(X12Segment segment)
+        {
+            if (_member is null || _context is not (Context.Member or Context.Benefit or Context.RelatedEntity))
+            {
+                if (_context != Context.Ignored)
+                {
+                    Error(segment.Position, "EB", null, "EB outside a subscriber (2000C) or dependent (2000D) loop: the benefit cannot be attributed to anyone");
+                }
+
+                return;
+            }
+
+            if (_context == Context.RelatedEntity)
+            {
+                Warning(segment, null, "EB inside an LS/LE related-entity loop; the LE is missing");
+            }
+
+            var benefit = new X271Benefit(segment.Position)
+            {
+                InformationCode = segment.GetString(1),
+                CoverageLevelCode = segment.GetString(2),
+                ServiceTypeCodes = ReadRepeats(segment[3]),
+                InsuranceTypeCode = segment.GetString(4),
+                PlanCoverageDescription = segment.GetString(5),
+                TimePeriodQualifier = segment.GetString(6),
+                MonetaryAmount = segment.GetString(7),
+                Percent = segment.GetString(8),
+                QuantityQualifier = segment.GetString(9),
+                Quantity = segment.GetString(10),
+                AuthorizationOrCertificationIndicator = segment.GetString(11),
+                InPlanNetworkIndicator = segment.GetString(12),
+                ProcedureIdentifier = segment.GetString(13),
+            };
+
+            if (benefit.InformationCode is null)
+            {
+                Error(segment.Position, "EB", 1, "EB01 (eligibility or benefit information code) is missing: the row cannot be read");
+            }
+
+            CheckNumber(segment, 7, "EB07 monetary amount");
+            CheckNumber(segment, 8, "EB08 percent");
+            CheckNumber(segment, 10, "EB10 quantity");
+            _member.BenefitList.Add(benefit);
+            _benefit = benefit;
+            _relatedEntity = null;
+            _context = Context.Benefit;
+        }
+
+        private void OnMemberSegment(X12Segment segment)
+        {
+            var member = _member!;
+            switch (segment.Id)
+            {
+                case "TRN":
+                    if (segment.GetString(2) is { } trace)
+                    {
+                        member.TraceNumberList.Add(trace);
+                    }
+
+                    return;
+                case "REF":
+                    member.ReferenceList.Add(ReadReference(segment));
+                    return;
+                case "DTP":
+                    member.DateList.Add(ReadDate(segment));
+                    return;
+                case "DMG":
+                    member.DateOfBirth = segment.GetString(2);
+                    return;
+                case "INS":
+                    member.RelationshipCode = segment.GetString(2);
+                    return;
+                case "N3" or "N4" or "PRV" or "HI" or "MPI":
+                    return;
+                default:
+                    Warning(segment, null, "segment not expected in a subscriber or dependent loop was ignored");
+                    return;
+            }
+        }
+
+        private void OnBenefitSegment(X12Segment segment)
+        {
+            var benefit = _benefit!;
+            switch (segment.Id)
+            {
+                case "MSG":
+                    if (segment.GetString(1) is { } message)
+                    {
+                        benefit.MessageList.Add(message);
+                    }
+
+                    return;
+                case "DTP":
+                    benefit.DateList.Add(ReadDate(segment));
+                    return;
+                case "REF":
+                    benefit.ReferenceList.Add(ReadReference(segment));
+                    return;
+                case "III":
+                    benefit.AdditionalInformationList.Add(new X271AdditionalInformation(segment.GetString(1), segment.GetString(2)));
+                    return;
+                case "HSD":
+                    return;
+                default:
+                    Warning(segment, null, "segment not expected in an EB loop was ignored");
+                    return;
+            }
+        }
+
+        private void OnRelatedEntitySegment(X12Segment segment)
+        {
+            switch (segment.Id)
+            {
+                case "N3" when _relatedEntity is not null:
+                    _relatedEntity.AddressLine = segment.GetString(2) is { } second ? $"{segment.GetString(1)} {second}" : segment.GetString(1);
+                    return;
+                case "PRV" when _relatedEntity is not null:
+                    _relatedEntity.ProviderCode = segment.GetString(1);
+                    return;
+                case "N4":
+                    return;
+                default:
+                    Warning(segment, null, "segment not expected in an LS/LE related-entity loop was ignored");
+                    return;
+            }
+        }
+
+        private X12Name ReadName(X12Segment segment) => new(
+            segment.GetString(1) ?? string.Empty,
+            segment.GetString(2),
+            segment.GetString(3),
+            segment.GetString(4),
+            segment.GetString(5),
+            segment.GetString(8),
+            segment.GetString(9));
+
+        private static X12Contact ReadContact(X12Segment segment)
+        {
+            var numbers = new List<X12CommunicationNumber>(3);
+            for (var element = 3; element <= 7; element += 2)
+            {
+                if (segment.GetString(element) is { } qualifier && segment.GetString(element + 1) is { } number)
+                {
+                    numbers.Add(new X12CommunicationNumber(qualifier, number));
+                }
+            }
+
+            return new X12Contact(segment.GetString(1), segment.GetString(2), numbers);
+        }
+
+        private static X12Rejection ReadRejection(X12Segment segment, string loop) =>
+            new(loop, segment.GetString(1), segment.GetString(3), segment.GetString(4), segment.Position);
+
+        private static X12Reference ReadReference(X12Segment segment) =>
+            new(segment.GetString(1) ?? string.Empty, segment.GetString(2), segment.GetString(3));
+
+        private X12Date ReadDate(X12Segment segment)
+        {
+            var date = X12Date.Create(segment.GetString(1) ?? string.Empty, segment.GetString(2), segment.GetString(3));
+            if (date.Value is not null && date.Begin is null)
+            {
+                Warning(segment, 3, $"date '{Shorten(segment[3])}' is neither CCYYMMDD nor CCYYMMDD-CCYYMMDD");
+            }
+
+            return date;
+        }
+
+        private IReadOnlyList<string> ReadRepeats(ReadOnlySpan<char> element)
+        {
+            if (element.IsEmpty)
+            {
+                return [];
+            }
+
+            if (delimiters.Repetition == '\0' || element.IndexOf(delimiters.Repetition) < 0)
+            {
+                return [X12StringPool.Get(element)!];
+            }
+
+            var values = new List<string>(8);
+            foreach (var range in element.Split(delimiters.Repetition))
+            {
+                if (X12StringPool.Get(element[range]) is { } value)
+                {
+                    values.Add(value);
+                }
+            }
+
+            return values;
+        }
+
+        private void CheckNumber(X12Segment segment, int position, string what)
+        {
+            var value = segment[position];
+            if (!value.IsEmpty && !decimal.TryParse(value, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+            {
+                Warning(segment, position, $"{what} '{Shorten(value)}' is not a number; it is treated as unknown");
+            }
+        }
+
+        private void Warning(X12Segment segment, int? element, string message) =>
+            _warnings.Add(new X12Issue(X12IssueSeverity.Warning, segment.Position, X12StringPool.Get(segment.Id), element, message));
+
+        private void Warning(int position, string? segmentId, int? element, string message) =>
+            _warnings.Add(new X12Issue(X12IssueSeverity.Warning, position, segmentId, element, message));
+
+        private void Error(int position, string? segmentId, int? element, string message) =>
+            _errors.Add(new X12Issue(X12IssueSeverity.Error, position, segmentId, element, message));
+
+        /// <summary>Echoes at most a few characters of bad input (it could hold member data).</summary>
+        private static string Shorten(ReadOnlySpan<char> value)
+        {
+            const int Limit = 12;
+            var text = value.Length <= Limit ? value.ToString() : string.Concat(value[..Limit], "…");
+            return text.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+        }
+    }
+}
