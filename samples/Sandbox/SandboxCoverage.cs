@@ -1,0 +1,88 @@
+namespace CoverageCheck.Sandbox;
+
+/// <summary>
+/// A synthetic member the sandbox knows, matched by payer ID and member ID (no real person). <c>Scenario</c> says
+/// what the member shows, in one line (listed by <c>GET /sandbox/members</c> and in docs/sandbox.md).
+/// </summary>
+public sealed record SandboxMember(
+    string PayerId,
+    string MemberId,
+    string FirstName,
+    string LastName,
+    DateOnly DateOfBirth,
+    string? GroupNumber,
+    string Scenario,
+    SandboxCoverage Coverage,
+    SandboxBehaviour Behaviour = SandboxBehaviour.Normal);
+
+/// <summary>How the member's payer behaves on the wire, besides what it answers.</summary>
+public enum SandboxBehaviour
+{
+    Normal,
+
+    /// <summary>The payer is down: 200 with AAA 42 "Unable to Respond at Current Time", follow-up R.</summary>
+    PayerUnavailable,
+
+    /// <summary>Answers after <see cref="SandboxOptions.SlowLatencyMs"/>.</summary>
+    Slow,
+
+    /// <summary>Two of every three calls answer 503 (no Retry-After); the third answers.</summary>
+    Burst503,
+
+    /// <summary>Two of every three calls answer 429 with <c>Retry-After: 1</c>; the third answers.</summary>
+    Burst429,
+}
+
+/// <summary>The member's plan as the payer would describe it for substance-use outpatient care.</summary>
+/// <param name="PlanName">EB05 plan coverage description.</param>
+/// <param name="InsuranceTypeCode">EB04: PR PPO, HM HMO, PS POS, MB Medicare Part B, MC Medicaid.</param>
+/// <param name="Active">False: the coverage has ended (EB 6 on any date after <paramref name="TerminatedOn"/>, or on every date without one).</param>
+/// <param name="CoverageLevelCode"><c>IND</c> or <c>FAM</c>: FAM plans also carry family deductible and out-of-pocket rows.</param>
+/// <param name="TerminatedOn">Coverage ended on this date; a date of service after it answers inactive (EB 6).</param>
+/// <param name="BehaviouralServiceType">The service type the behavioural rows are filed under: <c>AI</c>, <c>MH</c>, or <c>30</c> (no specific rows).</param>
+/// <param name="InNetwork">Tier Y; null when the plan has no in-network benefit to report for our provider.</param>
+/// <param name="OutOfNetwork">Tier N; null when out-of-network care is not covered.</param>
+/// <param name="PlanLevel">Deductible and out-of-pocket rows on service type 30 (plan-wide), per tier.</param>
+/// <param name="CarveOut">A behavioural-health administrator holds these benefits (EB U with a related entity).</param>
+/// <param name="Messages">MSG lines on the behavioural active-coverage row.</param>
+/// <param name="NetworkIndicators">False for plans without network tiers (Original Medicare): rows carry no EB12.</param>
+public sealed record SandboxCoverage(
+    string PlanName,
+    string InsuranceTypeCode,
+    string CoverageLevelCode,
+    bool Active,
+    DateOnly? TerminatedOn,
+    string BehaviouralServiceType,
+    SandboxPlanLevel? PlanLevel,
+    SandboxTier? InNetwork,
+    SandboxTier? OutOfNetwork,
+    SandboxCarveOut? CarveOut = null,
+    IReadOnlyList<string>? Messages = null,
+    bool NetworkIndicators = true);
+
+/// <summary>Plan-wide accumulators (service type 30), per network tier.</summary>
+public sealed record SandboxPlanLevel(SandboxAccumulators? InNetwork, SandboxAccumulators? OutOfNetwork);
+
+/// <summary>Deductible (EB C) and out-of-pocket maximum (EB G): totals (EB06 23) and what remains (29).</summary>
+public sealed record SandboxAccumulators(
+    SandboxAmount? IndividualDeductible,
+    SandboxAmount? FamilyDeductible,
+    SandboxAmount? IndividualOutOfPocket,
+    SandboxAmount? FamilyOutOfPocket);
+
+/// <summary>A calendar-year total and what remains of it.</summary>
+public sealed record SandboxAmount(decimal Total, decimal Remaining);
+
+/// <summary>Cost share for the behavioural service type in one tier.</summary>
+/// <param name="CopayPerVisit">EB B with EB06 27 (per visit; one IOP day is one visit).</param>
+/// <param name="CoinsuranceShare">EB A: the patient's share as a fraction (0.2 is 20 %).</param>
+/// <param name="AuthorizationRequired">EB11 Y.</param>
+/// <param name="VisitLimit">EB F with VS: the yearly limit (EB06 23) and the visits remaining (29).</param>
+public sealed record SandboxTier(
+    decimal? CopayPerVisit,
+    decimal? CoinsuranceShare,
+    bool AuthorizationRequired,
+    SandboxAmount? VisitLimit = null);
+
+/// <summary>A behavioural-health administrator (2120C entity) that holds the member's behavioural benefits.</summary>
+public sealed record SandboxCarveOut(string Name, string Phone);

@@ -1,0 +1,100 @@
+namespace CoverageCheck.Clients.Clearinghouse;
+
+/// <summary>
+/// What the clearinghouse answered, as received: a body the normaliser can read (HTTP 200, or a 400 whose JSON
+/// carries AAA rejections). The body is protected health information: store it for audit, never log it.
+/// </summary>
+/// <param name="StatusCode">The HTTP status of the final attempt (200 or 400).</param>
+/// <param name="Body">The raw v3 JSON, exactly as received.</param>
+/// <param name="Elapsed">From the call to the answer, queueing, retries and back-off included.</param>
+/// <param name="Attempts">Attempts sent to the clearinghouse (1 when the first one answered).</param>
+public sealed record ClearinghouseAnswer(int StatusCode, string Body, TimeSpan Elapsed, int Attempts)
+{
+    /// <summary>Never print the body.</summary>
+    public override string ToString() =>
+        $"ClearinghouseAnswer {{ StatusCode = {StatusCode}, Length = {Body.Length}, Elapsed = {Elapsed}, Attempts = {Attempts} }}";
+}
+
+/// <summary>Why no readable answer came back.</summary>
+public enum ClearinghouseFailureReason
+{
+    /// <summary>The clearinghouse kept answering 408/500/502/503/504 until the retries ran out.</summary>
+    ServerError,
+
+    /// <summary>The clearinghouse kept answering 429, or asked for a longer wait than the client waits inline.</summary>
+    Throttled,
+
+    /// <summary>No connection, or the connection failed before an answer (DNS, refused, reset).</summary>
+    TransportError,
+
+    /// <summary>An attempt, or the whole inquiry, ran past its timeout.</summary>
+    Timeout,
+
+    /// <summary>This payer's circuit breaker is open after repeated failures: the call was not sent.</summary>
+    CircuitOpen,
+
+    /// <summary>Too many inquiries were already waiting for a concurrency permit: the call was not sent.</summary>
+    ConcurrencyLimit,
+
+    /// <summary>401 or 403: the API key is missing, wrong or not enrolled for this payer. Operations must act.</summary>
+    Unauthorized,
+
+    /// <summary>Any other answer with no AAA body to read (a 400 without AAA errors, 404, 501, a non-JSON body): a fault in the request or configuration.</summary>
+    Rejected,
+}
+
+/// <summary>
+/// The clearinghouse gave no answer the normaliser can read. <see cref="IsTransient"/> says whether asking again
+/// later may succeed (the worker's queue retries those); the others need a person. Carries no protected health
+/// information: the message never includes the request or the response body.
+/// </summary>
+public sealed class ClearinghouseUnavailableException : Exception
+{
+    public ClearinghouseUnavailableException(
+        ClearinghouseFailureReason reason,
+        string payerId,
+        string message,
+        int? statusCode = null,
+        int attempts = 0,
+        TimeSpan? retryAfter = null,
+        Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Reason = reason;
+        PayerId = payerId;
+        StatusCode = statusCode;
+        Attempts = attempts;
+        RetryAfter = retryAfter;
+    }
+
+    public ClearinghouseUnavailableException() : this(ClearinghouseFailureReason.TransportError, "", "The clearinghouse is unavailable.")
+    {
+    }
+
+    public ClearinghouseUnavailableException(string message) : this(ClearinghouseFailureReason.TransportError, "", message)
+    {
+    }
+
+    public ClearinghouseUnavailableException(string message, Exception innerException)
+        : this(ClearinghouseFailureReason.TransportError, "", message, innerException: innerException)
+    {
+    }
+
+    /// <summary>What went wrong.</summary>
+    public ClearinghouseFailureReason Reason { get; }
+
+    /// <summary>The payer asked about (not PHI).</summary>
+    public string PayerId { get; }
+
+    /// <summary>The HTTP status of the last answer, when there was one.</summary>
+    public int? StatusCode { get; }
+
+    /// <summary>Attempts that reached the wire (0 when the breaker or the concurrency limit refused the call).</summary>
+    public int Attempts { get; }
+
+    /// <summary>How long the clearinghouse asked to wait (<c>Retry-After</c>), when it said.</summary>
+    public TimeSpan? RetryAfter { get; }
+
+    /// <summary>True when asking again later may succeed: everything except <see cref="ClearinghouseFailureReason.Unauthorized"/> and <see cref="ClearinghouseFailureReason.Rejected"/>.</summary>
+    public bool IsTransient => Reason is not (ClearinghouseFailureReason.Unauthorized or ClearinghouseFailureReason.Rejected);
+}

@@ -1,0 +1,154 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
+using Polly.Timeout;
+using Refit;
+
+namespace CoverageCheck.Clients.Clearinghouse;
+
+/// <summary>
+/// The boundary between the HTTP pipeline and the domain: Refit's and Polly's exceptions stop here and become a
+/// <see cref="ClearinghouseAnswer"/> or a <see cref="ClearinghouseUnavailableException"/>. Logs payer IDs, control
+/// numbers, statuses and timings only: never a body, a name, a date of birth or a member ID.
+/// </summary>
+internal sealed partial class ClearinghouseClient(
+    IClearinghouseApi api,
+    IOptionsMonitor<ClearinghouseOptions> options,
+    TimeProvider timeProvider,
+    ILogger<ClearinghouseClient> logger) : IClearinghouseClient
+{
+    public async Task<ClearinghouseAnswer> CheckEligibilityAsync(EligibilityInquiry inquiry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inquiry);
+        if (inquiry.ControlNumber.Length != 9 || !inquiry.ControlNumber.All(char.IsAsciiDigit))
+        {
+            throw new ArgumentException("The control number must be exactly 9 digits.", nameof(inquiry));
+        }
+
+        if (string.IsNullOrWhiteSpace(inquiry.PayerId))
+        {
+            throw new ArgumentException("The payer ID is required.", nameof(inquiry));
+        }
+
+        var request = EligibilityRequestV3.From(inquiry, options.CurrentValue.Provider.ToInquiringProvider());
+        var call = new ClearinghouseCall(inquiry.PayerId);
+        var started = timeProvider.GetTimestamp();
+
+        IApiResponse<string> response;
+        try
+        {
+            response = await api.CheckEligibilityAsync(request, call, cancellationToken);
+        }
+        catch (ApiRequestException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Fail(inquiry, call, ex.InnerException ?? ex);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsPipelineFault(ex))
+        {
+            throw Fail(inquiry, call, ex);
+        }
+
+        using (response)
+        {
+            if (response.StatusCode is not { } status)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                throw Fail(inquiry, call, response.Error?.InnerException ?? (Exception?)response.Error ?? new HttpRequestException("No response."));
+            }
+
+            var elapsed = timeProvider.GetElapsedTime(started);
+            var body = response.IsSuccessStatusCode ? response.Content : (response.Error as ApiException)?.Content;
+
+            if (response.IsSuccessStatusCode && !string.IsNullOrEmpty(body))
+            {
+                LogAnswered(logger, inquiry.PayerId, inquiry.ControlNumber, (int)status, call.Attempts, elapsed.TotalMilliseconds);
+                return new ClearinghouseAnswer((int)status, body, elapsed, call.Attempts);
+            }
+
+            if (status == HttpStatusCode.BadRequest && body is not null && CarriesAaaErrors(body))
+            {
+                LogAnswered(logger, inquiry.PayerId, inquiry.ControlNumber, (int)status, call.Attempts, elapsed.TotalMilliseconds);
+                return new ClearinghouseAnswer((int)status, body, elapsed, call.Attempts);
+            }
+
+            var (reason, message) = status switch
+            {
+                _ when response.IsSuccessStatusCode => (ClearinghouseFailureReason.ServerError, "The clearinghouse answered success with an empty body."),
+                HttpStatusCode.TooManyRequests => (ClearinghouseFailureReason.Throttled, "The clearinghouse kept throttling requests (429)."),
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => (ClearinghouseFailureReason.Unauthorized, $"The clearinghouse refused the credentials ({(int)status}): check Clearinghouse:ApiKey and the payer enrolment."),
+                _ when ClearinghouseResilience.IsTransientStatus(status) => (ClearinghouseFailureReason.ServerError, $"The clearinghouse kept failing ({(int)status})."),
+                HttpStatusCode.BadRequest => (ClearinghouseFailureReason.Rejected, "The clearinghouse rejected the request (400) without AAA errors: the request is malformed."),
+                _ => (ClearinghouseFailureReason.Rejected, $"The clearinghouse answered {(int)status}, which carries no eligibility answer: check Clearinghouse:BaseUrl."),
+            };
+
+            var retryAfter = ClearinghouseResilience.RetryAfter(response.Headers?.RetryAfter, timeProvider);
+            LogUnavailable(logger, inquiry.PayerId, inquiry.ControlNumber, reason, (int)status, call.Attempts);
+            throw new ClearinghouseUnavailableException(reason, inquiry.PayerId, $"{message} Payer {inquiry.PayerId}, {call.Attempts} attempt(s).", (int)status, call.Attempts, retryAfter);
+        }
+    }
+
+    private static bool IsPipelineFault(Exception ex) =>
+        ex is BrokenCircuitException or RateLimiterRejectedException or TimeoutRejectedException or HttpRequestException or OperationCanceledException;
+
+    private ClearinghouseUnavailableException Fail(EligibilityInquiry inquiry, ClearinghouseCall call, Exception cause)
+    {
+        var (reason, message, retryAfter) = cause switch
+        {
+            BrokenCircuitException broken => (ClearinghouseFailureReason.CircuitOpen, "The circuit breaker for this payer is open after repeated failures; the inquiry was not sent.", broken.RetryAfter),
+            RateLimiterRejectedException rejected => (ClearinghouseFailureReason.ConcurrencyLimit, "Too many inquiries are waiting for the clearinghouse; the inquiry was not sent.", rejected.RetryAfter),
+            TimeoutRejectedException timeout => (ClearinghouseFailureReason.Timeout, $"The clearinghouse did not answer within {timeout.Timeout.TotalSeconds:0.###} s.", (TimeSpan?)null),
+            OperationCanceledException => (ClearinghouseFailureReason.Timeout, "The clearinghouse call was cancelled before an answer.", (TimeSpan?)null),
+            _ => (ClearinghouseFailureReason.TransportError, "The clearinghouse could not be reached.", (TimeSpan?)null),
+        };
+
+        LogUnavailable(logger, inquiry.PayerId, inquiry.ControlNumber, reason, null, call.Attempts);
+        return new ClearinghouseUnavailableException(reason, inquiry.PayerId, $"{message} Payer {inquiry.PayerId}, {call.Attempts} attempt(s).", null, call.Attempts, retryAfter, cause);
+    }
+
+    /// <summary>A 400 the normaliser can read: a JSON object with AAA errors in <c>errors</c> or an <c>aaaErrors</c> list.</summary>
+    internal static bool CarriesAaaErrors(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return false;
+            }
+
+            if (HasItems(root, "errors"))
+            {
+                return true;
+            }
+
+            foreach (var holder in (ReadOnlySpan<string>)["payer", "provider", "subscriber"])
+            {
+                if (root.TryGetProperty(holder, out var entity) && entity.ValueKind == JsonValueKind.Object && HasItems(entity, "aaaErrors"))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        static bool HasItems(JsonElement element, string name) =>
+            element.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array && list.GetArrayLength() > 0;
+    }
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information,
+        Message = "Clearinghouse answered {StatusCode} for payer {PayerId}, control number {ControlNumber}, after {Attempts} attempt(s) in {ElapsedMs:0} ms")]
+    private static partial void LogAnswered(ILogger logger, string payerId, string controlNumber, int statusCode, int attempts, double elapsedMs);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning,
+        Message = "Clearinghouse unavailable for payer {PayerId}, control number {ControlNumber}: {Reason} (status {StatusCode}) after {Attempts} attempt(s)")]
+    private static partial void LogUnavailable(ILogger logger, string payerId, string controlNumber, ClearinghouseFailureReason reason, int? statusCode, int attempts);
+}

@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Options;
+
+namespace CoverageCheck.Clients.Clearinghouse;
+
+/// <summary>
+/// Where the clearinghouse is: <c>Clearinghouse:BaseUrl</c> when set, else a base address the host supplies at
+/// run time (the in-process sandbox, which gets its loopback port only once started).
+/// </summary>
+internal sealed class ClearinghouseAddress(Func<IServiceProvider, CancellationToken, ValueTask<Uri>>? fallback)
+{
+    /// <summary>Placeholder the HTTP client is created with until the run-time address is known; never sent on the wire.</summary>
+    public static readonly Uri Pending = new("http://clearinghouse.pending/");
+
+    public bool HasFallback => fallback is not null;
+
+    public static bool IsSet(Uri? baseUrl) => baseUrl is { IsAbsoluteUri: true };
+
+    public ValueTask<Uri> ResolveFallbackAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        fallback is null
+            ? throw new InvalidOperationException("Clearinghouse:BaseUrl is empty and no run-time clearinghouse address was registered.")
+            : fallback(services, cancellationToken);
+
+    /// <summary>The HttpClient base address: the configured one (with a trailing slash, so a base path is kept), or <see cref="Pending"/>.</summary>
+    public static Uri ClientBaseAddress(ClearinghouseOptions options) =>
+        IsSet(options.BaseUrl) ? WithTrailingSlash(options.BaseUrl!) : Pending;
+
+    public static Uri WithTrailingSlash(Uri uri) =>
+        uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
+}
+
+/// <summary>
+/// Points requests made while the address was pending at the run-time address. Sits outside the resilience
+/// handler, so every retry, the breaker and the concurrency limit apply to the real destination unchanged.
+/// </summary>
+internal sealed class ClearinghouseAddressHandler(ClearinghouseAddress address, IServiceProvider services) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.RequestUri is { } uri && uri.IsAbsoluteUri && ClearinghouseAddress.Pending.IsBaseOf(uri))
+        {
+            var baseAddress = ClearinghouseAddress.WithTrailingSlash(await address.ResolveFallbackAsync(services, cancellationToken));
+            var relative = ClearinghouseAddress.Pending.MakeRelativeUri(uri);
+            request.RequestUri = new Uri(baseAddress, relative);
+        }
+
+        return await base.SendAsync(request, cancellationToken);
+    }
+}
+
+/// <summary>Adds <c>Authorization: &lt;ApiKey&gt;</c> (no scheme, Stedi style) when a key is configured.</summary>
+internal sealed class ClearinghouseAuthorizationHandler(IOptionsMonitor<ClearinghouseOptions> options) : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var key = options.CurrentValue.ApiKey;
+        if (!string.IsNullOrEmpty(key))
+        {
+            request.Headers.Remove("Authorization");
+            request.Headers.TryAddWithoutValidation("Authorization", key);
+        }
+
+        return base.SendAsync(request, cancellationToken);
+    }
+}
+
+/// <summary>
+/// Innermost: counts each attempt that reaches the wire, and reads the whole body before the attempt ends, so a
+/// stalled body counts against the attempt timeout and the concurrency permit is held until the answer is in.
+/// </summary>
+internal sealed class ClearinghouseAttemptHandler : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ClearinghouseCall.Of(request)?.CountAttempt();
+        var response = await base.SendAsync(request, cancellationToken);
+        try
+        {
+            await response.Content.LoadIntoBufferAsync(cancellationToken);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+
+        return response;
+    }
+}

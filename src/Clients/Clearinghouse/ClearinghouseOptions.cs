@@ -1,0 +1,101 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace CoverageCheck.Clients.Clearinghouse;
+
+/// <summary>
+/// The clearinghouse connection (<c>Clearinghouse:*</c>): where to send inquiries, how to authenticate, and the
+/// resilience settings of its one HTTP pipeline. Why each default is what it is: <c>docs/clearinghouse.md</c>.
+/// </summary>
+public sealed class ClearinghouseOptions
+{
+    public const string SectionName = "Clearinghouse";
+
+    /// <summary>
+    /// Base address of a v3 eligibility API; the client posts to <c>{BaseUrl}/medicalnetwork/eligibility/v3</c>.
+    /// Null or empty: the built-in sandbox clearinghouse answers (when the host provides one).
+    /// </summary>
+    public Uri? BaseUrl { get; set; }
+
+    /// <summary>Sent as <c>Authorization: &lt;key&gt;</c> (Stedi style) when set; no header otherwise.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>The provider block of every inquiry.</summary>
+    [Required]
+    [ValidateObjectMembers]
+    public ClearinghouseProviderOptions Provider { get; set; } = new();
+
+    /// <summary>In-flight requests to the clearinghouse at most, across all payers (Stedi allows 50 per account, shared with claim status).</summary>
+    [Range(1, 1000)]
+    public int MaxConcurrency { get; set; } = 40;
+
+    /// <summary>Requests that may wait for a concurrency permit; one more is refused at once rather than queued.</summary>
+    [Range(0, 100_000)]
+    public int QueueLimit { get; set; } = 1000;
+
+    /// <summary>How long one attempt may take, body included. Payers answer within 20 s mostly (CAQH CORE 156); Stedi gives up on a payer after about 60 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(65);
+
+    /// <summary>How long one inquiry may take, queueing, retries and back-off included.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:30:00")]
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(150);
+
+    /// <summary>Retries after the first attempt, for transport faults only (408, 429, 500, 502, 503, 504, connection failures, attempt timeouts).</summary>
+    [Range(0, 10)]
+    public int MaxRetryAttempts { get; set; } = 3;
+
+    /// <summary>First back-off delay; it doubles per retry, with jitter.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The longest <c>Retry-After</c> the client waits for inline. A longer one is handed back to the caller as
+    /// <see cref="ClearinghouseUnavailableException.RetryAfter"/>, for its queue to honour.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The per-payer circuit breaker.</summary>
+    [Required]
+    [ValidateObjectMembers]
+    public ClearinghouseBreakerOptions CircuitBreaker { get; set; } = new();
+}
+
+/// <summary>The provider asking: <c>Clearinghouse:Provider:OrganizationName</c> and <c>:Npi</c>.</summary>
+public sealed class ClearinghouseProviderOptions
+{
+    [Required]
+    [StringLength(60, MinimumLength = 1)]
+    public string OrganizationName { get; set; } = "";
+
+    [Required]
+    [RegularExpression("^[0-9]{10}$", ErrorMessage = "Clearinghouse:Provider:Npi must be a 10-digit NPI.")]
+    public string Npi { get; set; } = "";
+
+    public InquiringProvider ToInquiringProvider() => new(OrganizationName, Npi);
+}
+
+/// <summary>The circuit breaker kept for each payer (<c>Clearinghouse:CircuitBreaker:*</c>).</summary>
+public sealed class ClearinghouseBreakerOptions
+{
+    /// <summary>Share of failed attempts in the sampling window that opens the breaker.</summary>
+    [Range(0.01, 1.0)]
+    public double FailureRatio { get; set; } = 0.5;
+
+    /// <summary>Attempts in the window before the ratio counts: one bad answer never opens it.</summary>
+    [Range(2, 10_000)]
+    public int MinimumThroughput { get; set; } = 10;
+
+    /// <summary>The sliding window failures are counted over.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
+    public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>How long an open breaker refuses calls to that payer before letting one probe through.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>Data-annotation rules, generated at compile time (no reflection at start-up).</summary>
+[OptionsValidator]
+internal sealed partial class ClearinghouseOptionsValidator : IValidateOptions<ClearinghouseOptions>;

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Refit;
+
+namespace CoverageCheck.Clients.Clearinghouse;
+
+public static class ClearinghouseServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IClearinghouseClient"/>: the source-generated Refit client for the v3 eligibility API,
+    /// its API-key handler and its resilience pipeline (per-payer breaker, shared concurrency limit), with
+    /// <see cref="ClearinghouseOptions"/> bound from <c>Clearinghouse</c> and validated at start-up.
+    /// <c>Clearinghouse:BaseUrl</c> must be set.
+    /// </summary>
+    public static IHttpClientBuilder AddClearinghouseClient(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddClearinghouseClient(configuration, fallbackBaseAddress: null);
+
+    /// <summary>
+    /// As <see cref="AddClearinghouseClient(IServiceCollection, IConfiguration)"/>, and when <c>Clearinghouse:BaseUrl</c>
+    /// is empty, asks <paramref name="fallbackBaseAddress"/> for the base address at the first request (awaited, so a
+    /// sandbox may still be starting). The same Refit client and pipeline are used either way.
+    /// </summary>
+    public static IHttpClientBuilder AddClearinghouseClient(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        Func<IServiceProvider, CancellationToken, ValueTask<Uri>>? fallbackBaseAddress)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptionsWithValidateOnStart<ClearinghouseOptions>()
+            .Bind(configuration.GetSection(ClearinghouseOptions.SectionName))
+            .PostConfigure(options =>
+            {
+                // An empty BaseUrl binds as an empty relative Uri: that means "not set".
+                if (!ClearinghouseAddress.IsSet(options.BaseUrl) && options.BaseUrl?.OriginalString.Length == 0)
+                {
+                    options.BaseUrl = null;
+                }
+            });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClearinghouseOptions>, ClearinghouseOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClearinghouseOptions>, ClearinghouseOptionsCustomValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(new ClearinghouseAddress(fallbackBaseAddress));
+        services.TryAddSingleton<ClearinghouseConcurrencyLimiter>();
+        services.TryAddTransient<ClearinghouseAddressHandler>();
+        services.TryAddTransient<ClearinghouseAuthorizationHandler>();
+        services.TryAddTransient<ClearinghouseAttemptHandler>();
+        services.TryAddTransient<IClearinghouseClient, ClearinghouseClient>();
+
+        var client = services.AddRefitGeneratedClient<IClearinghouseApi>(ClearinghouseJsonContext.Default)
+            .ConfigureHttpClient((provider, http) =>
+            {
+                http.BaseAddress = ClearinghouseAddress.ClientBaseAddress(provider.GetRequiredService<IOptions<ClearinghouseOptions>>().Value);
+                // The pipeline owns every timeout; HttpClient's own 100 s default would cut across it.
+                http.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .AddHttpMessageHandler<ClearinghouseAddressHandler>();
+
+        client.AddResilienceHandler(ClearinghouseResilience.PipelineName, ClearinghouseResilience.Configure)
+            .SelectPipelineBy(_ => ClearinghouseResilience.PayerKey);
+
+        client.AddHttpMessageHandler<ClearinghouseAuthorizationHandler>()
+            .AddHttpMessageHandler<ClearinghouseAttemptHandler>();
+
+        return client;
+    }
+}
