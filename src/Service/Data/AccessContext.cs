@@ -1,0 +1,46 @@
+namespace CoverageCheck.Service.Data;
+
+/// <summary>
+/// Who reads or writes protected health information, in what role, and why; written to the audit trail.
+/// </summary>
+/// <param name="Actor">The API key name, user name or worker id; never a patient identifier.</param>
+/// <param name="Role">The role that granted the access (admissions, finance, website, admin, worker).</param>
+/// <param name="Purpose">Why, in a few words: "verify coverage", "work queue review", "batch report".</param>
+public sealed record AccessContext(string Actor, string Role, string Purpose)
+{
+    public const string WorkerRole = "worker";
+
+    /// <summary>The background worker acting on queued verifications.</summary>
+    public static AccessContext ForWorker(string workerId, string purpose = "eligibility verification") =>
+        new(workerId, WorkerRole, purpose);
+}
+
+/// <summary>The <c>action</c> values of the audit trail.</summary>
+public static class AuditActions
+{
+    public const string Create = "create";
+    public const string Read = "read";
+    public const string Update = "update";
+    public const string Claim = "claim";
+    public const string Export = "export";
+}
+
+/// <summary>The <c>record_type</c> values of the audit trail.</summary>
+public static class AuditRecordTypes
+{
+    public const string Verification = "verification";
+    public const string Batch = "batch";
+}
+
+/// <summary>One row of the audit trail.</summary>
+public sealed record AuditEntry
+{
+    public long Id { get; init; }
+    public DateTimeOffset At { get; init; }
+    public string Actor { get; init; } = "";
+    public string Role { get; init; } = "";
+    public string Action { get; init; } = "";
+    public string RecordType { get; init; } = "";
+    public string RecordId { get; init; } = "";
+    public string Purpose { get; init; } = "";
+}

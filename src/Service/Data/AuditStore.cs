@@ -1,0 +1,67 @@
+using System.Data.Common;
+using Dapper;
+
+namespace CoverageCheck.Service.Data;
+
+/// <summary>
+/// The append-only audit trail. <see cref="VerificationStore"/> writes its own entries in the same transaction as the
+/// access; features that read PHI elsewhere (a report, an export) call <see cref="AppendAsync(AccessContext, string, string, string, CancellationToken)"/>.
+/// </summary>
+public sealed class AuditStore(IDbConnectionFactory database, TimeProvider timeProvider)
+{
+    public async Task AppendAsync(AccessContext access, string action, string recordType, string recordId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await AppendAsync(connection, transaction: null, access, action, recordType, recordId, timeProvider.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>Every entry for one record, oldest first.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> ListForRecordAsync(string recordType, string recordId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT id, at, actor, role, action, record_type, record_id, purpose
+            FROM audit_log
+            WHERE record_type = @recordType AND record_id = @recordId
+            ORDER BY id
+            """;
+        var rows = await connection.QueryAsync<AuditEntry>(new CommandDefinition(
+            sql,
+            new { recordType = Sql.Ansi(recordType, 32), recordId = Sql.Ansi(recordId, 64) },
+            cancellationToken: cancellationToken));
+        return [.. rows];
+    }
+
+    internal static async Task AppendAsync(
+        DbConnection connection,
+        DbTransaction? transaction,
+        AccessContext access,
+        string action,
+        string recordType,
+        string recordId,
+        DateTimeOffset at,
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(access.Actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(access.Role);
+        ArgumentException.ThrowIfNullOrWhiteSpace(access.Purpose);
+        const string sql = """
+            INSERT INTO audit_log (at, actor, role, action, record_type, record_id, purpose)
+            VALUES (@at, @actor, @role, @action, @recordType, @recordId, @purpose)
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(
+            sql,
+            new
+            {
+                at,
+                actor = Sql.Truncate(access.Actor, 128),
+                role = Sql.Ansi(access.Role, 32),
+                action = Sql.Ansi(action, 32),
+                recordType = Sql.Ansi(recordType, 32),
+                recordId = Sql.Ansi(recordId, 64),
+                purpose = Sql.Truncate(access.Purpose, 256),
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+    }
+}

@@ -1,0 +1,134 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace CoverageCheck.Service.Security;
+
+/// <summary>The ciphertext could not be authenticated: wrong key, wrong record or column, or tampering.</summary>
+public sealed class PhiDecryptionException(string message, Exception? innerException = null) : Exception(message, innerException);
+
+/// <summary>
+/// Encrypts protected health information with AES-256-GCM and hashes member IDs for lookup.
+/// Ciphertext layout: <c>[format 0x01][key id][nonce 12][tag 16][ciphertext]</c>. The associated data binds it to
+/// the header, the record id and the column, so a value copied to another row or column fails to decrypt.
+/// </summary>
+public sealed class PhiProtector
+{
+    private const byte FormatVersion = 1;
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+    private const int HeaderSize = 2;
+
+    private static readonly byte[] s_lookupKeyInfo = "CoverageCheck member lookup v1"u8.ToArray();
+
+    private readonly byte _currentKeyId;
+    private readonly Dictionary<byte, byte[]> _keys = [];
+    private readonly byte[] _lookupKey;
+
+    public PhiProtector(IOptions<PhiOptions> options)
+    {
+        var value = options.Value;
+        _currentKeyId = checked((byte)value.KeyId);
+        _keys[_currentKeyId] = Convert.FromBase64String(value.Key!.Trim());
+        foreach (var previous in value.PreviousKeys)
+        {
+            _keys[checked((byte)previous.Id)] = Convert.FromBase64String(previous.Key.Trim());
+        }
+
+        var lookupSource = _keys[checked((byte)(value.LookupKeyId ?? value.KeyId))];
+        _lookupKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, lookupSource, 32, salt: [], info: s_lookupKeyInfo);
+    }
+
+    /// <summary>Encrypts <paramref name="plaintext"/> for one column of one record.</summary>
+    public byte[] Protect(string plaintext, Guid recordId, string column)
+    {
+        var plainBytes = Encoding.UTF8.GetBytes(plaintext);
+        try
+        {
+            var output = new byte[HeaderSize + NonceSize + TagSize + plainBytes.Length];
+            output[0] = FormatVersion;
+            output[1] = _currentKeyId;
+            var nonce = output.AsSpan(HeaderSize, NonceSize);
+            RandomNumberGenerator.Fill(nonce);
+            var tag = output.AsSpan(HeaderSize + NonceSize, TagSize);
+            var cipher = output.AsSpan(HeaderSize + NonceSize + TagSize);
+
+            using var aes = new AesGcm(_keys[_currentKeyId], TagSize);
+            aes.Encrypt(nonce, plainBytes, cipher, tag, AssociatedData(output.AsSpan(0, HeaderSize), recordId, column));
+            return output;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plainBytes);
+        }
+    }
+
+    /// <summary>Decrypts a value written by <see cref="Protect"/> for the same record and column.</summary>
+    /// <exception cref="PhiDecryptionException">The value is not authentic for this record, column and key set.</exception>
+    public string Unprotect(byte[] protectedValue, Guid recordId, string column)
+    {
+        if (protectedValue.Length < HeaderSize + NonceSize + TagSize || protectedValue[0] != FormatVersion)
+        {
+            throw new PhiDecryptionException($"The {column} value of record {recordId} is not in a known encrypted format.");
+        }
+
+        if (!_keys.TryGetValue(protectedValue[1], out var key))
+        {
+            throw new PhiDecryptionException(
+                $"The {column} value of record {recordId} was encrypted with key id {protectedValue[1]}, which is not configured (Phi:KeyId / Phi:PreviousKeys).");
+        }
+
+        var input = protectedValue.AsSpan();
+        var plainBytes = new byte[input.Length - HeaderSize - NonceSize - TagSize];
+        try
+        {
+            using var aes = new AesGcm(key, TagSize);
+            aes.Decrypt(
+                input.Slice(HeaderSize, NonceSize),
+                input[(HeaderSize + NonceSize + TagSize)..],
+                input.Slice(HeaderSize + NonceSize, TagSize),
+                plainBytes,
+                AssociatedData(input[..HeaderSize], recordId, column));
+            return Encoding.UTF8.GetString(plainBytes);
+        }
+        catch (AuthenticationTagMismatchException ex)
+        {
+            throw new PhiDecryptionException(
+                $"The {column} value of record {recordId} failed authentication: wrong key, moved between records, or altered.", ex);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plainBytes);
+        }
+    }
+
+    /// <summary>
+    /// A keyed hash (HMAC-SHA256, lowercase hex) that finds a member's verifications without storing the member ID:
+    /// payer ID and member ID are trimmed and upper-cased so "w123 " and "W123" match.
+    /// </summary>
+    public string MemberKey(string payerId, string memberId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(payerId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(memberId);
+        var normalized = Encoding.UTF8.GetBytes(
+            $"{payerId.Trim().ToUpperInvariant()}\u001f{memberId.Trim().ToUpperInvariant()}");
+        try
+        {
+            return Convert.ToHexStringLower(HMACSHA256.HashData(_lookupKey, normalized));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(normalized);
+        }
+    }
+
+    private static byte[] AssociatedData(ReadOnlySpan<byte> header, Guid recordId, string column)
+    {
+        var columnBytes = Encoding.UTF8.GetByteCount(column);
+        var data = new byte[header.Length + 16 + columnBytes];
+        header.CopyTo(data);
+        recordId.TryWriteBytes(data.AsSpan(header.Length, 16));
+        Encoding.UTF8.GetBytes(column, data.AsSpan(header.Length + 16));
+        return data;
+    }
+}

@@ -1,0 +1,142 @@
+using System.Security.Claims;
+using CoverageCheck.Service.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Compliance.Classification;
+using Microsoft.Extensions.Compliance.Redaction;
+using Microsoft.Extensions.Options;
+
+namespace CoverageCheck.Service.Security;
+
+public static class SecurityExtensions
+{
+    public const string ApiKeysFileName = "apikeys.json";
+    private const string ApiKeyOrBearerScheme = "ApiKeyOrBearer";
+
+    /// <summary>
+    /// PHI protection (encryption keys, redaction of PHI in logs) and who may do what (API keys, optional JWT bearer,
+    /// the named <see cref="Policies"/>).
+    /// </summary>
+    public static WebApplicationBuilder AddSecurity(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddDataDirectory();
+
+        // Protected health information at rest.
+        services.AddOptionsWithValidateOnStart<PhiOptions>().BindConfiguration(PhiOptions.SectionName);
+        services.AddSingleton<IPostConfigureOptions<PhiOptions>, PhiKeyProvisioner>();
+        services.AddSingleton<IValidateOptions<PhiOptions>, PhiOptionsValidator>();
+        services.AddSingleton<IValidateOptions<PhiOptions>, PhiOptionsCustomValidator>();
+        services.AddSingleton<PhiProtector>();
+
+        // ... and never in logs: anything classified PHI or secret is erased before it reaches a sink.
+        services.AddRedaction(redaction => redaction.SetRedactor<ErasingRedactor>(
+            new DataClassificationSet(PhiTaxonomy.Phi),
+            new DataClassificationSet(PhiTaxonomy.Secret)));
+        builder.Logging.EnableRedaction();
+
+        // Callers.
+        services.AddOptionsWithValidateOnStart<AuthOptions>()
+            .BindConfiguration(AuthOptions.SectionName)
+            .Configure<DataDirectory>(AddLocalApiKeys);
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsCustomValidator>();
+        services.AddSingleton<ApiKeyRegistry>();
+
+        var jwt = builder.Configuration.GetSection($"{AuthOptions.SectionName}:Jwt").Get<JwtOptions>() ?? new JwtOptions();
+        var authentication = services.AddAuthentication(jwt.IsConfigured ? ApiKeyOrBearerScheme : ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, configureOptions: null);
+        if (jwt.IsConfigured)
+        {
+            authentication
+                .AddPolicyScheme(ApiKeyOrBearerScheme, "API key or bearer token", options =>
+                    options.ForwardDefaultSelector = context =>
+                        context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                            ? JwtBearerDefaults.AuthenticationScheme
+                            : ApiKeyAuthenticationHandler.SchemeName)
+                .AddJwtBearer(JwtBearerDefaults.AuthenticationScheme, options =>
+                {
+                    options.Authority = jwt.Authority!.ToString();
+                    options.Audience = jwt.Audience;
+                    options.RequireHttpsMetadata = jwt.RequireHttpsMetadata;
+                    options.MapInboundClaims = false;
+                    options.TokenValidationParameters.RoleClaimType = jwt.RoleClaim;
+                    options.TokenValidationParameters.NameClaimType = jwt.NameClaim;
+                });
+        }
+
+        services.AddSingleton<IAuthorizationHandler, NoRejectedCredentialHandler>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Estimates, policy => policy.AddRequirements(new NoRejectedCredentialRequirement()))
+            .AddPolicy(Policies.VerificationsWrite, policy => policy.RequireRole(Roles.Admissions, Roles.Admin))
+            .AddPolicy(Policies.VerificationsRead, policy => policy.RequireRole(Roles.Admissions, Roles.Finance, Roles.Admin))
+            .AddPolicy(Policies.Eligibility271, policy => policy.RequireRole(Roles.Admissions, Roles.Finance, Roles.Admin))
+            .AddPolicy(Policies.Batches, policy => policy.RequireRole(Roles.Finance, Roles.Admin));
+        return builder;
+    }
+
+    /// <summary>Authentication and authorization; call after CORS and before the endpoints (and before a rate limiter that looks at the caller).</summary>
+    public static WebApplication UseSecurity(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary><c>GET /api/v1/auth/whoami</c>: the caller's name and roles, to check a key or token.</summary>
+    public static IEndpointRouteBuilder MapSecurityApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/v1/auth").WithTags("Auth").RequireAuthorization();
+        group.MapGet("/whoami", WhoAmI).WithName("WhoAmI");
+        return endpoints;
+    }
+
+    internal static Ok<Caller> WhoAmI(ClaimsPrincipal user)
+    {
+        var identity = user.Identity as ClaimsIdentity;
+        var roleType = identity?.RoleClaimType ?? ClaimTypes.Role;
+        return TypedResults.Ok(new Caller(
+            identity?.Name ?? "",
+            [.. user.FindAll(roleType).Select(claim => claim.Value).Distinct().Order(StringComparer.Ordinal)]));
+    }
+
+    /// <summary>Adds the keys created by <c>keys add</c> (in <c>{data}/apikeys.json</c>) to the configured ones.</summary>
+    private static void AddLocalApiKeys(AuthOptions options, DataDirectory dataDirectory)
+    {
+        var path = dataDirectory.File(ApiKeysFileName);
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        var local = new AuthOptions();
+        new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: false).Build()
+            .GetSection(AuthOptions.SectionName).Bind(local);
+        foreach (var key in local.ApiKeys)
+        {
+            options.ApiKeys.Add(key);
+        }
+    }
+}
+
+/// <summary>The caller as the service sees it.</summary>
+public sealed record Caller(string Name, IReadOnlyList<string> Roles);
+
+/// <summary>Anonymous callers pass; a caller who presented a credential that failed does not (401, not silently anonymous).</summary>
+internal sealed class NoRejectedCredentialRequirement : IAuthorizationRequirement;
+
+internal sealed class NoRejectedCredentialHandler : AuthorizationHandler<NoRejectedCredentialRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, NoRejectedCredentialRequirement requirement)
+    {
+        var failure = (context.Resource as HttpContext)?.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure;
+        if (failure is null)
+        {
+            context.Succeed(requirement);
+        }
+
+        return Task.CompletedTask;
+    }
+}
