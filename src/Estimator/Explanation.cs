@@ -141,7 +141,7 @@ internal static class Explanation
         }
     }
 
-    private static string Money(decimal amount) => "$" + amount.ToString("#,0.00", Invariant);
+    private static string Money(decimal amount) => "$" + amount.ToString("N2", Invariant);
 
     private static string Date(DateOnly date) => date.ToString("MMMM d, yyyy", Invariant);
 

@@ -13,6 +13,10 @@ internal sealed class Ledger
     private readonly decimal _selfPayRate;
     private readonly decimal _balanceBill;
     private readonly DeductibleRule _deductibleRule;
+    private readonly decimal _deductibleIndividual;
+    private readonly decimal _deductibleFamily;
+    private readonly decimal _outOfPocketIndividual;
+    private readonly decimal _outOfPocketFamily;
 
     // Accumulators for the current plan year.
     private decimal _deductibleIndividualMet;
@@ -33,6 +37,11 @@ internal sealed class Ledger
         _deductibleRule = coverage is null ? DeductibleRule.None : RuleFor(coverage.Deductible);
         if (coverage is not null)
         {
+            // A missing amount never caps: MaxValue keeps the hot loop free of nullable checks.
+            _deductibleIndividual = coverage.Deductible.Individual ?? decimal.MaxValue;
+            _deductibleFamily = coverage.Deductible.Family ?? decimal.MaxValue;
+            _outOfPocketIndividual = coverage.OutOfPocketMax?.Individual ?? decimal.MaxValue;
+            _outOfPocketFamily = coverage.OutOfPocketMax?.Family ?? decimal.MaxValue;
             var met = coverage.Accumulators;
             _deductibleIndividualMet = met.DeductibleIndividualMet;
             _deductibleFamilyMet = met.DeductibleFamilyMet;
@@ -81,7 +90,7 @@ internal sealed class Ledger
         var lastCoinsuranceBase = -1m;
         var lastCoinsurance = 0m;
 
-        var monthKey = -1;
+        var nextMonth = int.MinValue; // DayNumber of the first day of the month after the current row's month
         int monthSessions = 0, monthYear = 0, monthNumber = 0;
         decimal monthPatient = 0, monthPayer = 0;
 
@@ -201,17 +210,15 @@ internal sealed class Ledger
             patientTotal += patient;
             payerTotal += payer;
 
-            var key = (date.Year * 12) + date.Month;
-            if (key != monthKey)
+            if (dayNumber >= nextMonth)
             {
                 if (monthSessions > 0)
                 {
                     monthly.Add(new MonthlyEstimate(monthYear, monthNumber, monthSessions, monthPatient, monthPayer));
                 }
 
-                monthKey = key;
-                monthYear = date.Year;
-                monthNumber = date.Month;
+                date.Deconstruct(out monthYear, out monthNumber, out _);
+                nextMonth = new DateOnly(monthYear, monthNumber, 1).AddMonths(1).DayNumber;
                 monthSessions = 0;
                 monthPatient = 0;
                 monthPayer = 0;
@@ -310,33 +317,24 @@ internal sealed class Ledger
 
     private decimal DeductibleRemaining()
     {
-        var deductible = _coverage!.Deductible;
         var remaining = _deductibleRule switch
         {
-            DeductibleRule.Individual => deductible.Individual!.Value - _deductibleIndividualMet,
-            DeductibleRule.Family => deductible.Family!.Value - _deductibleFamilyMet,
+            DeductibleRule.Individual => _deductibleIndividual - _deductibleIndividualMet,
+            DeductibleRule.Family => _deductibleFamily - _deductibleFamilyMet,
             DeductibleRule.Embedded => Math.Min(
-                deductible.Individual!.Value - _deductibleIndividualMet,
-                deductible.Family!.Value - _deductibleFamilyMet),
+                _deductibleIndividual - _deductibleIndividualMet,
+                _deductibleFamily - _deductibleFamilyMet),
             _ => 0m,
         };
         return remaining > 0m ? remaining : 0m;
     }
 
+    // Only called when at least one maximum is set; an unset one is decimal.MaxValue and never the smaller.
     private decimal OutOfPocketRemaining()
     {
-        var cap = _coverage!.OutOfPocketMax!;
-        var remaining = decimal.MaxValue;
-        if (cap.Individual is { } individual)
-        {
-            remaining = individual - _outOfPocketIndividualMet;
-        }
-
-        if (cap.Family is { } family)
-        {
-            remaining = Math.Min(remaining, family - _outOfPocketFamilyMet);
-        }
-
+        var individual = _outOfPocketIndividual == decimal.MaxValue ? decimal.MaxValue : _outOfPocketIndividual - _outOfPocketIndividualMet;
+        var family = _outOfPocketFamily == decimal.MaxValue ? decimal.MaxValue : _outOfPocketFamily - _outOfPocketFamilyMet;
+        var remaining = individual < family ? individual : family;
         return remaining > 0m ? remaining : 0m;
     }
 

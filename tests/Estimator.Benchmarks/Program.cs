@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(CoverageCheck.Estimator.Benchmarks.EstimatorBenchmarks).Assembly).Run(args);
