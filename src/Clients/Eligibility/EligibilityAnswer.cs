@@ -1,0 +1,112 @@
+using System.Globalization;
+
+namespace CoverageCheck.Clients.Eligibility;
+
+/// <summary>
+/// The common form both wire formats are brought to before normalisation, so the clearinghouse JSON and its X12 twin
+/// go through exactly the same rules.
+/// </summary>
+internal sealed record EligibilityAnswer(
+    PayerInfo? Payer,
+    string? GroupNumber,
+    DateOnly? PlanBegin,
+    DateOnly? PlanEnd,
+    DateOnly? EligibilityBegin,
+    DateOnly? EligibilityEnd,
+    IReadOnlyList<BenefitRow> Rows,
+    IReadOnlyList<AaaError> Errors,
+    IReadOnlyList<string> Warnings);
+
+/// <summary>
+/// One EB row, whichever format it came in, with its EB01–EB12 values as sent. <c>Where</c> locates it in the input
+/// for messages: "benefitsInformation[3]" or "segment 22 (EB)".
+/// </summary>
+internal sealed record BenefitRow(
+    int Index,
+    string Where,
+    string? Code,
+    string? Level,
+    IReadOnlyList<string> ServiceTypes,
+    string? PlanCoverage,
+    string? TimeQualifier,
+    string? Amount,
+    string? Percent,
+    string? QuantityQualifier,
+    string? Quantity,
+    string? AuthOrCert,
+    string? Network,
+    IReadOnlyList<string> PlacesOfService,
+    IReadOnlyList<string> Messages,
+    IReadOnlyList<RelatedParty> Entities);
+
+/// <summary>A 2120 related entity reduced to what a carve-out needs.</summary>
+internal sealed record RelatedParty(string? Name, string? Phone);
+
+/// <summary>Parsing of the payer's text values with the invariant culture, never throwing.</summary>
+internal static class PayerValues
+{
+    /// <summary>The "no limit" amount payers send.</summary>
+    public const decimal NoLimit = 9999999.99m;
+
+    /// <summary>Reads "1500", "1500.00", ".2", "-0", "$1,500.00"; null for anything else.</summary>
+    public static decimal? ParseDecimal(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var span = text.AsSpan().Trim();
+        if (span.StartsWith("$"))
+        {
+            span = span[1..];
+        }
+
+        return decimal.TryParse(span, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
+    }
+
+    /// <summary>
+    /// Reads a date or a range: <c>YYYYMMDD</c>, <c>YYYY-MM-DD</c>, <c>YYYYMMDD-YYYYMMDD</c>, <c>YYYY-MM-DD-YYYY-MM-DD</c>.
+    /// 9999-12-31 (open-ended) reads as no date.
+    /// </summary>
+    public static (DateOnly? Begin, DateOnly? End, bool Readable) ParseDateOrRange(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return (null, null, true);
+        }
+
+        var span = text.AsSpan().Trim();
+        if (TryDate(span, out var single))
+        {
+            return (OpenEnded(single), OpenEnded(single), true);
+        }
+
+        if (span.Length == 17 && span[8] == '-' && TryDate(span[..8], out var first) && TryDate(span[9..], out var last))
+        {
+            return (OpenEnded(first), OpenEnded(last), true);
+        }
+
+        if (span.Length == 21 && span[10] == '-' && TryDate(span[..10], out first) && TryDate(span[11..], out last))
+        {
+            return (OpenEnded(first), OpenEnded(last), true);
+        }
+
+        return (null, null, false);
+    }
+
+    private static bool TryDate(ReadOnlySpan<char> text, out DateOnly date)
+    {
+        date = default;
+        return text.Length switch
+        {
+            8 => DateOnly.TryParseExact(text, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date),
+            10 => DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date),
+            _ => false,
+        };
+    }
+
+    private static DateOnly? OpenEnded(DateOnly date) => date == DateOnly.MaxValue || date == new DateOnly(9999, 12, 31) ? null : date;
+}
