@@ -1,19 +1,35 @@
+using CoverageCheck.Service.Commands;
 using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Features.Estimates;
 using CoverageCheck.Service.Infrastructure;
 using CoverageCheck.Service.Security;
+
+// Operator commands (`keys add …`) run and exit; anything else starts the service.
+if (await CommandLine.TryRunAsync(args))
+{
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
 // One AddXxx per feature area; each lives in its feature folder.
 builder.AddServiceDefaults();
+builder.AddEstimates();
 builder.AddDatabase();
 builder.AddSecurity();
 
 var app = builder.Build();
+if (!app.ConfigurationIsValid())
+{
+    return;
+}
 
 app.UseServiceDefaults();
+app.UseCors();        // before authentication: browsers send preflights without a key
 app.UseSecurity();
+app.UseRateLimiter(); // after authentication: callers with a key are not limited
 app.MapHealthApi();
+app.MapEstimatesApi();
 app.MapSecurityApi();
 
 app.Run();

@@ -205,27 +205,29 @@ internal sealed class DatabaseMigrationService(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        string reason;
         try
         {
             var applied = await migrator.MigrateAsync(cancellationToken);
             readiness.MarkMigrated();
             logger.LogInformation("Database schema is up to date ({Applied} migration(s) applied now).", applied.Count);
+            return;
         }
         catch (DatabaseUnavailableException ex)
         {
-            // One sentence for the operator, no stack trace: the cause is configuration or infrastructure.
-            readiness.MarkFailed(ex.Message);
-            logger.LogCritical("{Reason} The service is stopping.", ex.Message);
-            Environment.ExitCode = 1;
-            lifetime.StopApplication();
+            reason = ex.Message;
         }
         catch (SqlException ex)
         {
-            readiness.MarkFailed(ex.Message);
-            logger.LogCritical("Cannot connect to the SQL Server database: {Reason} The service is stopping.", ex.Message);
-            Environment.ExitCode = 1;
-            lifetime.StopApplication();
+            reason = $"Cannot connect to the SQL Server database: {ex.Message}";
         }
+
+        // One sentence for the operator and no stack trace: the cause is configuration or infrastructure. Stopping
+        // while the host is still starting would surface as a start-up crash, so stop once start-up has finished.
+        readiness.MarkFailed(reason);
+        logger.LogCritical("{Reason} The service is stopping.", reason);
+        Environment.ExitCode = 1;
+        lifetime.ApplicationStarted.Register(lifetime.StopApplication);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -11,7 +11,6 @@ public sealed class AuthOptions
 {
     public const string SectionName = "Auth";
 
-    [ValidateEnumeratedItems]
     public IList<ApiKeyEntry> ApiKeys { get; } = [];
 
     [ValidateObjectMembers]
@@ -21,11 +20,9 @@ public sealed class AuthOptions
 public sealed class ApiKeyEntry
 {
     /// <summary>Who holds the key ("website", "admissions-desk"); becomes the caller's name and the audit actor.</summary>
-    [Required]
     public string Name { get; set; } = "";
 
     /// <summary>Lowercase hex SHA-256 of the key (64 characters); the key itself is never stored.</summary>
-    [Required]
     public string KeyHash { get; set; } = "";
 
     public IList<string> Roles { get; } = [];
