@@ -1,6 +1,5 @@
 using CoverageCheck.Service.Commands;
 using CoverageCheck.Service.Data;
-using CoverageCheck.Service.Features.Estimates;
 using CoverageCheck.Service.Infrastructure;
 using CoverageCheck.Service.Security;
 
@@ -14,7 +13,6 @@ var builder = WebApplication.CreateBuilder(args);
 
 // One AddXxx per feature area; each lives in its feature folder.
 builder.AddServiceDefaults();
-builder.AddEstimates();
 builder.AddDatabase();
 builder.AddSecurity();
 
@@ -25,11 +23,8 @@ if (!app.ConfigurationIsValid())
 }
 
 app.UseServiceDefaults();
-app.UseCors();        // before authentication: browsers send preflights without a key
 app.UseSecurity();
-app.UseRateLimiter(); // after authentication: callers with a key are not limited
 app.MapHealthApi();
-app.MapEstimatesApi();
 app.MapSecurityApi();
 
 app.Run();
