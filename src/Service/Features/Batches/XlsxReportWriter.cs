@@ -1,0 +1,196 @@
+using System.Globalization;
+using ClosedXML.Excel;
+
+namespace CoverageCheck.Service.Features.Batches;
+
+/// <summary>
+/// The report as an Excel workbook: sheets "Report" (one row per census record, in input order),
+/// "Summary by payer" and "Changes". Cells are typed (numbers, booleans, dates), money is in a currency format,
+/// header rows are frozen and filterable. Column widths are set explicitly: ClosedXML's AdjustToContents measures
+/// text through GDI+, which Linux hosts do not have.
+/// </summary>
+public sealed class XlsxReportWriter : IBatchReportWriter
+{
+    public const string ReportSheet = "Report";
+    public const string SummarySheet = "Summary by payer";
+    public const string ChangesSheet = "Changes";
+
+    public const string MoneyFormat = "\"$\"#,##0.00";
+    public const string PercentFormat = "General\"%\"";
+    public const string DateFormat = "yyyy-mm-dd";
+
+    private static readonly XLColor HeaderFill = XLColor.FromHtml("#DCE6F1");
+
+    public BatchReportFormat Format => BatchReportFormat.Xlsx;
+
+    public string ContentType => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    public string FileExtension => ".xlsx";
+
+    public async Task WriteAsync(BatchReport report, Stream output, CancellationToken cancellationToken = default)
+    {
+        // ClosedXML writes synchronously; the package is built in memory and copied out asynchronously
+        // (ASP.NET Core refuses synchronous writes to a response).
+        using var buffer = new MemoryStream();
+        using (var workbook = new XLWorkbook())
+        {
+            WriteReport(workbook.Worksheets.Add(ReportSheet), report, cancellationToken);
+            WriteSummary(workbook.Worksheets.Add(SummarySheet), report);
+            WriteChanges(workbook.Worksheets.Add(ChangesSheet), report);
+            workbook.SaveAs(buffer);
+        }
+
+        buffer.Position = 0;
+        await buffer.CopyToAsync(output, cancellationToken);
+    }
+
+    private static void WriteReport(IXLWorksheet sheet, BatchReport report, CancellationToken cancellationToken)
+    {
+        var columns = BatchReportColumns.All;
+        for (var c = 0; c < columns.Count; c++)
+        {
+            sheet.Cell(1, c + 1).SetValue(columns[c].Name);
+            var column = sheet.Column(c + 1);
+            column.Width = columns[c].Width;
+
+            // A column format is inherited by the cells written after it, which is much cheaper than styling ranges later.
+            var format = columns[c].Kind switch
+            {
+                ReportValueKind.Money => MoneyFormat,
+                ReportValueKind.Percent => PercentFormat,
+                ReportValueKind.Date => DateFormat,
+                _ => null,
+            };
+            if (format is not null)
+            {
+                column.Style.NumberFormat.Format = format;
+            }
+        }
+
+        var r = 2;
+        foreach (var row in report.Rows)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            for (var c = 0; c < columns.Count; c++)
+            {
+                SetTyped(sheet.Cell(r, c + 1), columns[c].Kind, columns[c].Value(row));
+            }
+
+            r++;
+        }
+
+        var lastRow = Math.Max(r - 1, 1);
+        FinishTable(sheet, lastRow, columns.Count);
+    }
+
+    private static void WriteSummary(IXLWorksheet sheet, BatchReport report)
+    {
+        string[] headers =
+        [
+            "Payer ID", "Payer", "Patients", "Active", "Ends before program", "Ended", "Needs review", "Pending", "Rejected",
+            "Expected patient total", "Expected payer total",
+        ];
+        double[] widths = [10, 28, 10, 10, 12, 10, 12, 10, 10, 16, 16];
+        for (var c = 0; c < headers.Length; c++)
+        {
+            sheet.Cell(1, c + 1).SetValue(headers[c]);
+            sheet.Column(c + 1).Width = widths[c];
+        }
+
+        var r = 2;
+        foreach (var payer in report.Summary)
+        {
+            WriteSummaryRow(sheet, r++, payer.PayerId, payer.PayerName ?? string.Empty, payer);
+        }
+
+        var lastPayerRow = Math.Max(r - 1, 1);
+        FinishTable(sheet, lastPayerRow, headers.Length);
+
+        var totalRow = r;
+        WriteSummaryRow(sheet, totalRow, "Total", string.Empty, report.Total);
+        sheet.Row(totalRow).Style.Font.Bold = true;
+        sheet.Range(2, 10, totalRow, 11).Style.NumberFormat.Format = MoneyFormat;
+
+        var noteRow = totalRow + 2;
+        sheet.Cell(noteRow, 1).SetValue($"Batch {report.BatchId}" + (report.SourceName is { } name ? $" ({name})" : string.Empty));
+        sheet.Cell(noteRow + 1, 1).SetValue("Generated " + report.GeneratedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture));
+        sheet.Cell(noteRow + 2, 1).SetValue(report.PreviousRunAt is { } previous
+            ? "Changes are against the run of " + previous.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) + "."
+            : "First run of this census: no changes to compare.");
+        sheet.Cell(noteRow + 3, 1).SetValue("Amounts are estimates from in-network benefits; blank figures were not given by the payer.");
+    }
+
+    private static void WriteSummaryRow(IXLWorksheet sheet, int r, string payerId, string payerName, PayerSummary s)
+    {
+        sheet.Cell(r, 1).SetValue(payerId);
+        sheet.Cell(r, 2).SetValue(payerName);
+        sheet.Cell(r, 3).SetValue(s.Patients);
+        sheet.Cell(r, 4).SetValue(s.Active);
+        sheet.Cell(r, 5).SetValue(s.EndsBeforeProgram);
+        sheet.Cell(r, 6).SetValue(s.Ended);
+        sheet.Cell(r, 7).SetValue(s.NeedsReview);
+        sheet.Cell(r, 8).SetValue(s.Pending);
+        sheet.Cell(r, 9).SetValue(s.Rejected);
+        sheet.Cell(r, 10).SetValue(s.ExpectedPatientTotal);
+        sheet.Cell(r, 11).SetValue(s.ExpectedPayerTotal);
+    }
+
+    private static void WriteChanges(IXLWorksheet sheet, BatchReport report)
+    {
+        string[] headers = ["patient_ref", "change", "before", "after"];
+        double[] widths = [16, 24, 24, 24];
+        for (var c = 0; c < headers.Length; c++)
+        {
+            sheet.Cell(1, c + 1).SetValue(headers[c]);
+            sheet.Column(c + 1).Width = widths[c];
+        }
+
+        var r = 2;
+        foreach (var change in report.Changes)
+        {
+            sheet.Cell(r, 1).SetValue(change.PatientRef);
+            sheet.Cell(r, 2).SetValue(change.KindName);
+            sheet.Cell(r, 3).SetValue(change.Before ?? string.Empty);
+            sheet.Cell(r, 4).SetValue(change.After ?? string.Empty);
+            r++;
+        }
+
+        FinishTable(sheet, Math.Max(r - 1, 1), headers.Length);
+    }
+
+    private static void FinishTable(IXLWorksheet sheet, int lastRow, int lastColumn)
+    {
+        var header = sheet.Range(1, 1, 1, lastColumn);
+        header.Style.Font.Bold = true;
+        header.Style.Fill.BackgroundColor = HeaderFill;
+        sheet.SheetView.FreezeRows(1);
+        sheet.Range(1, 1, lastRow, lastColumn).SetAutoFilter();
+    }
+
+    /// <summary>Blank for unknown; strings always as text (ClosedXML's <c>Value</c> setter would turn "00123" into a number).</summary>
+    private static void SetTyped(IXLCell cell, ReportValueKind kind, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                return;
+            case string text:
+                cell.SetValue(text);
+                return;
+            case bool flag:
+                cell.SetValue(flag);
+                return;
+            case int number:
+                cell.SetValue(number);
+                return;
+            case decimal amount:
+                cell.SetValue(amount);
+                return;
+            case DateOnly date:
+                cell.SetValue(date.ToDateTime(TimeOnly.MinValue));
+                return;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(value), value.GetType(), $"No cell type for a {kind} column.");
+        }
+    }
+}
