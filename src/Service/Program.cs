@@ -1,5 +1,6 @@
 using CoverageCheck.Service.Commands;
 using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Features.Estimates;
 using CoverageCheck.Service.Infrastructure;
 using CoverageCheck.Service.Security;
 
@@ -13,6 +14,8 @@ var builder = WebApplication.CreateBuilder(args);
 
 // One AddXxx per feature area; each lives in its feature folder.
 builder.AddServiceDefaults();
+builder.AddClearinghouse();
+builder.AddEstimates();
 builder.AddDatabase();
 builder.AddSecurity();
 
@@ -23,8 +26,11 @@ if (!app.ConfigurationIsValid())
 }
 
 app.UseServiceDefaults();
+app.UseCors();        // before authentication: browsers send preflights without a key
 app.UseSecurity();
+app.UseRateLimiter(); // after authentication: callers with a key are not limited
 app.MapHealthApi();
+app.MapEstimatesApi();
 app.MapSecurityApi();
 
 app.Run();

@@ -1,0 +1,81 @@
+using System.Globalization;
+using CoverageCheck.Estimator;
+using Microsoft.Extensions.Options;
+
+namespace CoverageCheck.Service.Features.Estimates;
+
+/// <summary>The outcome of pricing a request read from the wire: a response, or field-named errors.</summary>
+public sealed record EstimateOutcome(EstimateResponse? Response, IReadOnlyDictionary<string, string[]> Errors);
+
+/// <summary>
+/// Fills a request's missing pricing from the rate card, validates it, runs <see cref="CostEstimator"/> and maps the
+/// result to the wire. When neither the request nor the rate card gives a charge per day, the main estimate is priced
+/// at the top of the published range (so it never understates the patient's cost) and <c>chargeRange</c> shows the
+/// same program at the lowest and the highest published charge. Used by the estimates endpoint and by verifications.
+/// </summary>
+public sealed class EstimatePricer(IOptionsMonitor<RateCardOptions> rateCard)
+{
+    /// <summary>Warning raised when the program's charge was not known and the published range was used.</summary>
+    public const string ChargeUnknownWarning = "charge-unknown";
+
+    private const string FromRequest = "request";
+    private const string FromRateCard = "rateCard";
+    private const string FromPublishedRange = "publishedRange";
+
+    /// <summary>Prices <paramref name="input"/>; returns errors keyed by wire field path when a rule is broken.</summary>
+    /// <param name="input">The request as read from the wire.</param>
+    /// <param name="includeSessions">Whether to include the day-by-day ledger (<c>sessionsDetail</c>).</param>
+    public EstimateOutcome Estimate(EstimateInput input, bool includeSessions)
+    {
+        var card = rateCard.CurrentValue;
+        var given = input.Pricing;
+        var chargeKnown = given?.ChargePerDay is not null || card.ChargePerDay is not null;
+        var charge = given?.ChargePerDay ?? card.ChargePerDay ?? card.ChargeRangeHigh ?? 0m;
+        var pricing = new Pricing(
+            charge,
+            given?.AllowedPerDay ?? card.AllowedPerDay,
+            given?.SelfPayPerDay ?? card.SelfPayPerDay,
+            given?.SelfPayPackagePrice ?? card.SelfPayPackagePrice);
+        var request = new EstimateRequest { Program = input.Program, Pricing = pricing, Coverage = input.Coverage, Range = input.Range };
+
+        var errors = request.Validate();
+        if (errors.Count > 0)
+        {
+            return new EstimateOutcome(null, errors);
+        }
+
+        var used = new PricingUsedDto(
+            EstimateResponse.Cents(pricing.ChargePerDay),
+            EstimateResponse.Cents(pricing.EffectiveAllowedPerDay),
+            EstimateResponse.Cents(pricing.EffectiveSelfPayPerDay),
+            pricing.SelfPayPackagePrice is { } package ? EstimateResponse.Cents(package) : null,
+            chargeKnown,
+            given?.ChargePerDay is not null ? FromRequest : chargeKnown ? FromRateCard : FromPublishedRange);
+        var response = EstimateResponse.From(CostEstimator.Estimate(request), includeSessions, used);
+        if (chargeKnown)
+        {
+            return new EstimateOutcome(response, errors);
+        }
+
+        var low = card.ChargeRangeLow!.Value;
+        var atLow = EstimateResponse.From(
+            CostEstimator.Estimate(new EstimateRequest { Program = input.Program, Pricing = pricing with { ChargePerDay = low }, Coverage = input.Coverage }),
+            includeSessions);
+        var atHigh = response with { Range = null, Pricing = null, SessionsDetail = includeSessions ? response.SessionsDetail : null };
+        var warnings = response.Warnings.Append(ChargeUnknownWarning).Order(StringComparer.Ordinal).ToArray();
+        var sentence = string.Create(
+            CultureInfo.InvariantCulture,
+            $"We do not know the program's daily charge yet; it publishes {Money(low)} to {Money(charge)} a day. These figures use {Money(charge)}, the top of that range, so they do not understate your cost. For this schedule you would pay about {Money(atLow.Totals.Patient)} at {Money(low)} a day and about {Money(atHigh.Totals.Patient)} at {Money(charge)} a day. ");
+
+        return new EstimateOutcome(
+            response with
+            {
+                Warnings = warnings,
+                Explanation = sentence + response.Explanation,
+                ChargeRange = new ChargeRangeDto(EstimateResponse.Cents(low), EstimateResponse.Cents(charge), atLow, atHigh),
+            },
+            errors);
+    }
+
+    private static string Money(decimal amount) => "$" + amount.ToString("N2", CultureInfo.InvariantCulture);
+}

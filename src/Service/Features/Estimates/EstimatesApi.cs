@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace CoverageCheck.Service.Features.Estimates;
+
+/// <summary>
+/// <c>POST /api/v1/estimates</c>: the anonymous estimate of estimator.md. No personal data goes in or out, and no
+/// payer is called. Anonymous callers are rate limited per client address; callers with a key are not.
+/// </summary>
+public static class EstimatesApi
+{
+    public const string CorsPolicy = "website";
+    public const string RateLimitPolicy = "estimates-anonymous";
+
+    // Far more than the largest valid request (366 session dates and 1,000 closed dates are about 20 KB).
+    private const int MaxBodyBytes = 64 * 1024;
+
+    public static WebApplicationBuilder AddEstimates(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptionsWithValidateOnStart<RateCardOptions>().BindConfiguration(RateCardOptions.SectionName);
+        services.AddSingleton<IValidateOptions<RateCardOptions>, RateCardOptionsValidator>();
+        services.AddSingleton<IValidateOptions<RateCardOptions>, RateCardOptionsCustomValidator>();
+        services.AddOptionsWithValidateOnStart<WebsiteOptions>().BindConfiguration(WebsiteOptions.SectionName);
+        services.AddSingleton<IValidateOptions<WebsiteOptions>, WebsiteOptionsValidator>();
+        services.AddSingleton<IValidateOptions<WebsiteOptions>, WebsiteOptionsCustomValidator>();
+        services.AddSingleton<EstimatePricer>();
+
+        services.AddCors();
+        services.AddOptions<CorsOptions>().Configure<IOptions<WebsiteOptions>>((cors, website) =>
+            cors.AddPolicy(CorsPolicy, policy => policy
+                .WithOrigins(website.Value.AllowedOrigins)
+                .WithMethods(HttpMethods.Post)
+                .WithHeaders("Content-Type")
+                .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
+
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = RejectAsync;
+            options.AddPolicy(RateLimitPolicy, context =>
+            {
+                // A caller the authentication middleware accepted (an API key) is not limited.
+                if (context.User.Identity?.IsAuthenticated == true)
+                {
+                    return RateLimitPartition.GetNoLimiter("keyed");
+                }
+
+                var limit = context.RequestServices.GetRequiredService<IOptions<WebsiteOptions>>().Value.AnonymousRateLimit;
+                var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                return RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = limit,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+        });
+
+        return builder;
+    }
+
+    public static RouteGroupBuilder MapEstimatesApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/v1/estimates")
+            .WithTags("Estimates")
+            .AllowAnonymous()
+            .RequireCors(CorsPolicy)
+            .RequireRateLimiting(RateLimitPolicy);
+
+        group.MapPost("/", CreateEstimate)
+            .WithName(nameof(CreateEstimate))
+            .WithSummary("Estimate what a patient would pay for an IOP program")
+            .WithDescription("Anonymous; no personal data. Add ?detail=sessions for the day-by-day ledger.")
+            .Accepts<EstimateRequestDto>("application/json")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        return group;
+    }
+
+    internal static async Task<Results<Ok<EstimateResponse>, ValidationProblem, ProblemHttpResult>> CreateEstimate(
+        HttpRequest request,
+        [FromQuery] string? detail,
+        EstimatePricer pricer,
+        CancellationToken cancellationToken)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status415UnsupportedMediaType,
+                detail: "Send the estimate request as JSON (Content-Type: application/json).");
+        }
+
+        var errors = new WireErrors();
+        var includeSessions = false;
+        if (detail is not null)
+        {
+            if (string.Equals(detail, "sessions", StringComparison.OrdinalIgnoreCase))
+            {
+                includeSessions = true;
+            }
+            else
+            {
+                errors.Add("detail", "Use detail=sessions for the day-by-day ledger, or leave it out.");
+            }
+        }
+
+        if (await ReadBodyAsync(request, cancellationToken) is not { } body)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status413PayloadTooLarge,
+                detail: string.Create(CultureInfo.InvariantCulture, $"An estimate request may be at most {MaxBodyBytes / 1024} KB."));
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            var (field, message) = body.Length == 0
+                ? (EstimateWire.BodyField, "A JSON estimate request is required.")
+                : JsonErrorLocator.Locate(body.Span);
+            errors.Add(field, message);
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The estimate request is not valid.");
+        }
+
+        using (document)
+        {
+            var input = EstimateWire.Read(document.RootElement, errors);
+            var outcome = pricer.Estimate(input, includeSessions);
+            errors.AddDomainErrors(outcome.Errors);
+            if (!errors.IsEmpty || outcome.Response is null)
+            {
+                return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The estimate request is not valid.");
+            }
+
+            return TypedResults.Ok(outcome.Response);
+        }
+    }
+
+    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+
+    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var context = rejected.HttpContext;
+        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+        var seconds = (int)Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds));
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+
+        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too many requests",
+                Detail = string.Create(CultureInfo.InvariantCulture, $"Too many estimate requests from this address; try again in {seconds} seconds, or use an API key."),
+            },
+        });
+    }
+}
