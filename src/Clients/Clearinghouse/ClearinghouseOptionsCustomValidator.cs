@@ -25,9 +25,9 @@ internal sealed class ClearinghouseOptionsCustomValidator(ClearinghouseAddress a
             failures.Add("Clearinghouse:BaseUrl must use https: inquiries carry protected health information (plain http is allowed on loopback only).");
         }
 
-        if (options.ApiKey is { } key && (key.Length == 0 || key.AsSpan().IndexOfAny('\r', '\n') >= 0))
+        if (options.ApiKey is { } key && key.AsSpan().IndexOfAny('\r', '\n') >= 0)
         {
-            failures.Add("Clearinghouse:ApiKey must be one non-empty line.");
+            failures.Add("Clearinghouse:ApiKey must be a single line.");
         }
 
         if (options.Provider.Npi.Length == 10 && options.Provider.Npi.All(char.IsAsciiDigit) && !Npi.HasValidCheckDigit(options.Provider.Npi))

@@ -1,0 +1,103 @@
+using CoverageCheck.Clients.Clearinghouse;
+using CoverageCheck.Sandbox;
+using Microsoft.Extensions.Options;
+
+namespace CoverageCheck.Service.Infrastructure;
+
+internal static class ClearinghouseExtensions
+{
+    /// <summary>
+    /// The clearinghouse client (Refit + its resilience pipeline) and the payer table. With <c>Clearinghouse:BaseUrl</c>
+    /// empty, the sandbox clearinghouse runs in this process on a loopback port and the same client talks to it over
+    /// HTTP: nothing takes a shortcut around the wire.
+    /// </summary>
+    public static WebApplicationBuilder AddClearinghouse(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        if (string.IsNullOrWhiteSpace(builder.Configuration[$"{ClearinghouseOptions.SectionName}:BaseUrl"]))
+        {
+            services.AddOptionsWithValidateOnStart<SandboxOptions>()
+                .Bind(builder.Configuration.GetSection(SandboxOptions.SectionName))
+                .ValidateDataAnnotations()
+                .Validate(options => !options.Faults.Problems().Any(), "Sandbox:Faults rates must be fractions between 0 and 1 adding up to at most 1.");
+            services.AddSingleton<SandboxClearinghouse>();
+            services.AddHostedService(provider => provider.GetRequiredService<SandboxClearinghouse>());
+            services.AddClearinghouseClient(
+                builder.Configuration,
+                (provider, cancellationToken) => provider.GetRequiredService<SandboxClearinghouse>().GetBaseAddressAsync(cancellationToken));
+        }
+        else
+        {
+            services.AddClearinghouseClient(builder.Configuration);
+        }
+
+        services.AddPayerDirectory(builder.Configuration);
+        return builder;
+    }
+}
+
+/// <summary>
+/// The built-in sandbox clearinghouse, started once: eagerly with the host, or by the first inquiry that needs its
+/// address, whichever comes first. It keeps the system clock on purpose: it stands in for another system, and a
+/// test's fake clock must not freeze its answers.
+/// </summary>
+internal sealed partial class SandboxClearinghouse(IOptions<SandboxOptions> options, ILogger<SandboxClearinghouse> logger)
+    : IHostedService, IAsyncDisposable
+{
+    private readonly Lock _lock = new();
+    private Task<SandboxHost>? _host;
+    private bool _disposed;
+
+    public async ValueTask<Uri> GetBaseAddressAsync(CancellationToken cancellationToken) =>
+        (await Start().WaitAsync(cancellationToken)).BaseAddress;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Start().WaitAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => DisposeAsync().AsTask();
+
+    public async ValueTask DisposeAsync()
+    {
+        Task<SandboxHost>? host;
+        lock (_lock)
+        {
+            host = _host;
+            _disposed = true;
+        }
+
+        if (host is not null)
+        {
+            try
+            {
+                await (await host).DisposeAsync();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogStopFailed(logger, ex);
+            }
+        }
+    }
+
+    private Task<SandboxHost> Start()
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            // Not tied to the first caller's token: one caller giving up must not fail the sandbox for everyone.
+            return _host ??= StartCoreAsync();
+        }
+    }
+
+    private async Task<SandboxHost> StartCoreAsync()
+    {
+        var host = await SandboxHost.StartAsync(options.Value, CancellationToken.None);
+        LogStarted(logger, host.BaseAddress);
+        return host;
+    }
+
+    [LoggerMessage(EventId = 4110, Level = LogLevel.Information,
+        Message = "Clearinghouse:BaseUrl is empty: the sandbox clearinghouse answers at {BaseAddress} (synthetic members only)")]
+    private static partial void LogStarted(ILogger logger, Uri baseAddress);
+
+    [LoggerMessage(EventId = 4111, Level = LogLevel.Warning, Message = "The sandbox clearinghouse did not stop cleanly")]
+    private static partial void LogStopFailed(ILogger logger, Exception exception);
+}
