@@ -91,6 +91,12 @@ public ref struct X12SegmentReader
             _offset = offset + end + 1;
         }
 
+        // A newline terminator in a file saved with CRLF leaves a carriage return on every segment.
+        if (terminator == '\n' && body.EndsWith('\r'))
+        {
+            body = body[..^1];
+        }
+
         int count;
         while ((count = body.Split(_elements, Delimiters.Element)) == _elements.Length)
         {
@@ -152,7 +158,7 @@ public ref struct X12SegmentReader
 
         var component = text[separators[15] + 1];
         var terminator = text[separators[15] + 2];
-        var isa11 = text[(separators[9] + 1)..separators[10]];
+        var isa11 = text[(separators[10] + 1)..separators[11]];
         var repetition = isa11.Length == 1 && !char.IsLetterOrDigit(isa11[0]) ? isa11[0] : '\0';
         delimiters = new X12Delimiters(element, repetition, component, terminator);
         if (!delimiters.AreValid)
