@@ -22,6 +22,8 @@ internal static class DapperTypeHandlers
             return;
         }
 
+        // Columns are snake_case, row properties PascalCase: payer_id -> PayerId.
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
         SqlMapper.AddTypeHandler(new GuidHandler());
         SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
         SqlMapper.AddTypeHandler(new DateOnlyHandler());
