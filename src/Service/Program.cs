@@ -1,6 +1,8 @@
 using CoverageCheck.Service.Commands;
 using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Features.Eligibility;
 using CoverageCheck.Service.Features.Estimates;
+using CoverageCheck.Service.Features.Verifications;
 using CoverageCheck.Service.Infrastructure;
 using CoverageCheck.Service.Security;
 
@@ -18,6 +20,7 @@ builder.AddClearinghouse();
 builder.AddEstimates();
 builder.AddDatabase();
 builder.AddSecurity();
+builder.AddVerifications();
 
 var app = builder.Build();
 if (!app.ConfigurationIsValid())
@@ -31,6 +34,8 @@ app.UseSecurity();
 app.UseRateLimiter(); // after authentication: callers with a key are not limited
 app.MapHealthApi();
 app.MapEstimatesApi();
+app.MapVerificationsApi();
+app.MapEligibilityApi();
 app.MapSecurityApi();
 
 app.Run();

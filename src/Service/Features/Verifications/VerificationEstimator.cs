@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Text.Json;
+using CoverageCheck.Clients.Eligibility;
+using CoverageCheck.Estimator;
+using CoverageCheck.Service.Features.Estimates;
+using CoverageCheck.Service.Infrastructure;
+using EstimatorCoverage = CoverageCheck.Estimator.Coverage;
+
+namespace CoverageCheck.Service.Features.Verifications;
+
+/// <summary>
+/// Turns a payer's normalised benefits into an estimate request (http-api.md, "Verifications"): the tier that matches
+/// our network status with the payer, accumulators met = total − remaining, the plan year from the plan's begin date,
+/// prices from the request, else the payer table, else the rate card. Whatever the payer left unknown is written down
+/// as an assumption, and the estimate carries <c>benefits-incomplete</c> / <c>network-status-unknown</c>.
+/// </summary>
+internal sealed class VerificationEstimator(EstimatePricer pricer, PayerDirectory payers)
+{
+    public const string NetworkStatusUnknown = "network-status-unknown";
+    public const string BenefitsIncomplete = "benefits-incomplete";
+
+    public (JsonElement? Estimate, IReadOnlyList<string> Assumptions) Estimate(
+        VerificationPayload payload, NormalizedCoverage coverage, PayerNetwork? network)
+    {
+        var assumptions = new List<string>();
+        var extraWarnings = new List<string>();
+        var program = payload.Program ?? throw new ArgumentException("A program is required to estimate.", nameof(payload));
+
+        if (coverage.CarveOut is { } carveOut)
+        {
+            assumptions.Add($"These benefits are administered by {carveOut.Name ?? "another organisation"}"
+                + (carveOut.Phone is { } phone ? $" ({phone})" : "")
+                + ": ask them for the behavioural-health benefits; no estimate was made from the medical plan's numbers.");
+            return (null, assumptions);
+        }
+
+        if (coverage.Active == false)
+        {
+            // Not covered on the date of service: every session is self-pay, whatever the benefit rows say.
+            return (Priced(payload, new EstimatorCoverage { Status = CoverageStatus.Inactive }, [], assumptions), assumptions);
+        }
+
+        var outOfNetwork = network == PayerNetwork.Out;
+        if (network is null)
+        {
+            extraWarnings.Add(NetworkStatusUnknown);
+            assumptions.Add("The program's network status with this payer is not in the payer table: the estimate assumes in network.");
+        }
+
+        var tier = outOfNetwork ? coverage.OutOfNetwork : coverage.InNetwork;
+        var tierName = outOfNetwork ? "out-of-network" : "in-network";
+        if (tier is null)
+        {
+            var other = outOfNetwork ? coverage.InNetwork : coverage.OutOfNetwork;
+            tier = other;
+            extraWarnings.Add(BenefitsIncomplete);
+            assumptions.Add(other is null
+                ? $"The payer returned no {tierName} cost sharing for this service: the estimate assumes none, so the patient may owe more."
+                : $"The payer returned no {tierName} benefits for this service: the estimate uses the {(outOfNetwork ? "in-network" : "out-of-network")} ones.");
+        }
+
+        var estimateCoverage = ToCoverage(coverage, tier, outOfNetwork, assumptions, extraWarnings);
+        return (Priced(payload, estimateCoverage, extraWarnings, assumptions), assumptions);
+    }
+
+    private JsonElement? Priced(VerificationPayload payload, EstimatorCoverage coverage, List<string> extraWarnings, List<string> assumptions)
+    {
+        var program = payload.Program!;
+        var given = payload.Pricing;
+        var input = new EstimateInput(
+            new ProgramSchedule { StartDate = program.StartDate, Weeks = program.Weeks, DaysPerWeek = program.DaysPerWeek },
+            new PricingInput(
+                given?.ChargePerDay,
+                given?.AllowedPerDay ?? payers.Find(payload.Insurance.PayerId)?.AllowedPerDay,
+                given?.SelfPayPerDay,
+                given?.SelfPayPackagePrice),
+            coverage,
+            // Staff quote the usual span too: 8–12 weeks at 3–5 days, from the same start and benefits.
+            new ProgramRange(new IntRange(8, 12), new IntRange(3, 5)));
+
+        var outcome = pricer.Estimate(input, includeSessions: false);
+        if (outcome.Response is not { } response)
+        {
+            assumptions.Add("No estimate: " + string.Join("; ", outcome.Errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"))));
+            return null;
+        }
+
+        if (extraWarnings.Count > 0)
+        {
+            response = response with { Warnings = [.. response.Warnings.Concat(extraWarnings).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)] };
+        }
+
+        return JsonSerializer.SerializeToElement(response, JsonSerializerOptions.Web);
+    }
+
+    private static EstimatorCoverage ToCoverage(
+        NormalizedCoverage coverage, BenefitTier? tier, bool outOfNetwork, List<string> assumptions, List<string> warnings)
+    {
+        void Incomplete(string assumption)
+        {
+            assumptions.Add(assumption);
+            if (!warnings.Contains(BenefitsIncomplete))
+            {
+                warnings.Add(BenefitsIncomplete);
+            }
+        }
+
+        var planYearStart = PlanYearStart.January1;
+        if (coverage.PlanBegin is { } begin && !(begin.Month == 2 && begin.Day == 29))
+        {
+            planYearStart = new PlanYearStart(begin.Month, begin.Day);
+        }
+        else
+        {
+            assumptions.Add("The payer gave no plan begin date: the estimate assumes the plan year starts on 1 January.");
+        }
+
+        // The plan's end date is the end of its plan year, which renews (the estimator resets accumulators then);
+        // only an eligibility end date says the person's coverage stops.
+        var coverageEnd = coverage.EligibilityEnd;
+
+        decimal? individualDeductible = null, familyDeductible = null, individualDeductibleMet = 0, familyDeductibleMet = 0;
+        if (tier?.Deductible is { } deductible)
+        {
+            (individualDeductible, individualDeductibleMet) = TotalAndMet(deductible.Individual, "individual deductible", Incomplete);
+            (familyDeductible, familyDeductibleMet) = TotalAndMet(deductible.Family, "family deductible", Incomplete);
+        }
+        else
+        {
+            Incomplete("The payer gave no deductible for this service: the estimate assumes none applies.");
+        }
+
+        decimal? individualOop = null, familyOop = null, individualOopMet = 0, familyOopMet = 0;
+        if (tier?.OutOfPocketMax is { } oop)
+        {
+            (individualOop, individualOopMet) = TotalAndMet(oop.Individual, "individual out-of-pocket maximum", Incomplete);
+            (familyOop, familyOopMet) = TotalAndMet(oop.Family, "family out-of-pocket maximum", Incomplete);
+        }
+        else
+        {
+            Incomplete("The payer gave no out-of-pocket maximum: the estimate assumes no cap.");
+        }
+
+        if (tier?.CopayPerDay is null && tier?.CoinsurancePercent is null)
+        {
+            Incomplete("The payer gave neither a copay nor a coinsurance for this service: the estimate assumes none.");
+        }
+
+        int? visitLimit = null;
+        var visitsUsed = 0;
+        if (tier?.VisitLimit is { Unlimited: false, Total: { } total } limit)
+        {
+            visitLimit = total;
+            visitsUsed = limit.Remaining is { } remaining ? Math.Max(0, total - remaining) : 0;
+            if (limit.Remaining is null)
+            {
+                Incomplete($"The payer gave a limit of {total} {limit.Unit} a year but not how many remain: the estimate assumes none used.");
+            }
+        }
+
+        if (tier?.PriorAuthorizationRequired is null)
+        {
+            assumptions.Add("The payer did not say whether prior authorisation is required: ask before the first session.");
+        }
+
+        return new EstimatorCoverage
+        {
+            Status = coverage.Active == false ? CoverageStatus.Inactive : CoverageStatus.Active,
+            Network = outOfNetwork ? NetworkStatus.Out : NetworkStatus.In,
+            PlanYearStart = planYearStart,
+            CoverageEndDate = coverageEnd,
+            Deductible = new Deductible { Individual = individualDeductible, Family = familyDeductible },
+            CopayPerDay = tier?.CopayPerDay ?? 0m,
+            CoinsurancePercent = tier?.CoinsurancePercent ?? 0m,
+            OutOfPocketMax = individualOop is null && familyOop is null ? null : new OutOfPocketMax(individualOop, familyOop),
+            VisitLimitPerPlanYear = visitLimit,
+            PriorAuthorizationRequired = tier?.PriorAuthorizationRequired ?? false,
+            Accumulators = new Accumulators
+            {
+                DeductibleIndividualMet = individualDeductibleMet ?? 0,
+                DeductibleFamilyMet = familyDeductibleMet ?? 0,
+                OutOfPocketIndividualMet = individualOopMet ?? 0,
+                OutOfPocketFamilyMet = familyOopMet ?? 0,
+                VisitsUsed = visitsUsed,
+            },
+        };
+    }
+
+    private static (decimal? Total, decimal? Met) TotalAndMet(Amounts? amounts, string what, Action<string> incomplete)
+    {
+        if (amounts is null || amounts.Unlimited || amounts.Total is null)
+        {
+            return (null, 0);
+        }
+
+        var total = amounts.Total.Value;
+        if (amounts.Remaining is { } remaining)
+        {
+            return (total, Math.Clamp(total - remaining, 0, total));
+        }
+
+        if (amounts.Met is { } met)
+        {
+            return (total, Math.Clamp(met, 0, total));
+        }
+
+        incomplete(string.Create(CultureInfo.InvariantCulture,
+            $"The payer gave the {what} ({total:0.00}) but not what remains: the estimate assumes nothing has been met yet."));
+        return (total, 0);
+    }
+}

@@ -1,0 +1,99 @@
+using CoverageCheck.Service.Data;
+using Microsoft.Extensions.Options;
+
+namespace CoverageCheck.Service.Features.Verifications;
+
+/// <summary>How a verification enters the system.</summary>
+public sealed record SubmitOptions
+{
+    /// <summary>The caller's <c>Idempotency-Key</c>: a repeat returns the verification the first call made.</summary>
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>Ask the payer now, within <see cref="VerificationOptions.RealTimeBudget"/>; otherwise only queue it.</summary>
+    public bool RealTime { get; init; }
+
+    public Guid? BatchId { get; init; }
+    public int? BatchLine { get; init; }
+
+    /// <summary>The verification this one re-checks (nightly re-verification): changes between them are recorded.</summary>
+    public Guid? PreviousVerificationId { get; init; }
+}
+
+public sealed record SubmittedVerification(VerificationRecord Record, bool Created);
+
+/// <summary>
+/// The one way in for a verification — the API, batches and the nightly re-verification all submit here. The request
+/// is stored before the payer is asked, so nothing is lost if the payer is slow or the process dies: the worker
+/// finishes whatever the real-time attempt could not.
+/// </summary>
+internal sealed class VerificationIntake(
+    VerificationStore store,
+    VerificationProcessor processor,
+    VerificationOutcomes outcomes,
+    VerificationSignal signal,
+    TimeProvider timeProvider,
+    IOptionsMonitor<VerificationOptions> options)
+{
+    private readonly string _instance = $"api:{Environment.MachineName}:{Environment.ProcessId}";
+
+    public async Task<SubmittedVerification> SubmitAsync(
+        VerificationPayload payload, AccessContext access, SubmitOptions submit, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var id = Guid.CreateVersion7(timeProvider.GetUtcNow());
+        var leaseOwner = $"{_instance}:{id:N}";
+        var inserted = await store.InsertAsync(
+            new NewVerification
+            {
+                Id = id,
+                PayerId = payload.Insurance.PayerId,
+                MemberId = payload.Insurance.MemberId,
+                PayloadJson = VerificationPayloadJson.Write(payload),
+                IdempotencyKey = submit.IdempotencyKey,
+                ProgramEnd = payload.Program is { } program ? program.StartDate.AddDays(program.Weeks * 7) : null,
+                BatchId = submit.BatchId,
+                BatchLine = submit.BatchLine,
+                PreviousVerificationId = submit.PreviousVerificationId,
+                // The real-time attempt holds the lease, so no worker takes the item while the caller waits.
+                Lease = submit.RealTime ? new VerificationLease(leaseOwner, settings.LeaseDuration) : null,
+            },
+            access,
+            cancellationToken);
+
+        if (!inserted.Created)
+        {
+            return new SubmittedVerification(inserted.Record, Created: false);
+        }
+
+        if (!submit.RealTime)
+        {
+            signal.Notify();
+            return new SubmittedVerification(inserted.Record, Created: true);
+        }
+
+        var record = inserted.Record;
+        AttemptResult attempt;
+        using (var budget = new CancellationTokenSource(settings.RealTimeBudget, timeProvider))
+        {
+            try
+            {
+                attempt = await processor.AttemptAsync(record.Id, payload, attempt: 1, budget.Token);
+            }
+            catch (OperationCanceledException) when (budget.IsCancellationRequested)
+            {
+                attempt = new AttemptResult(AttemptOutcome.Retry, null, "real-time-budget",
+                    $"The payer did not answer within {settings.RealTimeBudget.TotalSeconds:0.#} s; the worker keeps trying.", RetryAfter: TimeSpan.Zero);
+            }
+        }
+
+        // Written whatever the caller's connection does now: the answer must not be lost.
+        await outcomes.ApplyAsync(record with { Attempts = Math.Max(1, record.Attempts) }, leaseOwner, attempt, CancellationToken.None);
+        if (attempt.Outcome == AttemptOutcome.Retry)
+        {
+            signal.Notify();
+        }
+
+        var current = await store.GetAsync(record.Id, access, CancellationToken.None) ?? record;
+        return new SubmittedVerification(current, Created: true);
+    }
+}

@@ -1,0 +1,84 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace CoverageCheck.Service.Features.Verifications;
+
+/// <summary>How a verification waits for the payer, and how the worker retries, claims and re-verifies.</summary>
+public sealed class VerificationOptions
+{
+    public const string SectionName = "Verification";
+
+    /// <summary>How long <c>POST /api/v1/verifications</c> waits for the payer before answering 202.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan RealTimeBudget { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Attempts (the real-time one included) before a verification goes to needs-review.</summary>
+    [Range(1, 50)]
+    public int MaxAttempts { get; set; } = 6;
+
+    /// <summary>First retry delay; it doubles with each attempt, with jitter.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest single delay between attempts.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How long a claimed item belongs to one worker before another instance may take it over.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often the worker looks for due work when nothing woke it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Verifications in flight at once in one worker, across payers.</summary>
+    [Range(1, 1000)]
+    public int WorkerConcurrency { get; set; } = 40;
+
+    /// <summary>Verifications in flight at once for one payer.</summary>
+    [Range(1, 1000)]
+    public int PerPayerConcurrency { get; set; } = 20;
+
+    /// <summary>
+    /// When the active census is re-verified: a time of day (UTC) such as <c>02:00</c>, or <c>off</c>.
+    /// Default: nightly at 02:00 UTC.
+    /// </summary>
+    public string ReverifySchedule { get; set; } = "02:00";
+
+    /// <summary>Whether the worker runs in this instance (an API-only instance can turn it off).</summary>
+    public bool WorkerEnabled { get; set; } = true;
+
+    /// <summary>The time of day of the re-verification, or null when it is off.</summary>
+    public TimeOnly? ReverifyAt =>
+        string.Equals(ReverifySchedule, "off", StringComparison.OrdinalIgnoreCase) ? null
+        : TimeOnly.TryParse(ReverifySchedule, System.Globalization.CultureInfo.InvariantCulture, out var time) ? time
+        : null;
+}
+
+[OptionsValidator]
+internal sealed partial class VerificationOptionsValidator : IValidateOptions<VerificationOptions>;
+
+internal sealed class VerificationOptionsCustomValidator : IValidateOptions<VerificationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, VerificationOptions options)
+    {
+        var failures = new List<string>();
+        if (options.ReverifyAt is null && !string.Equals(options.ReverifySchedule, "off", StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"Verification:ReverifySchedule must be a time of day such as 02:00, or 'off'; '{options.ReverifySchedule}' is neither.");
+        }
+
+        if (options.RetryMaxDelay < options.RetryBaseDelay)
+        {
+            failures.Add("Verification:RetryMaxDelay must not be shorter than Verification:RetryBaseDelay.");
+        }
+
+        if (options.LeaseDuration <= options.RealTimeBudget)
+        {
+            failures.Add("Verification:LeaseDuration must be longer than Verification:RealTimeBudget, or the worker could take over a request still being answered.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,175 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using CoverageCheck.Clients;
+using CoverageCheck.Clients.Clearinghouse;
+using CoverageCheck.Clients.Eligibility;
+using CoverageCheck.Service.Infrastructure;
+
+namespace CoverageCheck.Service.Features.Verifications;
+
+/// <summary>How one attempt at a verification ended.</summary>
+internal enum AttemptOutcome
+{
+    /// <summary>The payer answered with benefits: the verification is done.</summary>
+    Completed,
+
+    /// <summary>The payer answered, but a person must act (data to correct, enrolment, an unreadable answer).</summary>
+    NeedsReview,
+
+    /// <summary>A transient failure (transport fault, AAA 42/80/04 …): try again later.</summary>
+    Retry,
+}
+
+internal sealed record AttemptResult(
+    AttemptOutcome Outcome,
+    VerificationResult? Result,
+    string? ErrorCode,
+    string? Error,
+    TimeSpan? RetryAfter = null);
+
+/// <summary>
+/// One attempt at a verification: ask the payer (substance-abuse benefits first, health-plan coverage when the payer
+/// refuses the specific code), read the answer, and estimate the program from the benefits.
+/// Shared by the real-time path of the API and the worker, so both behave the same.
+/// </summary>
+internal sealed class VerificationProcessor(
+    IClearinghouseClient clearinghouse,
+    VerificationEstimator estimator,
+    PayerDirectory payers,
+    VerificationTelemetry telemetry,
+    TimeProvider timeProvider,
+    ILogger<VerificationProcessor> logger)
+{
+    /// <summary>Substance abuse, the most specific code every payer should know for IOP.</summary>
+    internal const string SubstanceAbuseServiceType = "AI";
+
+    /// <summary>Health benefit plan coverage: the fallback every payer must answer.</summary>
+    internal const string HealthPlanServiceType = "30";
+
+    public async Task<AttemptResult> AttemptAsync(Guid verificationId, VerificationPayload payload, int attempt, CancellationToken cancellationToken)
+    {
+        using var activity = VerificationTelemetry.Source.StartActivity("verification.attempt");
+        activity?.SetTag("verification.id", verificationId);
+        activity?.SetTag("payer.id", payload.Insurance.PayerId);
+        activity?.SetTag("verification.attempt", attempt);
+
+        var payerName = payers.Find(payload.Insurance.PayerId)?.Name;
+        var started = timeProvider.GetTimestamp();
+        try
+        {
+            var serviceType = SubstanceAbuseServiceType;
+            var (answer, reading) = await AskAsync(verificationId, payload, serviceType, cancellationToken);
+            if (reading.Errors.Any(e => e.Class == AaaClass.BenefitMismatch))
+            {
+                // The payer does not answer for the specific code: ask again for the plan's coverage (eligibility.md).
+                serviceType = HealthPlanServiceType;
+                (answer, reading) = await AskAsync(verificationId, payload, serviceType, cancellationToken);
+            }
+
+            telemetry.RecordPayerLatency(payload.Insurance.PayerId, timeProvider.GetElapsedTime(started));
+            var result = Classify(payload, answer, reading, serviceType, payerName);
+            telemetry.RecordAttempt(payload.Insurance.PayerId, result.Outcome);
+            activity?.SetTag("verification.outcome", result.Outcome.ToString());
+            return result;
+        }
+        catch (ClearinghouseUnavailableException e)
+        {
+            telemetry.RecordPayerLatency(payload.Insurance.PayerId, timeProvider.GetElapsedTime(started));
+            var outcome = e.IsTransient ? AttemptOutcome.Retry : AttemptOutcome.NeedsReview;
+            telemetry.RecordAttempt(payload.Insurance.PayerId, outcome);
+            activity?.SetStatus(ActivityStatusCode.Error, e.Reason.ToString());
+            logger.LogWarning("Verification {VerificationId} attempt {Attempt}: clearinghouse {Reason} for payer {PayerId}",
+                verificationId, attempt, e.Reason, payload.Insurance.PayerId);
+            var code = "clearinghouse-" + e.Reason.ToString().ToLowerInvariant();
+            return new AttemptResult(outcome, null, code, e.Message, e.RetryAfter);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A timeout inside the client that escaped as cancellation: transient.
+            telemetry.RecordAttempt(payload.Insurance.PayerId, AttemptOutcome.Retry);
+            return new AttemptResult(AttemptOutcome.Retry, null, "clearinghouse-timeout", "The clearinghouse did not answer in time.");
+        }
+    }
+
+    private async Task<(ClearinghouseAnswer Answer, EligibilityReading Reading)> AskAsync(
+        Guid verificationId, VerificationPayload payload, string serviceType, CancellationToken cancellationToken)
+    {
+        var inquiry = new EligibilityInquiry(
+            payload.Insurance.PayerId,
+            payload.Patient.FirstName,
+            payload.Patient.LastName,
+            payload.Patient.DateOfBirth,
+            payload.Insurance.MemberId,
+            payload.Insurance.GroupNumber,
+            payload.DateOfService,
+            serviceType,
+            ControlNumber(verificationId, serviceType));
+        var answer = await clearinghouse.CheckEligibilityAsync(inquiry, cancellationToken);
+        return (answer, CoverageNormalizer.FromClearinghouseJson(answer.Body));
+    }
+
+    private AttemptResult Classify(VerificationPayload payload, ClearinghouseAnswer answer, EligibilityReading reading, string serviceType, string? payerName)
+    {
+        var payer = new PayerInfo(payload.Insurance.PayerId, reading.Payer?.Name ?? payerName);
+        var network = payers.Find(payload.Insurance.PayerId)?.Network;
+        var result = new VerificationResult
+        {
+            CheckedAt = timeProvider.GetUtcNow(),
+            Payer = payer,
+            Coverage = reading.Coverage,
+            Errors = reading.Errors,
+            Warnings = reading.Warnings,
+            Assumptions = reading.Assumptions,
+            ServiceTypeAsked = serviceType,
+            Network = network switch { PayerNetwork.In => "in", PayerNetwork.Out => "out", _ => "unknown" },
+            RawAnswer = answer.Body,
+        };
+
+        if (!reading.IsReadable)
+        {
+            var why = string.Join("; ", reading.InputErrors);
+            return new AttemptResult(AttemptOutcome.NeedsReview, result, "unreadable-answer",
+                $"The clearinghouse answered HTTP {answer.StatusCode.ToString(CultureInfo.InvariantCulture)} but the answer could not be read: {Shorten(why)}");
+        }
+
+        if (reading.Errors.FirstOrDefault(e => e.Retryable) is { } transient)
+        {
+            return new AttemptResult(AttemptOutcome.Retry, result, transient.Code, ErrorText(transient));
+        }
+
+        if (reading.Errors.Count > 0 && reading.Coverage is null)
+        {
+            var first = reading.Errors[0];
+            return new AttemptResult(AttemptOutcome.NeedsReview, result, first.Code, ErrorText(first));
+        }
+
+        if (reading.Coverage is null)
+        {
+            return new AttemptResult(AttemptOutcome.NeedsReview, result, "no-coverage",
+                "The payer's answer held neither coverage nor a rejection.");
+        }
+
+        if (payload.Program is not null)
+        {
+            var (estimate, assumptions) = estimator.Estimate(payload, reading.Coverage, network);
+            result = result with { Estimate = estimate, Assumptions = [.. result.Assumptions, .. assumptions] };
+        }
+
+        return new AttemptResult(AttemptOutcome.Completed, result, null, null);
+    }
+
+    private static string ErrorText(AaaError error) =>
+        $"AAA {error.Code}: {error.Description ?? AaaCodes.Describe(error.Code)}" + (error.FollowUpAction is { } action ? $" ({action})" : "");
+
+    private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
+
+    /// <summary>Nine digits that tie the inquiry to its verification (the JSON controlNumber, X12 ST02/BHT03).</summary>
+    internal static string ControlNumber(Guid verificationId, string serviceType)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        verificationId.TryWriteBytes(bytes);
+        var value = BinaryPrimitives.ReadUInt64LittleEndian(bytes) ^ (serviceType == HealthPlanServiceType ? 1UL : 0UL);
+        return (value % 1_000_000_000UL).ToString("D9", CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using CoverageCheck.Clients.Eligibility;
+using CoverageCheck.Service.Data;
+
+namespace CoverageCheck.Service.Features.Verifications;
+
+/// <summary>The wire shape of one verification (http-api.md, <c>GET /api/v1/verifications/{id}</c>).</summary>
+internal sealed record VerificationResponse
+{
+    public required Guid Id { get; init; }
+    public required string Status { get; init; }
+    public int Attempts { get; init; }
+    public DateTimeOffset? CheckedAt { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public string CreatedBy { get; init; } = "";
+    public PayerInfo? Payer { get; init; }
+    public NormalizedCoverage? Coverage { get; init; }
+    public JsonElement? Estimate { get; init; }
+    public IReadOnlyList<AaaError> Errors { get; init; } = [];
+    public IReadOnlyList<string> Assumptions { get; init; } = [];
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+    public string? Network { get; init; }
+    public string? LastErrorCode { get; init; }
+    public string? LastError { get; init; }
+    public DateTimeOffset? NextAttemptAt { get; init; }
+    public string? PatientRef { get; init; }
+    public Guid? BatchId { get; init; }
+    public Guid? PreviousVerificationId { get; init; }
+
+    /// <summary>Who and what was asked: shown to staff who may see it (the read is audited by the store).</summary>
+    public PatientInfo? Patient { get; init; }
+    public InsuranceInfo? Insurance { get; init; }
+    public DateOnly? DateOfService { get; init; }
+    public ProgramInfo? Program { get; init; }
+
+    public static VerificationResponse From(VerificationRecord record)
+    {
+        var payload = VerificationPayloadJson.Read(record.PayloadJson);
+        var result = VerificationResult.FromJson(record.ResultJson);
+        return new VerificationResponse
+        {
+            Id = record.Id,
+            Status = record.Status,
+            Attempts = record.Attempts,
+            CheckedAt = record.CheckedAt,
+            CreatedAt = record.CreatedAt,
+            CreatedBy = record.CreatedBy,
+            Payer = result?.Payer ?? new PayerInfo(record.PayerId, null),
+            Coverage = result?.Coverage,
+            Estimate = result?.Estimate,
+            Errors = result?.Errors ?? [],
+            Assumptions = result?.Assumptions ?? [],
+            Warnings = result?.Warnings ?? [],
+            Network = result?.Network,
+            LastErrorCode = record.LastErrorCode,
+            LastError = record.LastError,
+            NextAttemptAt = record.Status == VerificationStatus.Queued ? record.NextAttemptAt : null,
+            PatientRef = payload.PatientRef,
+            BatchId = record.BatchId,
+            PreviousVerificationId = record.PreviousVerificationId,
+            Patient = payload.Patient,
+            Insurance = payload.Insurance,
+            DateOfService = payload.DateOfService,
+            Program = payload.Program,
+        };
+    }
+}
+
+/// <summary>The stored form of <see cref="VerificationPayload"/>.</summary>
+internal static class VerificationPayloadJson
+{
+    public static string Write(VerificationPayload payload) => JsonSerializer.Serialize(payload, VerificationResult.Json);
+
+    public static VerificationPayload Read(string json) =>
+        JsonSerializer.Deserialize<VerificationPayload>(json, VerificationResult.Json)
+        ?? throw new InvalidOperationException("A stored verification payload is empty.");
+}

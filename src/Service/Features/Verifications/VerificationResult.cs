@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CoverageCheck.Clients.Eligibility;
+
+namespace CoverageCheck.Service.Features.Verifications;
+
+/// <summary>
+/// What a verification found, stored encrypted with the verification (it holds payer answers, which are PHI) and
+/// returned by <c>GET /api/v1/verifications/{id}</c>.
+/// </summary>
+internal sealed record VerificationResult
+{
+    public required DateTimeOffset CheckedAt { get; init; }
+    public required PayerInfo Payer { get; init; }
+    public NormalizedCoverage? Coverage { get; init; }
+
+    /// <summary>The estimate response of estimator.md, or null (no program asked, or no benefits to estimate from).</summary>
+    public JsonElement? Estimate { get; init; }
+
+    public IReadOnlyList<AaaError> Errors { get; init; } = [];
+
+    /// <summary>What the payer left unknown and what the estimate assumed instead, in plain words.</summary>
+    public IReadOnlyList<string> Assumptions { get; init; } = [];
+
+    /// <summary>Faults in the payer's answer that did not stop the reading.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>The service type whose benefits were asked for (AI, then 30 when the payer refused AI).</summary>
+    public string? ServiceTypeAsked { get; init; }
+
+    /// <summary>Our network status with this payer: in, out, or unknown (not in the payer table).</summary>
+    public string? Network { get; init; }
+
+    /// <summary>The payer's raw answer, kept for audit; never returned by the API.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? RawAnswer { get; init; }
+
+    public static readonly JsonSerializerOptions Json = CreateJsonOptions();
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static VerificationResult? FromJson(string? json) =>
+        string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize<VerificationResult>(json, Json);
+
+    private static JsonSerializerOptions CreateJsonOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+        return options;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using CoverageCheck.Service.Data;
+
+namespace CoverageCheck.Service.Features.Verifications;
+
+/// <summary>
+/// Metrics and traces of verifications: by payer and outcome, payer latency, retries, queue depth and the age of the
+/// oldest queued item. Tags carry payer IDs and outcomes only — never a person.
+/// </summary>
+internal sealed class VerificationTelemetry : IDisposable
+{
+    public const string Name = "CoverageCheck.Verifications";
+    public static readonly ActivitySource Source = new(Name);
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _attempts;
+    private readonly Counter<long> _retries;
+    private readonly Counter<long> _gaveUp;
+    private readonly Histogram<double> _payerLatency;
+    private QueueStats _queue = new(0, 0, null);
+
+    public VerificationTelemetry(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(Name);
+        _attempts = _meter.CreateCounter<long>("coveragecheck.verification.attempts", description: "Verification attempts by payer and outcome.");
+        _retries = _meter.CreateCounter<long>("coveragecheck.verification.retries", description: "Attempts that ended in a scheduled retry.");
+        _gaveUp = _meter.CreateCounter<long>("coveragecheck.verification.gave_up", description: "Verifications sent to needs-review after their last attempt.");
+        _payerLatency = _meter.CreateHistogram<double>("coveragecheck.payer.latency", unit: "s", description: "Time the clearinghouse took to answer one attempt.");
+        _meter.CreateObservableGauge("coveragecheck.queue.depth", () => new Measurement<int>(Volatile.Read(ref _queue).Queued), description: "Queued verifications.");
+        _meter.CreateObservableGauge("coveragecheck.queue.in_progress", () => new Measurement<int>(Volatile.Read(ref _queue).InProgress), description: "Verifications being worked on.");
+        _meter.CreateObservableGauge("coveragecheck.queue.oldest_age", () => new Measurement<double>(Volatile.Read(ref _queue).OldestQueuedAge?.TotalSeconds ?? 0), unit: "s", description: "Age of the oldest queued verification.");
+    }
+
+    public void RecordAttempt(string payerId, AttemptOutcome outcome) =>
+        _attempts.Add(1, new KeyValuePair<string, object?>("payer", payerId), new KeyValuePair<string, object?>("outcome", outcome.ToString().ToLowerInvariant()));
+
+    public void RecordRetryScheduled(string payerId) => _retries.Add(1, new KeyValuePair<string, object?>("payer", payerId));
+
+    public void RecordGaveUp(string payerId) => _gaveUp.Add(1, new KeyValuePair<string, object?>("payer", payerId));
+
+    public void RecordPayerLatency(string payerId, TimeSpan elapsed) =>
+        _payerLatency.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("payer", payerId));
+
+    public void UpdateQueue(QueueStats stats) => Volatile.Write(ref _queue, stats);
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using CoverageCheck.Service.Data;
+using Microsoft.Extensions.Options;
+
+namespace CoverageCheck.Service.Features.Verifications;
+
+/// <summary>
+/// Finishes every queued verification. It claims due items with a lease in the database (so several instances sharing
+/// one database never work on one item at once, and a crashed instance's items are taken over when their lease
+/// expires), hands them through a bounded channel to a fixed set of consumers, limits how many run per payer, and
+/// writes each outcome fenced by its lease.
+/// </summary>
+internal sealed class VerificationWorker(
+    VerificationStore store,
+    VerificationProcessor processor,
+    VerificationOutcomes outcomes,
+    VerificationSignal signal,
+    TimeProvider timeProvider,
+    IOptions<VerificationOptions> options,
+    ILogger<VerificationWorker> logger) : BackgroundService
+{
+    private readonly string _workerId = $"worker:{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _payerSlots = new(StringComparer.Ordinal);
+    private int _inFlight;
+
+    internal string WorkerId => _workerId;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (!settings.WorkerEnabled)
+        {
+            logger.LogInformation("The verification worker is disabled in this instance (Verification:WorkerEnabled)");
+            return;
+        }
+
+        var channel = Channel.CreateBounded<VerificationRecord>(new BoundedChannelOptions(settings.WorkerConcurrency)
+        {
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        var consumers = Enumerable.Range(0, settings.WorkerConcurrency)
+            .Select(_ => Task.Run(() => ConsumeAsync(channel.Reader, stoppingToken), CancellationToken.None))
+            .ToArray();
+
+        try
+        {
+            await ProduceAsync(channel.Writer, settings, stoppingToken);
+        }
+        finally
+        {
+            channel.Writer.TryComplete();
+            await Task.WhenAll(consumers);
+        }
+    }
+
+    private async Task ProduceAsync(ChannelWriter<VerificationRecord> writer, VerificationOptions settings, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var claimedAny = false;
+            try
+            {
+                // Claim only what can start now: a claimed item waiting in a queue would burn its lease.
+                var free = settings.WorkerConcurrency - Volatile.Read(ref _inFlight);
+                if (free > 0)
+                {
+                    var claimed = await store.ClaimAsync(_workerId, timeProvider.GetUtcNow(), settings.LeaseDuration, free, stoppingToken);
+                    foreach (var record in claimed)
+                    {
+                        Interlocked.Increment(ref _inFlight);
+                        await writer.WriteAsync(record, stoppingToken);
+                    }
+
+                    claimedAny = claimed.Count == free;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "The verification worker could not claim work; it tries again after {PollInterval}", settings.PollInterval);
+            }
+
+            if (!claimedAny)
+            {
+                await WaitForWorkAsync(settings.PollInterval, stoppingToken);
+            }
+        }
+    }
+
+    private async Task WaitForWorkAsync(TimeSpan pollInterval, CancellationToken stoppingToken)
+    {
+        // Whichever comes first: new work signalled, or the poll interval (on TimeProvider, so tests control it).
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        await Task.WhenAny(signal.WaitAsync(wake.Token), Task.Delay(pollInterval, timeProvider, wake.Token));
+        await wake.CancelAsync();
+    }
+
+    private async Task ConsumeAsync(ChannelReader<VerificationRecord> reader, CancellationToken stoppingToken)
+    {
+        var perPayer = options.Value.PerPayerConcurrency;
+        await foreach (var record in reader.ReadAllAsync(CancellationToken.None))
+        {
+            var slot = _payerSlots.GetOrAdd(record.PayerId, _ => new SemaphoreSlim(perPayer, perPayer));
+            try
+            {
+                await slot.WaitAsync(stoppingToken);
+                try
+                {
+                    await ProcessAsync(record, stoppingToken);
+                }
+                finally
+                {
+                    slot.Release();
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Shutting down: the lease expires and another instance (or this one, restarted) takes the item over.
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+                signal.Notify();
+            }
+        }
+    }
+
+    private async Task ProcessAsync(VerificationRecord record, CancellationToken stoppingToken)
+    {
+        AttemptResult attempt;
+        try
+        {
+            var payload = VerificationPayloadJson.Read(record.PayloadJson);
+            attempt = await processor.AttemptAsync(record.Id, payload, record.Attempts, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Verification {VerificationId} attempt {Attempt} failed unexpectedly", record.Id, record.Attempts);
+            attempt = new AttemptResult(AttemptOutcome.Retry, null, "internal-error", "An internal error stopped this attempt; it will be retried.");
+        }
+
+        try
+        {
+            await outcomes.ApplyAsync(record, _workerId, attempt, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // The lease expires and the item is claimed again: nothing is lost, the attempt is repeated.
+            logger.LogError(e, "Verification {VerificationId}: its outcome could not be written; it will be retried when its lease expires", record.Id);
+        }
+    }
+}

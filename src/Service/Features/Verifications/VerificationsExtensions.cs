@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Options;
+
+namespace CoverageCheck.Service.Features.Verifications;
+
+internal static class VerificationsExtensions
+{
+    public static WebApplicationBuilder AddVerifications(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<VerificationOptions>()
+            .Bind(builder.Configuration.GetSection(VerificationOptions.SectionName))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<VerificationOptions>, VerificationOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<VerificationOptions>, VerificationOptionsCustomValidator>();
+
+        builder.Services.AddSingleton<VerificationTelemetry>();
+        builder.Services.AddSingleton<VerificationSignal>();
+        builder.Services.AddSingleton<VerificationEstimator>();
+        builder.Services.AddSingleton<VerificationProcessor>();
+        builder.Services.AddSingleton<CoverageChangeDetector>();
+        builder.Services.AddSingleton<VerificationOutcomes>();
+        builder.Services.AddSingleton<VerificationIntake>();
+        builder.Services.AddHostedService<VerificationWorker>();
+        builder.Services.AddHostedService<ReverificationService>();
+        return builder;
+    }
+}
