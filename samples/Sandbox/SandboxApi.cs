@@ -12,6 +12,7 @@ public static class SandboxApi
     public static IEndpointRouteBuilder MapSandboxApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/medicalnetwork/eligibility/v3", CheckEligibilityAsync);
+        endpoints.MapPost("/x12/270", CheckEligibilityX12Async);
         endpoints.MapGet("/medicalnetwork/eligibility/v3/healthcheck", () => Results.Text("""{"status":"ok"}""", JsonContentType));
 
         var admin = endpoints.MapGroup("/sandbox");
@@ -58,86 +59,136 @@ public static class SandboxApi
                 return Message(StatusCodes.Status400BadRequest, "controlNumber must be exactly 9 digits.", "BAD_REQUEST");
             }
 
-            switch (state.DrawFault())
-            {
-                case SandboxFault.Http503:
-                    return Message(StatusCodes.Status503ServiceUnavailable, "The payer connection is unavailable. Retry later.", "SERVICE_UNAVAILABLE");
-                case SandboxFault.Http429:
-                    return Message(StatusCodes.Status429TooManyRequests, "Request throttled: CUSTOMER_LIMIT", "TOO_MANY_REQUESTS");
-                case SandboxFault.Timeout:
-                    await Task.Delay(TimeSpan.FromMilliseconds(knobs.TimeoutDelayMs), time, ct);
-                    return Message(StatusCodes.Status504GatewayTimeout, "The payer did not respond in time.", "GATEWAY_TIMEOUT");
-                case SandboxFault.Aaa42:
-                    return Answer(StatusCodes.Status200OK, inquiry.Reject(new AaaError("42", "R", AaaLoop.Payer)), time);
-            }
-
-            return await AnswerAsync(inquiry, state, knobs, time, ct);
+            return Render(await DecideAsync(inquiry, state, knobs, time, ct), time, asX12: false);
         }
     }
 
-    private static async Task<IResult> AnswerAsync(Inquiry inquiry, SandboxState state, SandboxKnobs knobs, TimeProvider time, CancellationToken ct)
+    /// <summary>
+    /// <c>POST /x12/270</c>: a raw X12 270 in (text/plain), the 271 out, decided exactly as the JSON endpoint decides.
+    /// Transport faults answer the same statuses with a JSON message.
+    /// </summary>
+    internal static async Task<IResult> CheckEligibilityX12Async(HttpRequest http, SandboxState state, TimeProvider time, CancellationToken ct)
+    {
+        var knobs = state.Knobs;
+        if (knobs.LatencyMs > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(knobs.LatencyMs), time, ct);
+        }
+
+        using var reader = new StreamReader(http.Body);
+        var text = await reader.ReadToEndAsync(ct);
+        if (Inquiry.ReadX12(text, DateOnly.FromDateTime(time.GetLocalNow().DateTime)) is not { } inquiry)
+        {
+            return Results.Text("Not an X12 270: the body must start with a 106-character ISA segment and carry NM1*PR, NM1*1P and NM1*IL.", "text/plain", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        return Render(await DecideAsync(inquiry, state, knobs, time, ct), time, asX12: true);
+    }
+
+    private static IResult Render(Outcome outcome, TimeProvider time, bool asX12)
+    {
+        if (outcome.Answer is { } answer)
+        {
+            var now = time.GetUtcNow();
+            return asX12
+                ? Results.Text(answer.ToX12(now), "text/plain", statusCode: outcome.Status)
+                : Results.Text(answer.ToJson(now), JsonContentType, statusCode: outcome.Status);
+        }
+
+        var message = Message(outcome.Status, outcome.Message!, outcome.Code!);
+        return outcome.RetryAfterSeconds is { } seconds ? new RetryAfterResult(message, seconds) : message;
+    }
+
+    private static async Task<Outcome> DecideAsync(Inquiry inquiry, SandboxState state, SandboxKnobs knobs, TimeProvider time, CancellationToken ct)
+    {
+        switch (state.DrawFault())
+        {
+            case SandboxFault.Http503:
+                return Outcome.Fault(StatusCodes.Status503ServiceUnavailable, "The payer connection is unavailable. Retry later.", "SERVICE_UNAVAILABLE");
+            case SandboxFault.Http429:
+                return Outcome.Fault(StatusCodes.Status429TooManyRequests, "Request throttled: CUSTOMER_LIMIT", "TOO_MANY_REQUESTS");
+            case SandboxFault.Timeout:
+                await Task.Delay(TimeSpan.FromMilliseconds(knobs.TimeoutDelayMs), time, ct);
+                return Outcome.Fault(StatusCodes.Status504GatewayTimeout, "The payer did not respond in time.", "GATEWAY_TIMEOUT");
+            case SandboxFault.Aaa42:
+                return Outcome.Of(StatusCodes.Status200OK, inquiry.Reject(new AaaError("42", "R", AaaLoop.Payer)));
+        }
+
+        return await AnswerAsync(inquiry, state, knobs, time, ct);
+    }
+
+    /// <summary>What the sandbox decided: an answer (JSON or X12 to render) or a transport fault.</summary>
+    private sealed record Outcome(int Status, SandboxAnswer? Answer, string? Message = null, string? Code = null, int? RetryAfterSeconds = null)
+    {
+        public static Outcome Of(int status, SandboxAnswer answer) => new(status, answer);
+
+        public static Outcome Fault(int status, string message, string code, int? retryAfterSeconds = null) =>
+            new(status, null, message, code, retryAfterSeconds);
+    }
+
+    private static async Task<Outcome> AnswerAsync(Inquiry inquiry, SandboxState state, SandboxKnobs knobs, TimeProvider time, CancellationToken ct)
     {
         if (!SandboxCatalogue.PayerNames.ContainsKey(inquiry.PayerId))
         {
-            return Answer(StatusCodes.Status400BadRequest, inquiry.Reject(new AaaError("79", "C", AaaLoop.Payer,
-                "The sandbox does not know this payer ID. GET /sandbox/members lists its payers.")), time);
+            return Outcome.Of(StatusCodes.Status400BadRequest, inquiry.Reject(new AaaError("79", "C", AaaLoop.Payer,
+                "The sandbox does not know this payer ID. GET /sandbox/members lists its payers.")));
         }
 
         if (inquiry.Npi is not { Length: 10 } || !inquiry.Npi.All(char.IsAsciiDigit))
         {
-            return Answer(StatusCodes.Status400BadRequest, inquiry.Reject(new AaaError("43", "C", AaaLoop.Provider)), time);
+            return Outcome.Of(StatusCodes.Status400BadRequest, inquiry.Reject(new AaaError("43", "C", AaaLoop.Provider)));
         }
 
         if (inquiry.MemberId is not { Length: >= 2 and <= 80 })
         {
-            return Answer(StatusCodes.Status400BadRequest, inquiry.Reject(new AaaError("72", "C", AaaLoop.Subscriber,
-                "Send the member ID exactly as on the card.")), time);
+            return Outcome.Of(StatusCodes.Status400BadRequest, inquiry.Reject(new AaaError("72", "C", AaaLoop.Subscriber,
+                "Send the member ID exactly as on the card.")));
         }
 
         if (inquiry.DateOfBirth is null)
         {
-            return Answer(StatusCodes.Status400BadRequest, inquiry.Reject(new AaaError("58", "C", AaaLoop.Subscriber)), time);
+            return Outcome.Of(StatusCodes.Status400BadRequest, inquiry.Reject(new AaaError("58", "C", AaaLoop.Subscriber)));
         }
 
         if (inquiry.DateOfService is not { } dateOfService)
         {
-            return Answer(StatusCodes.Status400BadRequest, inquiry.Reject(new AaaError("57", "C", AaaLoop.Subscriber)), time);
+            return Outcome.Of(StatusCodes.Status400BadRequest, inquiry.Reject(new AaaError("57", "C", AaaLoop.Subscriber)));
         }
 
         if (state.Find(inquiry.PayerId, inquiry.MemberId) is not { } member)
         {
-            return Answer(StatusCodes.Status400BadRequest, inquiry.Reject(new AaaError("75", "C", AaaLoop.Subscriber,
-                "Check the member ID and the payer; try the name exactly as on the card.")), time);
+            return Outcome.Of(StatusCodes.Status400BadRequest, inquiry.Reject(new AaaError("75", "C", AaaLoop.Subscriber,
+                "Check the member ID and the payer; try the name exactly as on the card.")));
         }
 
         if (!string.Equals(member.LastName, inquiry.LastName, StringComparison.OrdinalIgnoreCase))
         {
-            return Answer(StatusCodes.Status400BadRequest, inquiry.Reject(new AaaError("73", "C", AaaLoop.Subscriber)), time);
+            return Outcome.Of(StatusCodes.Status400BadRequest, inquiry.Reject(new AaaError("73", "C", AaaLoop.Subscriber)));
         }
 
         if (inquiry.DateOfBirth != member.DateOfBirth)
         {
-            return Answer(StatusCodes.Status400BadRequest, inquiry.Reject(new AaaError("71", "C", AaaLoop.Subscriber)), time);
+            return Outcome.Of(StatusCodes.Status400BadRequest, inquiry.Reject(new AaaError("71", "C", AaaLoop.Subscriber)));
         }
 
         switch (member.Behaviour)
         {
             case SandboxBehaviour.PayerUnavailable:
-                return Answer(StatusCodes.Status200OK, inquiry.Reject(new AaaError("42", "R", AaaLoop.Payer)), time);
+                return Outcome.Of(StatusCodes.Status200OK, inquiry.Reject(new AaaError("42", "R", AaaLoop.Payer)));
             case SandboxBehaviour.Slow:
                 await Task.Delay(TimeSpan.FromMilliseconds(knobs.SlowLatencyMs), time, ct);
                 break;
             case SandboxBehaviour.Burst503 when state.NextCall(member) % 3 != 0:
-                return Message(StatusCodes.Status503ServiceUnavailable, "The payer connection is unavailable. Retry later.", "SERVICE_UNAVAILABLE");
+                return Outcome.Fault(StatusCodes.Status503ServiceUnavailable, "The payer connection is unavailable. Retry later.", "SERVICE_UNAVAILABLE");
             case SandboxBehaviour.Burst429 when state.NextCall(member) % 3 != 0:
-                return new RetryAfterResult(Message(StatusCodes.Status429TooManyRequests, "Request throttled: CUSTOMER_LIMIT", "TOO_MANY_REQUESTS"), 1);
+                return Outcome.Fault(StatusCodes.Status429TooManyRequests, "Request throttled: CUSTOMER_LIMIT", "TOO_MANY_REQUESTS", retryAfterSeconds: 1);
         }
 
         var answer = new SandboxAnswer(
             inquiry.ControlNumber!, inquiry.PayerId, SandboxCatalogue.PayerNames[inquiry.PayerId], inquiry.OrganizationName ?? "", inquiry.Npi,
             member.MemberId, member.FirstName, member.LastName, member.DateOfBirth.ToString("yyyyMMdd", CultureInfo.InvariantCulture),
             member.GroupNumber, BenefitRows.DatesFor(member.Coverage, dateOfService), BenefitRows.For(member.Coverage, dateOfService), []);
-        return Answer(StatusCodes.Status200OK, answer, time);
+        return Outcome.Of(StatusCodes.Status200OK, answer);
     }
 
     internal static IResult UpdateMember(string memberId, SandboxMemberUpdate update, SandboxState state)
@@ -191,9 +242,6 @@ public static class SandboxApi
         return Results.Ok(FaultSettings.From(knobs));
     }
 
-    private static IResult Answer(int status, SandboxAnswer answer, TimeProvider time) =>
-        Results.Text(answer.ToJson(time.GetUtcNow()), JsonContentType, statusCode: status);
-
     private static IResult Message(int status, string message, string code) =>
         Results.Text(JsonSerializer.Serialize(new TransportError(message, code), SandboxJsonContext.Default.TransportError), JsonContentType, statusCode: status);
 
@@ -228,6 +276,50 @@ public static class SandboxApi
                 ParseDate(dateOfBirth),
                 dateOfBirth,
                 dateOfService is null ? today : ParseDate(dateOfService));
+        }
+
+        /// <summary>Reads the fields the sandbox needs from a 270 (delimiters from the ISA), or null when it is not one.</summary>
+        public static Inquiry? ReadX12(string text, DateOnly today)
+        {
+            text = text.TrimStart();
+            if (text.Length < 106 || !text.StartsWith("ISA", StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            var element = text[3];
+            var terminator = text[105];
+            var segments = text.Split(terminator)
+                .Select(s => s.Trim('\r', '\n', ' '))
+                .Where(s => s.Length > 0)
+                .Select(s => s.Split(element))
+                .ToList();
+            string? Get(string[]? segment, int index) => segment is not null && segment.Length > index && segment[index].Length > 0 ? segment[index].Trim() : null;
+            string[]? Find(string id, string? qualifier = null) =>
+                segments.FirstOrDefault(s => s[0] == id && (qualifier is null || (s.Length > 1 && s[1] == qualifier)));
+
+            var isa = segments[0];
+            var payer = Find("NM1", "PR");
+            var provider = Find("NM1", "1P");
+            var subscriber = Find("NM1", "IL");
+            if (isa.Length < 17 || Get(isa, 13) is not { Length: 9 } || payer is null || provider is null || subscriber is null || Find("ST")?.ElementAtOrDefault(1) != "270")
+            {
+                return null;
+            }
+
+            var dateOfBirth = Get(Find("DMG", "D8"), 2);
+            var dateOfService = Get(Find("DTP", "291"), 3);
+            return new Inquiry(
+                Get(isa, 13),
+                Get(payer, 9) ?? "",
+                Get(provider, 3),
+                Get(provider, 8) == "XX" ? Get(provider, 9) : null,
+                Get(subscriber, 9),
+                Get(subscriber, 4),
+                Get(subscriber, 3),
+                ParseDate(dateOfBirth),
+                dateOfBirth,
+                dateOfService is null ? today : ParseDate(dateOfService[..Math.Min(8, dateOfService.Length)]));
         }
 
         public SandboxAnswer Reject(AaaError error) => new(

@@ -60,6 +60,32 @@ public sealed class SandboxNormaliserTests
     }
 
     [Test]
+    public async Task A_raw_270_is_answered_with_the_271_the_JSON_endpoint_carries()
+    {
+        var member = SandboxCatalogue.Members.Single(m => m.MemberId == "W100000004");
+        var inquiry = new EligibilityInquiry(member.PayerId, member.FirstName, member.LastName, member.DateOfBirth, member.MemberId,
+            member.GroupNumber, new DateOnly(2026, 12, 1), "AI", "000000777");
+        var x270 = CoverageCheck.Clients.X12.X270Builder.Build(inquiry, new InquiringProvider("Harbor Light Recovery IOP", "1999999984"),
+            new CoverageCheck.Clients.X12.X12Parties("HARBORLIGHT", "SANDBOXCH"), new DateTimeOffset(2026, 11, 28, 9, 30, 0, TimeSpan.Zero));
+
+        using var response = await _http.PostAsync("x12/270", new StringContent(x270, System.Text.Encoding.ASCII, "text/plain"));
+        var x271 = await response.Content.ReadAsStringAsync();
+        var fromX12 = CoverageNormalizer.FromX12(x271);
+
+        Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK));
+        Assert.That(x271, Does.StartWith("ISA*").And.Contain("ST*271*"));
+        Assert.That(fromX12.Coverage, Is.EqualTo((await Read(member.MemberId)).Json.Coverage));
+    }
+
+    [Test]
+    public async Task Something_that_is_not_a_270_is_a_400()
+    {
+        using var response = await _http.PostAsync("x12/270", new StringContent("hello", System.Text.Encoding.ASCII, "text/plain"));
+
+        Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.BadRequest));
+    }
+
+    [Test]
     public async Task The_PPO_member_reads_as_documented()
     {
         var coverage = (await Read("W100000001")).Json.Coverage!;
