@@ -495,11 +495,16 @@ public sealed class WireErrors
     public bool Has(string field) => _byField.ContainsKey(field);
 
     /// <summary>
-    /// Adds the domain rules' errors, except under a field that already failed to parse: a date that could not be read
-    /// is not also "required".
+    /// Adds the domain rules' errors, except under a field that already failed to parse (a date that could not be read
+    /// is not also "required"), and none when the body itself was unreadable.
     /// </summary>
     public void AddDomainErrors(IReadOnlyDictionary<string, string[]> errors)
     {
+        if (Has(EstimateWire.BodyField))
+        {
+            return; // nothing was read, so nothing else is worth saying
+        }
+
         foreach (var (field, messages) in errors)
         {
             if (_byField.Keys.Any(bad => field == bad || field.StartsWith(bad + ".", StringComparison.Ordinal)

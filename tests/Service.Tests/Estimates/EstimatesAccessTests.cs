@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CoverageCheck.Service.Security;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace CoverageCheck.Service.Tests.Estimates;
+
+/// <summary>Rate limiting of anonymous callers, and CORS for the website's origins, through the real pipeline.</summary>
+public sealed class EstimatesAccessTests
+{
+    private const string Url = "/api/v1/estimates";
+    private const string AllowedOrigin = "https://www.example-iop.org";
+    private ServiceApplication _app = null!;
+    private WebApplicationFactory<Program> _limited = null!;
+
+    [OneTimeSetUp]
+    public void Start()
+    {
+        _app = new ServiceApplication();
+        _limited = _app.WithWebHostBuilder(builder => builder
+            .UseSetting("Website:AnonymousRateLimit", "2")
+            .UseSetting("Website:AllowedOrigins:0", AllowedOrigin));
+    }
+
+    [OneTimeTearDown]
+    public void Stop()
+    {
+        _limited.Dispose();
+        _app.Dispose();
+    }
+
+    [Test]
+    public async Task Anonymous_callers_beyond_the_limit_get_429_problem_details_with_retry_after()
+    {
+        // A fresh host: its limiter's window starts now, whatever other tests did.
+        using var app = _app.WithWebHostBuilder(builder => builder.UseSetting("Website:AnonymousRateLimit", "2"));
+        using var client = app.CreateClient();
+
+        using var first = await PostAsync(client);
+        using var second = await PostAsync(client);
+        using var third = await PostAsync(client);
+
+        Assert.That((first.StatusCode, second.StatusCode), Is.EqualTo((HttpStatusCode.OK, HttpStatusCode.OK)));
+        Assert.That(third.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+        Assert.That(third.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        Assert.That(third.Headers.RetryAfter?.Delta, Is.GreaterThan(TimeSpan.Zero).And.LessThanOrEqualTo(TimeSpan.FromMinutes(1)));
+        using var problem = JsonDocument.Parse(await third.Content.ReadAsStringAsync());
+        Assert.That(problem.RootElement.GetProperty("status").GetInt32(), Is.EqualTo(429));
+    }
+
+    [Test]
+    public async Task Callers_with_an_api_key_are_not_limited()
+    {
+        using var app = _app.WithWebHostBuilder(builder => builder.UseSetting("Website:AnonymousRateLimit", "1"));
+        using var client = app.CreateClient();
+        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, TestApiKeys.Website);
+
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await PostAsync(client);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"request {i + 1}");
+        }
+    }
+
+    [Test]
+    public async Task Preflight_from_an_allowed_origin_is_allowed()
+    {
+        using var client = _limited.CreateClient();
+        using var preflight = Preflight(AllowedOrigin);
+
+        using var response = await client.SendAsync(preflight);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That(response.Headers.GetValues("Access-Control-Allow-Origin"), Is.EqualTo(new[] { AllowedOrigin }));
+        Assert.That(string.Join(",", response.Headers.GetValues("Access-Control-Allow-Methods")), Does.Contain("POST"));
+    }
+
+    [Test]
+    public async Task Preflight_from_another_origin_is_not_allowed()
+    {
+        using var client = _limited.CreateClient();
+        using var preflight = Preflight("https://evil.example.com");
+
+        using var response = await client.SendAsync(preflight);
+
+        Assert.That(response.Headers.Contains("Access-Control-Allow-Origin"), Is.False);
+    }
+
+    [Test]
+    public async Task Cors_applies_to_the_estimates_endpoint_only()
+    {
+        using var client = _limited.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
+        request.Headers.Add("Origin", AllowedOrigin);
+
+        using var response = await client.SendAsync(request);
+
+        Assert.That(response.Headers.Contains("Access-Control-Allow-Origin"), Is.False);
+    }
+
+    private static HttpRequestMessage Preflight(string origin)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Options, Url);
+        request.Headers.Add("Origin", origin);
+        request.Headers.Add("Access-Control-Request-Method", "POST");
+        request.Headers.Add("Access-Control-Request-Headers", "content-type");
+        return request;
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client) =>
+        client.PostAsJsonAsync(Url, EstimateCases.Load("S01-copay-only")["request"]);
+}
