@@ -270,6 +270,11 @@ internal static partial class BenefitRules
             return new Amounts(null, null, null, Unlimited: true);
         }
 
+        if (total is null && remaining is null && met is null)
+        {
+            return null;
+        }
+
         foreach (var row in new[] { totalRow, remainingRow, metRow })
         {
             if (row is not null)
