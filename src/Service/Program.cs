@@ -1,5 +1,6 @@
 using CoverageCheck.Service.Commands;
 using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Features.Batches;
 using CoverageCheck.Service.Features.Eligibility;
 using CoverageCheck.Service.Features.Estimates;
 using CoverageCheck.Service.Features.Verifications;
@@ -21,6 +22,7 @@ builder.AddEstimates();
 builder.AddDatabase();
 builder.AddSecurity();
 builder.AddVerifications();
+builder.AddBatches();
 
 var app = builder.Build();
 if (!app.ConfigurationIsValid())
@@ -35,6 +37,7 @@ app.UseRateLimiter(); // after authentication: callers with a key are not limite
 app.MapHealthApi();
 app.MapEstimatesApi();
 app.MapVerificationsApi();
+app.MapBatchesApi();
 app.MapEligibilityApi();
 app.MapSecurityApi();
 

@@ -1,0 +1,300 @@
+using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Security;
+using Dapper;
+
+namespace CoverageCheck.Service.Features.Batches;
+
+/// <summary>A stored batch (no PHI).</summary>
+public sealed record BatchRecord
+{
+    public Guid Id { get; init; }
+    public string Status { get; init; } = "";
+    public int RowCount { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public string CreatedBy { get; init; } = "";
+    public DateTimeOffset? CompletedAt { get; init; }
+}
+
+/// <summary>The <c>status</c> values of a batch.</summary>
+public static class BatchStatus
+{
+    public const string Accepted = "accepted";
+    public const string Running = "running";
+    public const string Completed = "completed";
+}
+
+/// <summary>One census record of a batch: a verification, or the reason the record was rejected.</summary>
+public sealed record BatchRowEntry(int Line, string? PatientRef, Guid? VerificationId, string? ErrorCode, string? Error);
+
+/// <summary>A batch row with the state of its verification (no PHI: the payer's answer stays in the verification).</summary>
+public sealed record BatchRowRecord
+{
+    public int Line { get; init; }
+    public string? PatientRef { get; init; }
+    public Guid? VerificationId { get; init; }
+    public string? ErrorCode { get; init; }
+    public string? Error { get; init; }
+
+    /// <summary>The verification's status; null for a rejected record.</summary>
+    public string? VerificationStatus { get; init; }
+    public string? PayerId { get; init; }
+    public DateTimeOffset? CheckedAt { get; init; }
+    public DateTimeOffset? CompletedAt { get; init; }
+    public DateOnly? ProgramEnd { get; init; }
+    public string? LastErrorCode { get; init; }
+    public string? LastError { get; init; }
+}
+
+/// <summary>A batch row with its verification's request and result decrypted: PHI, for building a report only.</summary>
+public sealed record BatchReportSource(BatchRowRecord Row, string? PayloadJson, string? ResultJson)
+{
+    public override string ToString() => $"BatchReportSource {{ Line = {Row.Line}, PayloadJson = [PHI], ResultJson = [PHI] }}";
+}
+
+/// <summary>
+/// Batches and their rows (tables <c>batches</c>, <c>batch_rows</c>), for SQLite and SQL Server. Verifications are
+/// written by <see cref="VerificationStore"/>; this class links census lines to them and counts their progress.
+/// </summary>
+public sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi)
+{
+    private const int ErrorLength = 512;
+    private const int PatientRefLength = 128;
+
+    /// <summary>Creates an empty batch in status <c>accepted</c>.</summary>
+    public async Task<BatchRecord> CreateAsync(Guid id, AccessContext access, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            INSERT INTO batches (id, status, row_count, created_at, created_by, completed_at)
+            VALUES (@id, @status, 0, @now, @createdBy, NULL)
+            """;
+        var createdBy = Sql.Truncate(access.Actor, 128)!;
+        await connection.ExecuteAsync(new CommandDefinition(
+            sql,
+            new { id, status = Sql.Ansi(BatchStatus.Accepted, 16), now, createdBy },
+            cancellationToken: cancellationToken));
+        return new BatchRecord { Id = id, Status = BatchStatus.Accepted, CreatedAt = now, CreatedBy = createdBy };
+    }
+
+    /// <summary>Adds census rows (each with its verification or its error) in one transaction.</summary>
+    public async Task AddRowsAsync(Guid batchId, IReadOnlyCollection<BatchRowEntry> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await Sql.BeginWriteAsync(connection, cancellationToken);
+        const string sql = """
+            INSERT INTO batch_rows (batch_id, line_number, patient_ref, verification_id, error_code, error)
+            VALUES (@batchId, @line, @patientRef, @verificationId, @errorCode, @error)
+            """;
+        var parameters = rows.Select(row => new
+        {
+            batchId,
+            line = row.Line,
+            patientRef = Sql.Truncate(row.PatientRef, PatientRefLength),
+            verificationId = row.VerificationId,
+            errorCode = Sql.Ansi(row.ErrorCode, 32),
+            error = Sql.Truncate(row.Error, ErrorLength),
+        });
+        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Records the number of census rows and moves the batch to <c>running</c>.</summary>
+    public async Task MarkRunningAsync(Guid id, int rowCount, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            UPDATE batches SET status = @status, row_count = @rowCount WHERE id = @id AND status = 'accepted'
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(
+            sql,
+            new { id, rowCount, status = Sql.Ansi(BatchStatus.Running, 16) },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Marks a running batch completed once none of its verifications is queued or in progress. True when it is (now) completed.</summary>
+    public async Task<bool> TryCompleteAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            UPDATE batches
+            SET status = 'completed', completed_at = @now
+            WHERE id = @id
+              AND status = 'running'
+              AND NOT EXISTS (
+                  SELECT 1
+                  FROM batch_rows r
+                  JOIN verifications v ON v.id = r.verification_id
+                  WHERE r.batch_id = @id AND v.status IN ('queued', 'in-progress'))
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { id, now }, cancellationToken: cancellationToken));
+        var batch = await GetAsync(id, cancellationToken);
+        return batch?.Status == BatchStatus.Completed;
+    }
+
+    public async Task<BatchRecord?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT id AS Id, status AS Status, row_count AS RowCount, created_at AS CreatedAt,
+                   created_by AS CreatedBy, completed_at AS CompletedAt
+            FROM batches
+            WHERE id = @id
+            """;
+        return await connection.QuerySingleOrDefaultAsync<BatchRecord>(new CommandDefinition(sql, new { id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The batch created most recently before this one, if any: the run its report's changes are against.</summary>
+    public async Task<BatchRecord?> FindPreviousAsync(BatchRecord batch, CancellationToken cancellationToken)
+    {
+        var parameters = new { id = batch.Id, createdAt = batch.CreatedAt };
+        await using var connection = await database.OpenAsync(cancellationToken);
+        if (database.Dialect == DatabaseProvider.SqlServer)
+        {
+            const string sqlServer = """
+                SELECT TOP (1) id AS Id, status AS Status, row_count AS RowCount, created_at AS CreatedAt,
+                       created_by AS CreatedBy, completed_at AS CompletedAt
+                FROM dbo.batches
+                WHERE id <> @id AND created_at < @createdAt
+                ORDER BY created_at DESC
+                """;
+            return await connection.QuerySingleOrDefaultAsync<BatchRecord>(new CommandDefinition(sqlServer, parameters, cancellationToken: cancellationToken));
+        }
+
+        const string sqlite = """
+            SELECT id AS Id, status AS Status, row_count AS RowCount, created_at AS CreatedAt,
+                   created_by AS CreatedBy, completed_at AS CompletedAt
+            FROM batches
+            WHERE id <> @id AND created_at < @createdAt
+            ORDER BY created_at DESC
+            LIMIT 1
+            """;
+        return await connection.QuerySingleOrDefaultAsync<BatchRecord>(new CommandDefinition(sqlite, parameters, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Rows per status: the verifications' statuses, and <c>rejected</c> for census records that were not accepted.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> CountByStatusAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT COALESCE(v.status, 'rejected') AS Status, COUNT(*) AS Count
+            FROM batch_rows r
+            LEFT JOIN verifications v ON v.id = r.verification_id
+            WHERE r.batch_id = @id
+            GROUP BY COALESCE(v.status, 'rejected')
+            """;
+        var rows = await connection.QueryAsync<StatusCount>(new CommandDefinition(sql, new { id }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Status, r => r.Count, StringComparer.Ordinal);
+    }
+
+    /// <summary>The rejected census records of a batch, in line order.</summary>
+    public async Task<IReadOnlyList<BatchRowEntry>> ListRejectedAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT line_number AS Line, patient_ref AS PatientRef, verification_id AS VerificationId, error_code AS ErrorCode, error AS Error
+            FROM batch_rows
+            WHERE batch_id = @id AND verification_id IS NULL
+            ORDER BY line_number
+            """;
+        var rows = await connection.QueryAsync<BatchRowEntryRow>(new CommandDefinition(sql, new { id }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new BatchRowEntry(r.Line, r.PatientRef, r.VerificationId, r.ErrorCode, r.Error))];
+    }
+
+    /// <summary>Every row of a batch in census order, with its verification's state.</summary>
+    public async Task<IReadOnlyList<BatchRowRecord>> ListRowsAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT r.line_number AS Line, r.patient_ref AS PatientRef, r.verification_id AS VerificationId,
+                   r.error_code AS ErrorCode, r.error AS Error, v.status AS VerificationStatus, v.payer_id AS PayerId,
+                   v.checked_at AS CheckedAt, v.completed_at AS CompletedAt, v.program_end AS ProgramEnd,
+                   v.last_error_code AS LastErrorCode, v.last_error AS LastError
+            FROM batch_rows r
+            LEFT JOIN verifications v ON v.id = r.verification_id
+            WHERE r.batch_id = @id
+            ORDER BY r.line_number
+            """;
+        var rows = await connection.QueryAsync<BatchRowRecord>(new CommandDefinition(sql, new { id }, cancellationToken: cancellationToken));
+        return [.. rows];
+    }
+
+    /// <summary>
+    /// Every row of a batch in census order with its verification's request and result decrypted. The caller audits
+    /// the export (one entry for the batch): this method reads PHI.
+    /// </summary>
+    public async Task<IReadOnlyList<BatchReportSource>> ListReportSourcesAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT r.line_number AS Line, r.patient_ref AS PatientRef, r.verification_id AS VerificationId,
+                   r.error_code AS ErrorCode, r.error AS Error, v.status AS VerificationStatus, v.payer_id AS PayerId,
+                   v.checked_at AS CheckedAt, v.completed_at AS CompletedAt, v.program_end AS ProgramEnd,
+                   v.last_error_code AS LastErrorCode, v.last_error AS LastError,
+                   v.payload_cipher AS PayloadCipher, v.result_cipher AS ResultCipher
+            FROM batch_rows r
+            LEFT JOIN verifications v ON v.id = r.verification_id
+            WHERE r.batch_id = @id
+            ORDER BY r.line_number
+            """;
+        var rows = await connection.QueryAsync<ReportSourceRow>(new CommandDefinition(sql, new { id }, cancellationToken: cancellationToken));
+        return
+        [
+            .. rows.Select(r => new BatchReportSource(
+                new BatchRowRecord
+                {
+                    Line = r.Line,
+                    PatientRef = r.PatientRef,
+                    VerificationId = r.VerificationId,
+                    ErrorCode = r.ErrorCode,
+                    Error = r.Error,
+                    VerificationStatus = r.VerificationStatus,
+                    PayerId = r.PayerId,
+                    CheckedAt = r.CheckedAt,
+                    CompletedAt = r.CompletedAt,
+                    ProgramEnd = r.ProgramEnd,
+                    LastErrorCode = r.LastErrorCode,
+                    LastError = r.LastError,
+                },
+                r.VerificationId is { } vid && r.PayloadCipher is { } payload ? phi.Unprotect(payload, vid, VerificationStore.PayloadColumn) : null,
+                r.VerificationId is { } rid && r.ResultCipher is { } result ? phi.Unprotect(result, rid, VerificationStore.ResultColumn) : null)),
+        ];
+    }
+
+    private sealed record ReportSourceRow
+    {
+        public int Line { get; init; }
+        public string? PatientRef { get; init; }
+        public Guid? VerificationId { get; init; }
+        public string? ErrorCode { get; init; }
+        public string? Error { get; init; }
+        public string? VerificationStatus { get; init; }
+        public string? PayerId { get; init; }
+        public DateTimeOffset? CheckedAt { get; init; }
+        public DateTimeOffset? CompletedAt { get; init; }
+        public DateOnly? ProgramEnd { get; init; }
+        public string? LastErrorCode { get; init; }
+        public string? LastError { get; init; }
+        public byte[]? PayloadCipher { get; init; }
+        public byte[]? ResultCipher { get; init; }
+    }
+
+    private sealed record StatusCount
+    {
+        public string Status { get; init; } = "";
+        public int Count { get; init; }
+    }
+
+    private sealed record BatchRowEntryRow
+    {
+        public int Line { get; init; }
+        public string? PatientRef { get; init; }
+        public Guid? VerificationId { get; init; }
+        public string? ErrorCode { get; init; }
+        public string? Error { get; init; }
+    }
+}

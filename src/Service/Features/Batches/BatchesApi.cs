@@ -1,0 +1,156 @@
+using System.Security.Claims;
+using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CoverageCheck.Service.Features.Batches;
+
+/// <summary>Finance's census batches: <c>/api/v1/batches</c>.</summary>
+internal static class BatchesApi
+{
+    public static RouteGroupBuilder MapBatchesApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/v1/batches")
+            .WithTags("Batches")
+            .RequireAuthorization(Policies.Batches);
+
+        group.MapPost("/", CreateAsync)
+            .Accepts(typeof(string), "text/csv", "multipart/form-data")
+            .WithSummary("Upload a census (CSV): each valid row is queued as a verification; bad rows are reported with line and reason.");
+        group.MapGet("/{id:guid}", GetAsync)
+            .WithSummary("A batch's rows by status, progress and estimated completion.");
+        group.MapGet("/{id:guid}/report.{format}", GetReportAsync)
+            .WithSummary("The batch report as report.csv, report.xlsx or report.html: one row per census row, in input order.");
+        return group;
+    }
+
+    internal static async Task<Results<Accepted<BatchCreatedResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        HttpRequest request, ClaimsPrincipal user, BatchService batches, CancellationToken cancellationToken)
+    {
+        Stream census;
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(cancellationToken);
+            var file = form.Files.GetFile("census") ?? form.Files.FirstOrDefault();
+            if (file is null)
+            {
+                return TypedResults.ValidationProblem(
+                    new Dictionary<string, string[]> { ["census"] = ["Attach the census CSV as a file field named \"census\"."] },
+                    title: "No census file.");
+            }
+
+            census = file.OpenReadStream();
+        }
+        else if (request.ContentType is { } contentType
+                 && (contentType.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) || contentType.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase)))
+        {
+            census = request.Body;
+        }
+        else
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Send the census as text/csv or as a multipart/form-data upload.");
+        }
+
+        await using (census)
+        {
+            var submission = await batches.SubmitAsync(census, Access(user, "batch census upload"), cancellationToken);
+            if (submission.FileError is { } fileError)
+            {
+                return TypedResults.ValidationProblem(
+                    new Dictionary<string, string[]> { ["census"] = [$"Line {fileError.Line}: {fileError.Reason}"] },
+                    title: "The census cannot be read.",
+                    type: "https://coveragecheck/problems/census-" + fileError.Code);
+            }
+
+            if (submission.BatchId is not { } id)
+            {
+                return TypedResults.ValidationProblem(
+                    new Dictionary<string, string[]> { ["census"] = ["The census has a header but no rows."] },
+                    title: "The census is empty.");
+            }
+
+            return TypedResults.Accepted(
+                $"/api/v1/batches/{id}",
+                new BatchCreatedResponse(
+                    id,
+                    BatchStatus.Running,
+                    submission.Accepted,
+                    submission.Rejected,
+                    [.. submission.Errors.Select(e => new BatchRowErrorResponse(e.Line, e.PatientRef, e.Code, e.Reason))]));
+        }
+    }
+
+    internal static async Task<Results<Ok<BatchStatusResponse>, NotFound>> GetAsync(Guid id, BatchService batches, CancellationToken cancellationToken)
+    {
+        var state = await batches.GetStateAsync(id, cancellationToken);
+        return state is null ? TypedResults.NotFound() : TypedResults.Ok(BatchStatusResponse.From(state));
+    }
+
+    internal static async Task<Results<PushStreamHttpResult, NotFound, ValidationProblem>> GetReportAsync(
+        Guid id, string format, ClaimsPrincipal user, BatchService batches, CancellationToken cancellationToken)
+    {
+        if (!BatchReportWriters.TryParseFormat(format, out var reportFormat))
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["format"] = ["The report comes as report.csv, report.xlsx or report.html."] });
+        }
+
+        var report = await batches.BuildReportAsync(id, Access(user, "batch report"), cancellationToken);
+        if (report is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var writer = BatchReportWriters.For(reportFormat);
+        return TypedResults.Stream(
+            stream => writer.WriteAsync(report, stream, cancellationToken),
+            writer.ContentType,
+            $"batch-{id}{writer.FileExtension}");
+    }
+
+    private static AccessContext Access(ClaimsPrincipal user, string purpose) =>
+        new(user.Identity?.Name ?? "unknown",
+            string.Join(',', user.FindAll(ClaimTypes.Role).Select(c => c.Value).Order(StringComparer.Ordinal)),
+            purpose);
+}
+
+/// <summary>The answer to an upload: the batch, how many rows were queued and rejected, and every rejection.</summary>
+public sealed record BatchCreatedResponse(Guid Id, string Status, int Accepted, int Rejected, IReadOnlyList<BatchRowErrorResponse> Errors);
+
+/// <summary>A rejected census row.</summary>
+public sealed record BatchRowErrorResponse(int Line, string? PatientRef, string Code, string Reason);
+
+/// <summary>A batch's progress.</summary>
+/// <param name="Id">The batch.</param>
+/// <param name="Status"><c>running</c> until no verification is queued or in progress, then <c>completed</c>.</param>
+/// <param name="Rows">Census rows, rejected ones included.</param>
+/// <param name="Counts">Rows per status: queued, in-progress, completed, failed, needs-review, rejected.</param>
+/// <param name="Done">Rows with nothing left to do.</param>
+/// <param name="PercentDone">0–100.</param>
+/// <param name="EstimatedCompletion">When the rest should be done at the pace so far; null when done or not yet known.</param>
+/// <param name="CreatedAt">When the census was uploaded.</param>
+/// <param name="CompletedAt">When the last verification finished.</param>
+public sealed record BatchStatusResponse(
+    Guid Id,
+    string Status,
+    int Rows,
+    IReadOnlyDictionary<string, int> Counts,
+    int Done,
+    int PercentDone,
+    DateTimeOffset? EstimatedCompletion,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? CompletedAt)
+{
+    public static BatchStatusResponse From(BatchState state) => new(
+        state.Batch.Id,
+        state.Batch.Status,
+        state.Progress.Total,
+        state.Progress.Counts,
+        state.Progress.Done,
+        state.Progress.Percent,
+        state.Progress.EstimatedCompletion,
+        state.Batch.CreatedAt,
+        state.Batch.CompletedAt);
+}

@@ -1,0 +1,12 @@
+namespace CoverageCheck.Service.Features.Batches;
+
+internal static class BatchesExtensions
+{
+    /// <summary>Census batches: the store and the service behind <c>/api/v1/batches</c> and the <c>batch</c> commands.</summary>
+    public static WebApplicationBuilder AddBatches(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<BatchStore>();
+        builder.Services.AddSingleton<BatchService>();
+        return builder;
+    }
+}
