@@ -37,7 +37,8 @@ public sealed record NewVerification
     [Phi]
     public required string PayloadJson { get; init; }
 
-    /// <summary>The caller's Idempotency-Key; scoped to the caller (AccessContext.Actor).</summary>
+    /// <summary>The caller's Idempotency-Key; scoped to the caller (AccessContext.Actor). Stored only as a hash.</summary>
+    [Secret]
     public string? IdempotencyKey { get; init; }
 
     /// <summary>Leave null to get a time-ordered id (GUID v7).</summary>

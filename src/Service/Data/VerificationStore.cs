@@ -11,7 +11,7 @@ namespace CoverageCheck.Service.Data;
 /// returns or stores PHI writes an audit entry in the same transaction. Worker methods are fenced by the lease:
 /// they succeed only while the caller still holds it.
 /// </summary>
-public sealed class VerificationStore(IDbConnectionFactory database, PhiProtector phi, TimeProvider timeProvider)
+public sealed partial class VerificationStore(IDbConnectionFactory database, PhiProtector phi, TimeProvider timeProvider, ILogger<VerificationStore> logger)
 {
     internal const string PayloadColumn = "verifications.payload_cipher";
     internal const string ResultColumn = "verifications.result_cipher";
@@ -83,6 +83,8 @@ public sealed class VerificationStore(IDbConnectionFactory database, PhiProtecto
             return new InsertedVerification(winner, Created: false);
         }
 
+        // [LogProperties] + [Phi]: the member ID and payload are erased by the redactor before any sink sees them.
+        LogStored(logger, id, verification);
         return new InsertedVerification(
             new VerificationRecord
             {
@@ -274,6 +276,11 @@ public sealed class VerificationStore(IDbConnectionFactory database, PhiProtecto
         }
 
         await transaction.CommitAsync(cancellationToken);
+        if (rows.Count > 0)
+        {
+            LogClaimed(logger, workerId, rows.Count);
+        }
+
         return [.. rows.Select(Decrypt)];
     }
 
@@ -524,6 +531,12 @@ public sealed class VerificationStore(IDbConnectionFactory database, PhiProtecto
         await transaction.CommitAsync(cancellationToken);
         return Decrypt(row);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stored verification {VerificationId}.")]
+    private static partial void LogStored(ILogger logger, Guid verificationId, [LogProperties] NewVerification verification);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Worker {WorkerId} claimed {Count} verification(s).")]
+    private static partial void LogClaimed(ILogger logger, string workerId, int count);
 
     /// <summary>Scoped to the caller, so two clients choosing the same key never see each other's records.</summary>
     private static string IdempotencyHash(string actor, string key) =>

@@ -21,7 +21,7 @@ public sealed class TestDatabase : IAsyncDisposable
         Database = database;
         Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 15, 0, 0, TimeSpan.Zero));
         Phi = CreateProtector(ServiceApplication.PhiKey);
-        Store = new VerificationStore(database, Phi, Clock);
+        Store = new VerificationStore(database, Phi, Clock, NullLogger<VerificationStore>.Instance);
         Audit = new AuditStore(database, Clock);
     }
 
