@@ -117,7 +117,7 @@ public static class SandboxCatalogue
                 new SandboxCarveOut("EXAMPLE BEHAVIORAL HEALTH ADMINISTRATOR", "8005551234"))),
 
         new(Humana, "H500000001", "JON", "MHONLY", new DateOnly(1966, 8, 8), "HUM1200",
-            "Benefits filed under MH only (no AI rows): $40 copay a visit, deductible $750 ($750 left) does not apply to the copay, OOP $5,500",
+            "Benefits filed under MH only (no AI rows): $40 copay a visit, no prior auth; deductible $750 untouched, OOP $5,500 ($5,380 left)",
             new SandboxCoverage("Humana Gold Plus", "PR", "IND", true, null, "MH",
                 new SandboxPlanLevel(
                     new SandboxAccumulators(new SandboxAmount(750m, 750m), null, new SandboxAmount(5500m, 5380m), null),

@@ -45,8 +45,8 @@ public sealed class ClearinghouseThroughputTests
         TestContext.Out.WriteLine($"400 inquiries, 50 ms sandbox latency, MaxConcurrency 20: {clock.Elapsed.TotalMilliseconds:0} ms, {perSecond:0} inquiries/s (ideal 1000 ms, 400/s)");
         Assert.That(answers.Select(a => a.StatusCode), Is.All.EqualTo(200));
         Assert.That(answers.Select(a => a.Attempts), Is.All.EqualTo(1));
-        // Serialised it would take 20 s; overlapping up to 20 at a time, 1 s plus overhead.
-        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
+        // Serialised it would take 20 s; overlapping up to 20 at a time, 1 s plus overhead (generous bound for a busy 2-core CI).
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(8)));
     }
 
     [Test]
