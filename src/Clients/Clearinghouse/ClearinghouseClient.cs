@@ -42,6 +42,13 @@ internal sealed partial class ClearinghouseClient(
         {
             response = await api.CheckEligibilityAsync(request, call, cancellationToken);
         }
+        catch (ApiException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // IApiResponse<T> normally carries a status instead of throwing; should a Refit setting make it throw, the
+            // answer is judged the same way.
+            var success = (int)ex.StatusCode is >= 200 and < 300;
+            return Judge(inquiry, call, started, ex.StatusCode, success ? ex.Content : null, success ? null : ex.Content, ex.Headers?.RetryAfter);
+        }
         catch (ApiRequestException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw Fail(inquiry, call, ex.InnerException ?? ex);
@@ -59,35 +66,51 @@ internal sealed partial class ClearinghouseClient(
                 throw Fail(inquiry, call, response.Error?.InnerException ?? (Exception?)response.Error ?? new HttpRequestException("No response."));
             }
 
-            var elapsed = timeProvider.GetElapsedTime(started);
-            var body = response.IsSuccessStatusCode ? response.Content : (response.Error as ApiException)?.Content;
-
-            if (response.IsSuccessStatusCode && !string.IsNullOrEmpty(body))
-            {
-                LogAnswered(logger, inquiry.PayerId, inquiry.ControlNumber, (int)status, call.Attempts, elapsed.TotalMilliseconds);
-                return new ClearinghouseAnswer((int)status, body, elapsed, call.Attempts);
-            }
-
-            if (status == HttpStatusCode.BadRequest && body is not null && CarriesAaaErrors(body))
-            {
-                LogAnswered(logger, inquiry.PayerId, inquiry.ControlNumber, (int)status, call.Attempts, elapsed.TotalMilliseconds);
-                return new ClearinghouseAnswer((int)status, body, elapsed, call.Attempts);
-            }
-
-            var (reason, message) = status switch
-            {
-                _ when response.IsSuccessStatusCode => (ClearinghouseFailureReason.ServerError, "The clearinghouse answered success with an empty body."),
-                HttpStatusCode.TooManyRequests => (ClearinghouseFailureReason.Throttled, "The clearinghouse kept throttling requests (429)."),
-                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => (ClearinghouseFailureReason.Unauthorized, $"The clearinghouse refused the credentials ({(int)status}): check Clearinghouse:ApiKey and the payer enrolment."),
-                _ when ClearinghouseResilience.IsTransientStatus(status) => (ClearinghouseFailureReason.ServerError, $"The clearinghouse kept failing ({(int)status})."),
-                HttpStatusCode.BadRequest => (ClearinghouseFailureReason.Rejected, "The clearinghouse rejected the request (400) without AAA errors: the request is malformed."),
-                _ => (ClearinghouseFailureReason.Rejected, $"The clearinghouse answered {(int)status}, which carries no eligibility answer: check Clearinghouse:BaseUrl."),
-            };
-
-            var retryAfter = ClearinghouseResilience.RetryAfter(response.Headers?.RetryAfter, timeProvider);
-            LogUnavailable(logger, inquiry.PayerId, inquiry.ControlNumber, reason, (int)status, call.Attempts);
-            throw new ClearinghouseUnavailableException(reason, inquiry.PayerId, $"{message} Payer {inquiry.PayerId}, {call.Attempts} attempt(s).", (int)status, call.Attempts, retryAfter);
+            return Judge(inquiry, call, started, status,
+                response.IsSuccessStatusCode ? response.Content : null,
+                response.IsSuccessStatusCode ? null : (response.Error as ApiException)?.Content,
+                response.Headers?.RetryAfter);
         }
+    }
+
+    /// <summary>An answer the normaliser can read (200 with a body, 400 with AAA errors), or the typed failure.</summary>
+    private ClearinghouseAnswer Judge(
+        EligibilityInquiry inquiry,
+        ClearinghouseCall call,
+        long started,
+        HttpStatusCode status,
+        string? successBody,
+        string? errorBody,
+        System.Net.Http.Headers.RetryConditionHeaderValue? retryAfterHeader)
+    {
+        var elapsed = timeProvider.GetElapsedTime(started);
+        var success = (int)status is >= 200 and < 300;
+
+        if (success && !string.IsNullOrEmpty(successBody))
+        {
+            LogAnswered(logger, inquiry.PayerId, inquiry.ControlNumber, (int)status, call.Attempts, elapsed.TotalMilliseconds);
+            return new ClearinghouseAnswer((int)status, successBody, elapsed, call.Attempts);
+        }
+
+        if (status == HttpStatusCode.BadRequest && errorBody is not null && CarriesAaaErrors(errorBody))
+        {
+            LogAnswered(logger, inquiry.PayerId, inquiry.ControlNumber, (int)status, call.Attempts, elapsed.TotalMilliseconds);
+            return new ClearinghouseAnswer((int)status, errorBody, elapsed, call.Attempts);
+        }
+
+        var (reason, message) = status switch
+        {
+            _ when success => (ClearinghouseFailureReason.ServerError, "The clearinghouse answered success with an empty body."),
+            HttpStatusCode.TooManyRequests => (ClearinghouseFailureReason.Throttled, "The clearinghouse kept throttling requests (429)."),
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => (ClearinghouseFailureReason.Unauthorized, $"The clearinghouse refused the credentials ({(int)status}): check Clearinghouse:ApiKey and the payer enrolment."),
+            _ when ClearinghouseResilience.IsTransientStatus(status) => (ClearinghouseFailureReason.ServerError, $"The clearinghouse kept failing ({(int)status})."),
+            HttpStatusCode.BadRequest => (ClearinghouseFailureReason.Rejected, "The clearinghouse rejected the request (400) without AAA errors: the request is malformed."),
+            _ => (ClearinghouseFailureReason.Rejected, $"The clearinghouse answered {(int)status}, which carries no eligibility answer: check Clearinghouse:BaseUrl."),
+        };
+
+        var retryAfter = ClearinghouseResilience.RetryAfter(retryAfterHeader, timeProvider);
+        LogUnavailable(logger, inquiry.PayerId, inquiry.ControlNumber, reason, (int)status, call.Attempts);
+        throw new ClearinghouseUnavailableException(reason, inquiry.PayerId, $"{message} Payer {inquiry.PayerId}, {call.Attempts} attempt(s).", (int)status, call.Attempts, retryAfter);
     }
 
     private static bool IsPipelineFault(Exception ex) =>
