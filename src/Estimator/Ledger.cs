@@ -6,47 +6,52 @@ namespace CoverageCheck.Estimator;
 /// </summary>
 internal sealed class Ledger
 {
+    // Inside the loop money is held as whole cents in long: exact, because every input amount is validated to whole
+    // cents, and many times faster than decimal arithmetic. Coinsurance, the only product, is computed in decimal and
+    // rounded half away from zero; results go back out as decimal with two decimal places.
+    private const long NoCap = long.MaxValue;
+
     private readonly Pricing _pricing;
     private readonly Coverage? _coverage;
-    private readonly decimal _charge;
-    private readonly decimal _allowed;
-    private readonly decimal _selfPayRate;
-    private readonly decimal _balanceBill;
+    private readonly long _charge;
+    private readonly long _allowed;
+    private readonly long _selfPayRate;
+    private readonly long _balanceBill;
     private readonly DeductibleRule _deductibleRule;
-    private readonly decimal _deductibleIndividual;
-    private readonly decimal _deductibleFamily;
-    private readonly decimal _outOfPocketIndividual;
-    private readonly decimal _outOfPocketFamily;
+    private readonly long _deductibleIndividual;
+    private readonly long _deductibleFamily;
+    private readonly long _outOfPocketIndividual;
+    private readonly long _outOfPocketFamily;
 
     // Accumulators for the current plan year.
-    private decimal _deductibleIndividualMet;
-    private decimal _deductibleFamilyMet;
-    private decimal _outOfPocketIndividualMet;
-    private decimal _outOfPocketFamilyMet;
+    private long _deductibleIndividualMet;
+    private long _deductibleFamilyMet;
+    private long _outOfPocketIndividualMet;
+    private long _outOfPocketFamilyMet;
     private int _visitsUsed;
-    private decimal _selfPayRunning;
+    private long _selfPayRunning;
 
     public Ledger(Pricing pricing, Coverage? coverage)
     {
         _pricing = pricing;
         _coverage = coverage;
-        _charge = pricing.ChargePerDay;
-        _allowed = pricing.EffectiveAllowedPerDay;
-        _selfPayRate = pricing.EffectiveSelfPayPerDay;
-        _balanceBill = coverage is { Network: NetworkStatus.Out } && _charge > _allowed ? _charge - _allowed : 0m;
+        _charge = Cents(pricing.ChargePerDay);
+        _allowed = Cents(pricing.EffectiveAllowedPerDay);
+        _selfPayRate = Cents(pricing.EffectiveSelfPayPerDay);
+        _balanceBill = coverage is { Network: NetworkStatus.Out } && _charge > _allowed ? _charge - _allowed : 0;
         _deductibleRule = coverage is null ? DeductibleRule.None : RuleFor(coverage.Deductible);
         if (coverage is not null)
         {
-            // A missing amount never caps: MaxValue keeps the hot loop free of nullable checks.
-            _deductibleIndividual = coverage.Deductible.Individual ?? decimal.MaxValue;
-            _deductibleFamily = coverage.Deductible.Family ?? decimal.MaxValue;
-            _outOfPocketIndividual = coverage.OutOfPocketMax?.Individual ?? decimal.MaxValue;
-            _outOfPocketFamily = coverage.OutOfPocketMax?.Family ?? decimal.MaxValue;
+            // A missing amount never caps.
+            _deductibleIndividual = Cents(coverage.Deductible.Individual) ?? NoCap;
+            _deductibleFamily = Cents(coverage.Deductible.Family) ?? NoCap;
+            _outOfPocketIndividual = Cents(coverage.OutOfPocketMax?.Individual) ?? NoCap;
+            _outOfPocketFamily = Cents(coverage.OutOfPocketMax?.Family) ?? NoCap;
             var met = coverage.Accumulators;
-            _deductibleIndividualMet = met.DeductibleIndividualMet;
-            _deductibleFamilyMet = met.DeductibleFamilyMet;
-            _outOfPocketIndividualMet = met.OutOfPocketIndividualMet;
-            _outOfPocketFamilyMet = met.OutOfPocketFamilyMet;
+            _deductibleIndividualMet = Cents(met.DeductibleIndividualMet);
+            _deductibleFamilyMet = Cents(met.DeductibleFamilyMet);
+            _outOfPocketIndividualMet = Cents(met.OutOfPocketIndividualMet);
+            _outOfPocketFamilyMet = Cents(met.OutOfPocketFamilyMet);
             _visitsUsed = met.VisitsUsed;
         }
     }
@@ -65,13 +70,13 @@ internal sealed class Ledger
         var active = coverage is { Status: CoverageStatus.Active };
         var coverageEnd = coverage?.CoverageEndDate?.DayNumber ?? int.MaxValue;
         var visitLimit = coverage?.VisitLimitPerPlanYear ?? int.MaxValue;
-        var copayPerDay = coverage?.CopayPerDay ?? 0m;
+        var copayPerDay = Cents(coverage?.CopayPerDay ?? 0m);
         var copayCounts = coverage?.CopayCountsTowardOutOfPocket ?? true;
         var deductibleApplies = coverage?.Deductible.AppliesToService ?? false;
-        var coinsuranceRate = (coverage?.CoinsurancePercent ?? 0m) / 100m;
-        var hasOutOfPocketCap = coverage?.OutOfPocketMax is { } cap && (cap.Individual is not null || cap.Family is not null);
+        var coinsurancePercent = coverage?.CoinsurancePercent ?? 0m;
+        var hasOutOfPocketCap = _outOfPocketIndividual != NoCap || _outOfPocketFamily != NoCap;
         var planYearStart = coverage?.PlanYearStart ?? PlanYearStart.January1;
-        var packagePrice = _pricing.SelfPayPackagePrice;
+        var packagePrice = Cents(_pricing.SelfPayPackagePrice);
 
         var nextPlanYear = int.MaxValue;
         if (active && dates.Length > 0)
@@ -83,16 +88,16 @@ internal sealed class Ledger
         var lines = new SessionEstimate[dates.Length];
         var monthly = new List<MonthlyEstimate>(MonthsSpanned(dates));
         var facts = new LedgerFacts();
-        decimal charges = 0, allowedTotal = 0, copayTotal = 0, deductibleTotal = 0, coinsuranceTotal = 0,
+        long charges = 0, allowedTotal = 0, copayTotal = 0, deductibleTotal = 0, coinsuranceTotal = 0,
             balanceTotal = 0, selfPayTotal = 0, patientTotal = 0, payerTotal = 0;
 
         // Coinsurance depends only on the amount left after copay and deductible; it repeats once the deductible is met.
-        var lastCoinsuranceBase = -1m;
-        var lastCoinsurance = 0m;
+        var lastCoinsuranceBase = -1L;
+        var lastCoinsurance = 0L;
 
         var nextMonth = int.MinValue; // DayNumber of the first day of the month after the current row's month
         int monthSessions = 0, monthYear = 0, monthNumber = 0;
-        decimal monthPatient = 0, monthPayer = 0;
+        long monthPatient = 0, monthPayer = 0;
 
         for (var i = 0; i < dates.Length; i++)
         {
@@ -128,25 +133,23 @@ internal sealed class Ledger
                 kind = _visitsUsed >= visitLimit ? SessionCoverage.SelfPayVisitLimitReached : SessionCoverage.Covered;
             }
 
-            decimal allowed = 0, copay = 0, deductible = 0, coinsurance = 0, balanceBill = 0, selfPay = 0, patient, payer;
+            long allowed = 0, copay = 0, deductible = 0, coinsurance = 0, balanceBill = 0, selfPay = 0, patient, payer;
             if (kind == SessionCoverage.Covered)
             {
                 allowed = _allowed;
                 var copayDue = Math.Min(copayPerDay, allowed);
-                var deductibleDue = deductibleApplies ? Math.Min(allowed - copayDue, DeductibleRemaining()) : 0m;
+                var deductibleDue = deductibleApplies ? Math.Min(allowed - copayDue, DeductibleRemaining()) : 0;
                 var coinsuranceBase = allowed - copayDue - deductibleDue;
                 if (coinsuranceBase != lastCoinsuranceBase)
                 {
                     lastCoinsuranceBase = coinsuranceBase;
-                    lastCoinsurance = Math.Round(coinsuranceBase * coinsuranceRate, 2, MidpointRounding.AwayFromZero);
+                    lastCoinsurance = (long)Math.Round(coinsuranceBase * coinsurancePercent / 100m, 0, MidpointRounding.AwayFromZero);
                 }
-
-                var coinsuranceDue = lastCoinsurance;
 
                 // The out-of-pocket cap takes the day's cost share in order: copay, deductible, coinsurance.
                 copay = copayDue;
                 deductible = deductibleDue;
-                coinsurance = coinsuranceDue;
+                coinsurance = lastCoinsurance;
                 if (hasOutOfPocketCap)
                 {
                     var remaining = OutOfPocketRemaining();
@@ -158,17 +161,17 @@ internal sealed class Ledger
 
                     deductible = Math.Min(deductibleDue, remaining);
                     remaining -= deductible;
-                    coinsurance = Math.Min(coinsuranceDue, remaining);
+                    coinsurance = Math.Min(lastCoinsurance, remaining);
                 }
 
-                var counted = (copayCounts ? copay : 0m) + deductible + coinsurance;
+                var counted = (copayCounts ? copay : 0) + deductible + coinsurance;
                 _deductibleIndividualMet += deductible;
                 _deductibleFamilyMet += deductible;
                 _outOfPocketIndividualMet += counted;
                 _outOfPocketFamilyMet += counted;
                 _visitsUsed++;
                 facts.CoveredSessions++;
-                if (hasOutOfPocketCap && facts.OutOfPocketMaxReachedOn is null && OutOfPocketRemaining() == 0m)
+                if (hasOutOfPocketCap && facts.OutOfPocketMaxReachedOn is null && OutOfPocketRemaining() == 0)
                 {
                     facts.OutOfPocketMaxReachedOn = date;
                 }
@@ -186,19 +189,29 @@ internal sealed class Ledger
                     var left = package - _selfPayRunning;
                     if (left <= selfPay)
                     {
-                        selfPay = left > 0m ? left : 0m;
+                        selfPay = left > 0 ? left : 0;
                         facts.PackagePriceReachedOn ??= date;
                     }
                 }
 
                 _selfPayRunning += selfPay;
-                facts.Count(kind, selfPay);
+                facts.Count(kind, Money(selfPay));
                 patient = selfPay;
-                payer = 0m;
+                payer = 0;
             }
 
             lines[i] = new SessionEstimate(
-                date, kind, _charge, allowed, copay, deductible, coinsurance, balanceBill, selfPay, patient, payer);
+                date,
+                kind,
+                Money(_charge),
+                Money(allowed),
+                Money(copay),
+                Money(deductible),
+                Money(coinsurance),
+                Money(balanceBill),
+                Money(selfPay),
+                Money(patient),
+                Money(payer));
 
             charges += _charge;
             allowedTotal += allowed;
@@ -214,7 +227,7 @@ internal sealed class Ledger
             {
                 if (monthSessions > 0)
                 {
-                    monthly.Add(new MonthlyEstimate(monthYear, monthNumber, monthSessions, monthPatient, monthPayer));
+                    monthly.Add(new MonthlyEstimate(monthYear, monthNumber, monthSessions, Money(monthPatient), Money(monthPayer)));
                 }
 
                 date.Deconstruct(out monthYear, out monthNumber, out _);
@@ -231,11 +244,12 @@ internal sealed class Ledger
 
         if (monthSessions > 0)
         {
-            monthly.Add(new MonthlyEstimate(monthYear, monthNumber, monthSessions, monthPatient, monthPayer));
+            monthly.Add(new MonthlyEstimate(monthYear, monthNumber, monthSessions, Money(monthPatient), Money(monthPayer)));
         }
 
-        var breakdown = new CostBreakdown(copayTotal, deductibleTotal, coinsuranceTotal, balanceTotal, selfPayTotal);
-        var totals = new EstimateTotals(charges, allowedTotal, patientTotal, payerTotal);
+        var breakdown = new CostBreakdown(
+            Money(copayTotal), Money(deductibleTotal), Money(coinsuranceTotal), Money(balanceTotal), Money(selfPayTotal));
+        var totals = new EstimateTotals(Money(charges), Money(allowedTotal), Money(patientTotal), Money(payerTotal));
         var first = dates.Length > 0 ? dates[0] : (DateOnly?)null;
         var last = dates.Length > 0 ? dates[^1] : (DateOnly?)null;
         var warnings = Warnings(coverage, facts, balanceTotal);
@@ -257,14 +271,25 @@ internal sealed class Ledger
         };
     }
 
-    private static string[] Warnings(Coverage? coverage, LedgerFacts facts, decimal balanceBilled)
+    /// <summary>Whole cents of an amount validated to have at most two decimal places.</summary>
+    private static long Cents(decimal amount) => (long)(amount * 100m);
+
+    private static long? Cents(decimal? amount) => amount is { } value ? Cents(value) : null;
+
+    /// <summary>Cents back to decimal with exactly two decimal places (1200.00, not 1200).</summary>
+    private static decimal Money(long cents) =>
+        cents >= 0
+            ? new decimal((int)cents, (int)(cents >> 32), 0, isNegative: false, scale: 2)
+            : -new decimal((int)-cents, (int)(-cents >> 32), 0, isNegative: false, scale: 2);
+
+    private static string[] Warnings(Coverage? coverage, LedgerFacts facts, long balanceBilled)
     {
         // Built in ordinal order of the codes, so the list is stable without sorting.
         Span<bool> raised =
         [
             facts.AfterCoverageEnds > 0,                                   // coverage-ends
             coverage is { Status: not CoverageStatus.Active },             // coverage-inactive
-            balanceBilled > 0m,                                            // out-of-network-balance-billing
+            balanceBilled > 0,                                             // out-of-network-balance-billing
             facts.OutOfPocketMaxReachedOn is not null,                     // out-of-pocket-max-reached
             facts.PlanYearResets > 0,                                      // plan-year-reset
             coverage is { PriorAuthorizationRequired: true },              // prior-authorization-required
@@ -315,7 +340,7 @@ internal sealed class Ledger
         _ => DeductibleRule.None,
     };
 
-    private decimal DeductibleRemaining()
+    private long DeductibleRemaining()
     {
         var remaining = _deductibleRule switch
         {
@@ -324,18 +349,18 @@ internal sealed class Ledger
             DeductibleRule.Embedded => Math.Min(
                 _deductibleIndividual - _deductibleIndividualMet,
                 _deductibleFamily - _deductibleFamilyMet),
-            _ => 0m,
+            _ => 0,
         };
-        return remaining > 0m ? remaining : 0m;
+        return remaining > 0 ? remaining : 0;
     }
 
-    // Only called when at least one maximum is set; an unset one is decimal.MaxValue and never the smaller.
-    private decimal OutOfPocketRemaining()
+    // Only called when at least one maximum is set; an unset one is NoCap and never the smaller.
+    private long OutOfPocketRemaining()
     {
-        var individual = _outOfPocketIndividual == decimal.MaxValue ? decimal.MaxValue : _outOfPocketIndividual - _outOfPocketIndividualMet;
-        var family = _outOfPocketFamily == decimal.MaxValue ? decimal.MaxValue : _outOfPocketFamily - _outOfPocketFamilyMet;
+        var individual = _outOfPocketIndividual == NoCap ? NoCap : _outOfPocketIndividual - _outOfPocketIndividualMet;
+        var family = _outOfPocketFamily == NoCap ? NoCap : _outOfPocketFamily - _outOfPocketFamilyMet;
         var remaining = individual < family ? individual : family;
-        return remaining > 0m ? remaining : 0m;
+        return remaining > 0 ? remaining : 0;
     }
 
     private void ResetAccumulators()
