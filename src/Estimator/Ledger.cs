@@ -1,3 +1,5 @@
+using System.Collections.ObjectModel;
+
 namespace CoverageCheck.Estimator;
 
 /// <summary>
@@ -262,9 +264,10 @@ internal sealed class Ledger
             LastSession = last,
             Totals = totals,
             Breakdown = breakdown,
-            Monthly = monthly,
-            Warnings = warnings,
-            SessionsDetail = lines,
+            // Read-only wrappers: a caller cannot cast a result's lists back to arrays and change them.
+            Monthly = monthly.AsReadOnly(),
+            Warnings = warnings.Length == 0 ? ReadOnlyCollection<string>.Empty : Array.AsReadOnly(warnings),
+            SessionsDetail = Array.AsReadOnly(lines),
             Range = range,
             Explanation = Explanation.Write(context),
             Disclaimer = Explanation.Disclaimer,

@@ -240,4 +240,15 @@ public sealed class AdjudicationTests
         Assert.That(result.Range.Low.SessionsDetail.Select(s => s.Date.DayOfWeek), Is.All.EqualTo(DayOfWeek.Monday));
         Assert.That((result.Range.Low.Range, result.Range.High.Range), Is.EqualTo(((RangeEstimate?)null, (RangeEstimate?)null)));
     }
+
+    [Test]
+    public void Result_lists_cannot_be_changed_through_a_cast()
+    {
+        var result = CostEstimator.Estimate(Requests.Weekly(2, 3, Requests.InNetwork() with { PriorAuthorizationRequired = true }));
+
+        Assert.That(result.SessionsDetail, Is.Not.InstanceOf<SessionEstimate[]>());
+        Assert.That(((IList<SessionEstimate>)result.SessionsDetail).IsReadOnly, Is.True);
+        Assert.That(((IList<MonthlyEstimate>)result.Monthly).IsReadOnly, Is.True);
+        Assert.That(((IList<string>)result.Warnings).IsReadOnly, Is.True);
+    }
 }
