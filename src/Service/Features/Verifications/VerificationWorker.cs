@@ -133,14 +133,21 @@ internal sealed class VerificationWorker(
     private async Task ProcessAsync(VerificationRecord record, CancellationToken stoppingToken)
     {
         AttemptResult attempt;
+        // An attempt must end well inside its lease, or another instance could take the item over while it runs.
+        using var leaseBudget = new CancellationTokenSource(options.Value.LeaseDuration * 0.8, timeProvider);
+        using var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, leaseBudget.Token);
         try
         {
             var payload = VerificationPayloadJson.Read(record.PayloadJson);
-            attempt = await processor.AttemptAsync(record.Id, payload, record.Attempts, stoppingToken);
+            attempt = await processor.AttemptAsync(record.Id, payload, record.Attempts, attemptToken.Token);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             throw;
+        }
+        catch (OperationCanceledException) when (leaseBudget.IsCancellationRequested)
+        {
+            attempt = new AttemptResult(AttemptOutcome.Retry, null, "attempt-timeout", "The payer did not answer within the worker's lease; it will be retried.");
         }
         catch (Exception e)
         {
