@@ -12,6 +12,7 @@ namespace CoverageCheck.Sandbox;
 public sealed class SandboxHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private int _disposed;
 
     private SandboxHost(WebApplication app, Uri baseAddress)
     {
@@ -59,6 +60,11 @@ public sealed class SandboxHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await _app.StopAsync(stopping.Token);
         await _app.DisposeAsync();

@@ -60,7 +60,9 @@ internal sealed partial class SandboxClearinghouse(IOptions<SandboxOptions> opti
         Task<SandboxHost>? host;
         lock (_lock)
         {
+            // Stopped by the host, then disposed by the container: only the first call stops the sandbox.
             host = _host;
+            _host = null;
             _disposed = true;
         }
 
