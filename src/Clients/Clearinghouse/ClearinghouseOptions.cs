@@ -26,7 +26,7 @@ public sealed class ClearinghouseOptions
     public ClearinghouseProviderOptions Provider { get; set; } = new();
 
     /// <summary>In-flight requests to the clearinghouse at most, across all payers (Stedi allows 50 per account, shared with claim status).</summary>
-    [Range(1, 1000)]
+    [Range(1, 1000, ErrorMessage = "Clearinghouse:MaxConcurrency must be between 1 and 1000.")]
     public int MaxConcurrency { get; set; } = 40;
 
     /// <summary>Requests that may wait for a concurrency permit; one more is refused at once rather than queued.</summary>
@@ -65,11 +65,11 @@ public sealed class ClearinghouseOptions
 /// <summary>The provider asking: <c>Clearinghouse:Provider:OrganizationName</c> and <c>:Npi</c>.</summary>
 public sealed class ClearinghouseProviderOptions
 {
-    [Required]
-    [StringLength(60, MinimumLength = 1)]
+    [Required(ErrorMessage = "Clearinghouse:Provider:OrganizationName is required: the program's legal name, sent with every inquiry.")]
+    [StringLength(60, MinimumLength = 1, ErrorMessage = "Clearinghouse:Provider:OrganizationName must be 1 to 60 characters.")]
     public string OrganizationName { get; set; } = "";
 
-    [Required]
+    [Required(ErrorMessage = "Clearinghouse:Provider:Npi is required: the program's 10-digit NPI, sent with every inquiry.")]
     [RegularExpression("^[0-9]{10}$", ErrorMessage = "Clearinghouse:Provider:Npi must be a 10-digit NPI.")]
     public string Npi { get; set; } = "";
 
