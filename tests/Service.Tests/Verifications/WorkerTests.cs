@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Http.Json;
+using CoverageCheck.Sandbox;
+using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Features.Verifications;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CoverageCheck.Service.Tests.Verifications;
+
+/// <summary>The worker: leases, take-over after a crash, and the persisted backoff schedule on TimeProvider.</summary>
+public sealed class WorkerTests
+{
+    private static VerificationPayload Payload(string first, string last, string dob, string payer, string member) => new(
+        new PatientInfo(first, last, DateOnly.Parse(dob, System.Globalization.CultureInfo.InvariantCulture)),
+        new InsuranceInfo(payer, member, null),
+        new DateOnly(2026, 12, 1),
+        new ConsentInfo(true, "verbal"),
+        new ProgramInfo(new DateOnly(2026, 12, 7), 8, 5),
+        new PricingInfo(450m));
+
+    [Test]
+    public async Task Work_claimed_by_a_crashed_instance_is_taken_over_when_its_lease_expires()
+    {
+        using var host = new VerificationsHost(new Dictionary<string, string?> { ["Verification:LeaseDuration"] = "00:00:06" });
+        var store = host.Factory.Services.GetRequiredService<VerificationStore>();
+        var payload = Payload("AVA", "PPOSAMPLE", "1985-04-12", SandboxCatalogue.Aetna, "W100000001");
+
+        // An instance claimed this item (its lease runs 1 s) and died before writing anything.
+        var inserted = await store.InsertAsync(
+            new NewVerification
+            {
+                PayerId = payload.Insurance.PayerId,
+                MemberId = payload.Insurance.MemberId,
+                PayloadJson = VerificationPayloadJson.Write(payload),
+                Lease = new VerificationLease("api:crashed-instance", TimeSpan.FromSeconds(1)),
+            },
+            TestPatientsAccess,
+            CancellationToken.None);
+        Assert.That(inserted.Record.Status, Is.EqualTo(VerificationStatus.InProgress));
+
+        using var client = host.Client(TestApiKeys.Admissions);
+        var done = await VerificationsHost.WaitForAsync(client, $"/api/v1/verifications/{inserted.Record.Id}", TimeSpan.FromSeconds(20), "completed");
+
+        Assert.That((int?)done["attempts"], Is.EqualTo(2), "the dead instance's attempt, then the take-over");
+        Assert.That((bool?)done["coverage"]!["active"], Is.True);
+        var audit = await host.Factory.Services.GetRequiredService<AuditStore>()
+            .ListForRecordAsync(AuditRecordTypes.Verification, inserted.Record.Id.ToString(), CancellationToken.None);
+        Assert.That(audit.Count(a => a.Action == AuditActions.Claim), Is.EqualTo(1), "claimed once, by the surviving worker");
+    }
+
+    [Test]
+    public async Task The_crashed_instance_cannot_write_once_its_item_was_taken_over()
+    {
+        using var host = new VerificationsHost(new Dictionary<string, string?> { ["Verification:WorkerEnabled"] = "false" });
+        var store = host.Factory.Services.GetRequiredService<VerificationStore>();
+        var time = host.Factory.Services.GetRequiredService<TimeProvider>();
+        var payload = Payload("AVA", "PPOSAMPLE", "1985-04-12", SandboxCatalogue.Aetna, "W100000001");
+        var inserted = await store.InsertAsync(
+            new NewVerification
+            {
+                PayerId = payload.Insurance.PayerId,
+                MemberId = payload.Insurance.MemberId,
+                PayloadJson = VerificationPayloadJson.Write(payload),
+                Lease = new VerificationLease("slow-instance", TimeSpan.FromMilliseconds(1)),
+            },
+            TestPatientsAccess,
+            CancellationToken.None);
+        await Task.Delay(20);
+
+        var claimed = await store.ClaimAsync("second-instance", time.GetUtcNow(), TimeSpan.FromMinutes(1), 10, CancellationToken.None);
+        var lateWrite = await store.CompleteAsync(inserted.Record.Id, "slow-instance", VerificationStatus.Completed, "{}", time.GetUtcNow(), CancellationToken.None);
+
+        Assert.That(claimed.Select(c => c.Id), Does.Contain(inserted.Record.Id));
+        Assert.That(lateWrite, Is.False, "fenced: the slow instance no longer holds the lease");
+    }
+
+    [Test]
+    public async Task A_transient_failure_waits_for_its_persisted_retry_time_on_the_clock()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 15, 0, 0, TimeSpan.Zero));
+        using var host = new VerificationsHost(new Dictionary<string, string?>
+        {
+            ["Verification:RetryBaseDelay"] = "00:00:30",
+            ["Verification:RetryMaxDelay"] = "00:05:00",
+        });
+        var factory = host.Factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", TestApiKeys.Admissions);
+
+        using var response = await client.PostAsJsonAsync("/api/v1/verifications",
+            VerificationsApiTests.Request("MAX", "PAYERDOWN", "1980-04-04", SandboxCatalogue.Regional, "R600000042"));
+        var queued = await VerificationsHost.ReadAsync(response);
+        var location = response.Headers.Location!.ToString();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        var next = DateTimeOffset.Parse((string)queued["nextAttemptAt"]!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(next - clock.GetUtcNow(), Is.InRange(TimeSpan.FromSeconds(24), TimeSpan.FromSeconds(36)), "30 s ± 20 % jitter");
+
+        // Time stands still: however long the worker polls, the item is not due.
+        await Task.Delay(500);
+        using (var still = await client.GetAsync(location))
+        {
+            Assert.That((int?)(await VerificationsHost.ReadAsync(still))["attempts"], Is.EqualTo(1));
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(40));
+        var deadline = Environment.TickCount64 + 15_000;
+        int attempts;
+        do
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(100)); // the worker's poll runs on the same clock
+            await Task.Delay(50);
+            using var read = await client.GetAsync(location);
+            attempts = (int?)(await VerificationsHost.ReadAsync(read))["attempts"] ?? 0;
+        }
+        while (attempts < 2 && Environment.TickCount64 < deadline);
+
+        Assert.That(attempts, Is.EqualTo(2), "retried once its time came");
+        await factory.DisposeAsync();
+    }
+
+    private static AccessContext TestPatientsAccess => new("test-admissions", "admissions", "test");
+}
