@@ -5,6 +5,7 @@ using CoverageCheck.Service.Features.Eligibility;
 using CoverageCheck.Service.Features.Estimates;
 using CoverageCheck.Service.Features.Verifications;
 using CoverageCheck.Service.Infrastructure;
+using CoverageCheck.Service.Pages;
 using CoverageCheck.Service.Security;
 
 // Operator commands (`keys add …`) run and exit; anything else starts the service.
@@ -23,6 +24,7 @@ builder.AddDatabase();
 builder.AddSecurity();
 builder.AddVerifications();
 builder.AddBatches();
+builder.AddStaffPages();
 
 var app = builder.Build();
 if (!app.ConfigurationIsValid())
@@ -31,6 +33,7 @@ if (!app.ConfigurationIsValid())
 }
 
 app.UseServiceDefaults();
+app.UseStaffPages();   // security headers on every response, the pages' static files
 app.UseCors();        // before authentication: browsers send preflights without a key
 app.UseSecurity();
 app.UseRateLimiter(); // after authentication: callers with a key are not limited
@@ -40,5 +43,6 @@ app.MapVerificationsApi();
 app.MapBatchesApi();
 app.MapEligibilityApi();
 app.MapSecurityApi();
+app.MapStaffPages();
 
 app.Run();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Features.Users;
 
 namespace CoverageCheck.Service.Commands;
 
@@ -16,6 +17,7 @@ public static class CommandLine
     private static readonly IReadOnlyList<(string Name, Func<CommandContext, Command> Create)> s_commands =
     [
         (KeysCommand.Name, KeysCommand.Create),
+        (UsersCommand.Name, UsersCommand.Create),
     ];
 
     /// <summary>True when <paramref name="args"/> named a command, which has then run (its exit code is in <see cref="Environment.ExitCode"/>).</summary>

@@ -1,0 +1,280 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Security.Claims;
+using CoverageCheck.Service.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.Extensions.Options;
+
+namespace CoverageCheck.Service.Features.Users;
+
+/// <summary>
+/// Staff sign-in (<c>Auth:Oidc:*</c>, <c>Auth:Session:*</c>). Without an authority only local accounts
+/// (<c>users add</c>) sign in; with one, the sign-in page also offers the organisation's identity provider.
+/// </summary>
+public sealed class StaffSignInOptions
+{
+    public const string SectionName = "Auth";
+
+    [ValidateObjectMembers]
+    public OidcOptions Oidc { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public SessionOptions Session { get; set; } = new();
+}
+
+public sealed class OidcOptions
+{
+    /// <summary>The OpenID Connect issuer (Entra ID, Okta, Keycloak …); staff single sign-on is offered only when set.</summary>
+    public Uri? Authority { get; set; }
+
+    public string? ClientId { get; set; }
+
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The claim that carries the staff member's roles (admissions, finance, admin).</summary>
+    [Required]
+    public string RoleClaim { get; set; } = "roles";
+
+    /// <summary>The claim used as the staff member's name in the audit trail.</summary>
+    [Required]
+    public string NameClaim { get; set; } = "preferred_username";
+
+    /// <summary>The button text on the sign-in page.</summary>
+    [Required]
+    public string DisplayName { get; set; } = "your organisation's account";
+
+    public bool RequireHttpsMetadata { get; set; } = true;
+
+    public bool IsConfigured => Authority is not null;
+}
+
+public sealed class SessionOptions
+{
+    /// <summary>A session ends after this long without a request.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "12:00:00")]
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>A session ends this long after sign-in, however active (a working day).</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "24:00:00")]
+    public TimeSpan AbsoluteTimeout { get; set; } = TimeSpan.FromHours(8);
+}
+
+[OptionsValidator]
+internal sealed partial class StaffSignInOptionsValidator : IValidateOptions<StaffSignInOptions>;
+
+internal sealed class StaffSignInOptionsCustomValidator : IValidateOptions<StaffSignInOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StaffSignInOptions options)
+    {
+        var failures = new List<string>();
+        var oidc = options.Oidc;
+        if (oidc.IsConfigured)
+        {
+            if (string.IsNullOrWhiteSpace(oidc.ClientId))
+            {
+                failures.Add("Auth:Oidc:ClientId must be set when Auth:Oidc:Authority is.");
+            }
+
+            if (string.IsNullOrWhiteSpace(oidc.ClientSecret))
+            {
+                failures.Add("Auth:Oidc:ClientSecret must be set when Auth:Oidc:Authority is (staff sign-in uses the authorization code flow).");
+            }
+
+            if (oidc.RequireHttpsMetadata && oidc.Authority!.Scheme != Uri.UriSchemeHttps)
+            {
+                failures.Add("Auth:Oidc:Authority must be an https address (or set Auth:Oidc:RequireHttpsMetadata to false for local testing).");
+            }
+        }
+
+        if (options.Session.IdleTimeout > options.Session.AbsoluteTimeout)
+        {
+            failures.Add("Auth:Session:IdleTimeout must not be longer than Auth:Session:AbsoluteTimeout.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>
+/// How a request is authenticated. <see cref="CallerScheme"/> is the default: a request with <c>X-Api-Key</c> (or any
+/// request under <c>/api</c>) goes to the API key handler, so the API keeps answering 401/403 problem details; a
+/// bearer token goes to JWT when that is configured; everything else (the staff pages) to the session cookie, whose
+/// challenge redirects to the sign-in page.
+/// </summary>
+public static class StaffAuthentication
+{
+    public const string CallerScheme = "Caller";
+    public const string CookieScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+    public const string OidcScheme = OpenIdConnectDefaults.AuthenticationScheme;
+    public const string CookieName = "coveragecheck.staff";
+    public const string SignInPath = "/staff/sign-in";
+    public const string AccessDeniedPath = "/staff/access-denied";
+    public const string UserIdClaim = "coveragecheck:user_id";
+    public const string SignInMethodClaim = "amr";
+    private const string AbsoluteExpiryItem = "coveragecheck.absolute_expires";
+
+    /// <summary>Adds the caller policy scheme, the staff cookie and, when configured, OpenID Connect.</summary>
+    /// <param name="authentication">The builder with the API key (and maybe JWT) schemes.</param>
+    /// <param name="configuration">The service configuration (reads <c>Auth:Oidc</c>).</param>
+    /// <param name="bearerScheme">The JWT bearer scheme's name when bearer tokens are accepted, else null.</param>
+    public static AuthenticationBuilder AddStaffSignIn(this AuthenticationBuilder authentication, IConfiguration configuration, string? bearerScheme)
+    {
+        var services = authentication.Services;
+        services.AddOptionsWithValidateOnStart<StaffSignInOptions>().BindConfiguration(StaffSignInOptions.SectionName);
+        services.AddSingleton<IValidateOptions<StaffSignInOptions>, StaffSignInOptionsValidator>();
+        services.AddSingleton<IValidateOptions<StaffSignInOptions>, StaffSignInOptionsCustomValidator>();
+        services.AddSingleton<UserStore>();
+        services.AddOptions<CookieAuthenticationOptions>(CookieScheme)
+            .Configure<IOptions<StaffSignInOptions>>((cookie, staff) => cookie.ExpireTimeSpan = staff.Value.Session.IdleTimeout);
+
+        authentication.AddPolicyScheme(CallerScheme, "API key, bearer token or staff session", options =>
+            options.ForwardDefaultSelector = context => SelectScheme(context.Request, bearerScheme));
+
+        authentication.AddCookie(CookieScheme, cookie =>
+        {
+            cookie.Cookie.Name = CookieName;
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.Cookie.IsEssential = true;
+            cookie.SlidingExpiration = true;
+            cookie.LoginPath = SignInPath;
+            cookie.LogoutPath = "/staff/sign-out";
+            cookie.AccessDeniedPath = AccessDeniedPath;
+            cookie.ReturnUrlParameter = "returnUrl";
+            cookie.Events.OnValidatePrincipal = ValidateSessionAsync;
+        });
+
+        var oidc = configuration.GetSection($"{StaffSignInOptions.SectionName}:Oidc").Get<OidcOptions>() ?? new OidcOptions();
+        if (oidc.IsConfigured)
+        {
+            authentication.AddOpenIdConnect(OidcScheme, oidc.DisplayName, options =>
+            {
+                options.SignInScheme = CookieScheme;
+                options.Authority = oidc.Authority!.ToString();
+                options.ClientId = oidc.ClientId;
+                options.ClientSecret = oidc.ClientSecret;
+                options.RequireHttpsMetadata = oidc.RequireHttpsMetadata;
+                options.ResponseType = "code";
+                options.UsePkce = true;
+                options.MapInboundClaims = false;
+                options.SaveTokens = false;
+                options.GetClaimsFromUserInfoEndpoint = true;
+                options.CallbackPath = "/staff/sign-in/oidc-callback";
+                options.SignedOutCallbackPath = "/staff/sign-out/oidc-callback";
+                options.Scope.Clear();
+                options.Scope.Add("openid");
+                options.Scope.Add("profile");
+                options.TokenValidationParameters.NameClaimType = oidc.NameClaim;
+                options.TokenValidationParameters.RoleClaimType = oidc.RoleClaim;
+                options.Events.OnTicketReceived = context =>
+                {
+                    // Keep only our roles, as standard role claims, so pages, policies and the audit trail see one shape.
+                    context.Principal = ToStaffPrincipal(context.Principal!, oidc, "oidc");
+                    var absolute = context.HttpContext.RequestServices.GetRequiredService<IOptions<StaffSignInOptions>>().Value.Session.AbsoluteTimeout;
+                    StampAbsoluteExpiry(context.Properties!, context.HttpContext.RequestServices.GetRequiredService<TimeProvider>(), absolute);
+
+                    // The identity provider's redirect chain is cross-site, so a SameSite=Strict cookie is not sent on
+                    // it: land on a page of our own that moves on with a same-site navigation.
+                    context.ReturnUri = "/staff/signed-in?returnUrl=" + Uri.EscapeDataString(LocalOrHome(context.ReturnUri));
+                    return Task.CompletedTask;
+                };
+            });
+        }
+
+        return authentication;
+    }
+
+    internal static string SelectScheme(HttpRequest request, string? bearerScheme)
+    {
+        if (request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName))
+        {
+            return ApiKeyAuthenticationHandler.SchemeName;
+        }
+
+        if (bearerScheme is not null && request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return bearerScheme;
+        }
+
+        return request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+            ? ApiKeyAuthenticationHandler.SchemeName
+            : CookieScheme;
+    }
+
+    /// <summary>The principal of a local account, as the session cookie carries it.</summary>
+    public static ClaimsPrincipal ForLocalUser(StaffUser user)
+    {
+        var identity = new ClaimsIdentity(CookieScheme, ClaimTypes.Name, ClaimTypes.Role);
+        identity.AddClaim(new Claim(ClaimTypes.Name, user.UserName));
+        identity.AddClaim(new Claim(UserIdClaim, user.Id.ToString(CultureInfo.InvariantCulture)));
+        identity.AddClaim(new Claim(SignInMethodClaim, "pwd"));
+        foreach (var role in user.Roles.Where(Roles.All.Contains))
+        {
+            identity.AddClaim(new Claim(ClaimTypes.Role, role));
+        }
+
+        return new ClaimsPrincipal(identity);
+    }
+
+    /// <summary>Session properties for a new sign-in: persistent within the idle window, with the absolute end stamped.</summary>
+    public static AuthenticationProperties NewSession(TimeProvider timeProvider, StaffSignInOptions options)
+    {
+        var properties = new AuthenticationProperties { IsPersistent = false, AllowRefresh = true };
+        StampAbsoluteExpiry(properties, timeProvider, options.Session.AbsoluteTimeout);
+        return properties;
+    }
+
+    /// <summary>A local path to return to after sign-in; anything else (another site, a protocol-relative URL) goes home.</summary>
+    public static string LocalOrHome(string? returnUrl) =>
+        returnUrl is { Length: > 1 } url && url[0] == '/' && url[1] != '/' && url[1] != '\\' && !url.Contains("://", StringComparison.Ordinal)
+            ? url
+            : "/staff";
+
+    private static ClaimsPrincipal ToStaffPrincipal(ClaimsPrincipal external, OidcOptions oidc, string method)
+    {
+        var identity = new ClaimsIdentity(CookieScheme, ClaimTypes.Name, ClaimTypes.Role);
+        var name = external.FindFirst(oidc.NameClaim)?.Value ?? external.FindFirst("sub")?.Value ?? "unknown";
+        identity.AddClaim(new Claim(ClaimTypes.Name, name));
+        identity.AddClaim(new Claim(SignInMethodClaim, method));
+        var roles = external.FindAll(oidc.RoleClaim)
+            .SelectMany(claim => claim.Value.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Where(Roles.All.Contains)
+            .Distinct(StringComparer.Ordinal);
+        foreach (var role in roles)
+        {
+            identity.AddClaim(new Claim(ClaimTypes.Role, role));
+        }
+
+        return new ClaimsPrincipal(identity);
+    }
+
+    private static void StampAbsoluteExpiry(AuthenticationProperties properties, TimeProvider timeProvider, TimeSpan absolute) =>
+        properties.Items[AbsoluteExpiryItem] = (timeProvider.GetUtcNow() + absolute).ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary>Ends a session past its absolute lifetime, or whose local account was disabled or removed.</summary>
+    private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var services = context.HttpContext.RequestServices;
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (!context.Properties.Items.TryGetValue(AbsoluteExpiryItem, out var stamp)
+            || !DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var absoluteExpiry)
+            || now >= absoluteExpiry)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieScheme);
+            return;
+        }
+
+        // A local account is re-checked when the cookie is renewed (at most once per half idle window), not on every request.
+        if (context.ShouldRenew
+            && long.TryParse(context.Principal?.FindFirst(UserIdClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
+            && !await services.GetRequiredService<UserStore>().IsEnabledAsync(userId, context.HttpContext.RequestAborted))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieScheme);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace CoverageCheck.Service.Pages.Staff;
+
+/// <summary>
+/// The program as a provider (<c>Provider:*</c>): what a Good Faith Estimate must name (45 CFR 149.610: name, NPI,
+/// TIN and location). appsettings.json carries sandbox values; production sets the real ones.
+/// </summary>
+public sealed class ProviderOptions
+{
+    public const string SectionName = "Provider";
+
+    [Required]
+    public string Name { get; set; } = "";
+
+    /// <summary>The National Provider Identifier: 10 digits with a valid check digit.</summary>
+    [Required]
+    public string Npi { get; set; } = "";
+
+    /// <summary>The Taxpayer Identification Number (EIN), as 12-3456789.</summary>
+    [Required]
+    public string TaxId { get; set; } = "";
+
+    [Required]
+    public string AddressLine1 { get; set; } = "";
+
+    public string? AddressLine2 { get; set; }
+
+    [Required]
+    public string City { get; set; } = "";
+
+    [Required]
+    public string State { get; set; } = "";
+
+    [Required]
+    public string PostalCode { get; set; } = "";
+
+    [Required]
+    public string Phone { get; set; } = "";
+
+    /// <summary>Where patients send questions about an estimate or a bill.</summary>
+    public string? BillingEmail { get; set; }
+
+    /// <summary>The IANA time zone of the program's location; dates issued are in it.</summary>
+    [Required]
+    public string TimeZone { get; set; } = "America/Los_Angeles";
+
+    public string Location => string.Join(", ", new[] { AddressLine1, AddressLine2, City, $"{State} {PostalCode}" }.Where(part => !string.IsNullOrWhiteSpace(part)));
+}
+
+[OptionsValidator]
+internal sealed partial class ProviderOptionsValidator : IValidateOptions<ProviderOptions>;
+
+internal sealed class ProviderOptionsCustomValidator : IValidateOptions<ProviderOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ProviderOptions options)
+    {
+        var failures = new List<string>();
+        if (!IsValidNpi(options.Npi))
+        {
+            failures.Add("Provider:Npi must be a 10-digit National Provider Identifier with a valid check digit.");
+        }
+
+        if (!(options.TaxId.Length == 10 && options.TaxId[2] == '-' && options.TaxId.Remove(2, 1).All(char.IsAsciiDigit)))
+        {
+            failures.Add("Provider:TaxId must be the Employer Identification Number written as 12-3456789.");
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone, out _))
+        {
+            failures.Add($"Provider:TimeZone '{options.TimeZone}' is not a time zone this machine knows (use an IANA name such as America/Los_Angeles).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>The NPI check digit: Luhn over the 9 digits prefixed with 80840 (CMS NPI standard).</summary>
+    internal static bool IsValidNpi(string npi)
+    {
+        if (npi is not { Length: 10 } || !npi.All(char.IsAsciiDigit))
+        {
+            return false;
+        }
+
+        var sum = 24; // the constant for the 80840 prefix
+        for (var i = 0; i < 9; i++)
+        {
+            var digit = npi[8 - i] - '0';
+            if (i % 2 == 0)
+            {
+                digit *= 2;
+                if (digit > 9)
+                {
+                    digit -= 9;
+                }
+            }
+
+            sum += digit;
+        }
+
+        return (10 - (sum % 10)) % 10 == npi[9] - '0';
+    }
+}

@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using System.Text.Json;
+using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Features.Estimates;
+using CoverageCheck.Service.Features.Verifications;
+using CoverageCheck.Service.Infrastructure;
+
+namespace CoverageCheck.Service.Pages.Staff;
+
+/// <summary>
+/// How the staff pages read verifications: always through <see cref="VerificationStore.GetAsync"/> with the signed-in
+/// staff member as the audited actor, and a purpose that says which page read it.
+/// </summary>
+internal sealed class StaffVerifications(VerificationStore store, PayerDirectory payers)
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    public static AccessContext Access(ClaimsPrincipal user, string purpose) =>
+        new(user.Identity?.Name ?? "unknown",
+            string.Join(',', user.FindAll(ClaimTypes.Role).Select(claim => claim.Value).Order(StringComparer.Ordinal)),
+            purpose);
+
+    public async Task<VerificationView?> GetAsync(Guid id, ClaimsPrincipal user, string purpose, CancellationToken cancellationToken)
+    {
+        var record = await store.GetAsync(id, Access(user, purpose), cancellationToken);
+        return record is null ? null : View(VerificationResponse.From(record));
+    }
+
+    public VerificationView View(VerificationResponse response)
+    {
+        EstimateResponse? estimate = null;
+        if (response.Estimate is { ValueKind: JsonValueKind.Object } element)
+        {
+            estimate = element.Deserialize<EstimateResponse>(s_json);
+        }
+
+        var payerName = response.Payer?.Name ?? payers.Find(response.Payer?.Id ?? "")?.Name;
+        return new VerificationView(response, estimate, payerName);
+    }
+}
+
+/// <summary>What the result, print and PDF pages show about one verification.</summary>
+internal sealed record VerificationView(VerificationResponse Response, EstimateResponse? Estimate, string? PayerName)
+{
+    public Guid Id => Response.Id;
+
+    public bool IsPending => Response.Status is VerificationStatus.Queued or VerificationStatus.InProgress;
+
+    /// <summary>The banner: active, inactive, needs-review, pending or failed.</summary>
+    public string Banner => Response.Status switch
+    {
+        VerificationStatus.Queued or VerificationStatus.InProgress => "pending",
+        VerificationStatus.NeedsReview => "needs-review",
+        VerificationStatus.Failed => "failed",
+        _ when Response.Coverage?.CarveOut is not null => "carve-out",
+        _ when Response.Coverage?.Active == true => "active",
+        _ when Response.Coverage?.Active == false => "inactive",
+        _ => "needs-review",
+    };
+
+    /// <summary>The patient pays for themself: coverage is inactive or the payer found none.</summary>
+    public bool IsSelfPay =>
+        !IsPending
+        && (Response.Coverage?.Active == false
+            || (Response.Coverage is null && Response.Errors.Any(error => error.Code is "75"))
+            || Estimate?.Warnings.Contains("self-pay") == true
+            || Estimate?.Warnings.Contains("coverage-inactive") == true);
+}

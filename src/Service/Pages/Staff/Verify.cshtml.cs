@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text.Json;
+using CoverageCheck.Service.Features.Verifications;
+using CoverageCheck.Service.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CoverageCheck.Service.Pages.Staff;
+
+/// <summary>
+/// The "verify coverage today" form. The POST is validated by the same rules as <c>POST /api/v1/verifications</c>,
+/// submitted in real time, and answered with a redirect to the result page, addressed by the verification id only:
+/// no personal data ever goes into a URL.
+/// </summary>
+internal sealed class VerifyModel(VerificationIntake intake, PayerDirectory payers, TimeProvider timeProvider) : PageModel
+{
+    private static readonly Dictionary<string, (string Field, string Label)> s_fields = new(StringComparer.Ordinal)
+    {
+        ["patient"] = ("firstName", "Patient"),
+        ["patient.firstName"] = ("firstName", "First name"),
+        ["patient.lastName"] = ("lastName", "Last name"),
+        ["patient.dateOfBirth"] = ("dateOfBirth", "Date of birth"),
+        ["insurance"] = ("payerId", "Insurance"),
+        ["insurance.payerId"] = ("payerId", "Payer"),
+        ["insurance.memberId"] = ("memberId", "Member ID"),
+        ["insurance.groupNumber"] = ("groupNumber", "Group number"),
+        ["dateOfService"] = ("dateOfService", "Date of service"),
+        ["consent.obtained"] = ("consent", "Consent"),
+        ["program.startDate"] = ("startDate", "Start date"),
+        ["program.weeks"] = ("weeks", "Weeks"),
+        ["program.daysPerWeek"] = ("daysPerWeek", "Days per week"),
+    };
+
+    [BindProperty] public string? FirstName { get; set; }
+    [BindProperty] public string? LastName { get; set; }
+    [BindProperty] public string? DateOfBirth { get; set; }
+    [BindProperty] public string? PayerId { get; set; }
+    [BindProperty] public string? MemberId { get; set; }
+    [BindProperty] public string? GroupNumber { get; set; }
+    [BindProperty] public string? DateOfService { get; set; }
+    [BindProperty] public string? StartDate { get; set; }
+    [BindProperty] public int DaysPerWeek { get; set; } = 5;
+    [BindProperty] public int Weeks { get; set; } = 8;
+    [BindProperty] public bool Consent { get; set; }
+    [BindProperty] public string ConsentMethod { get; set; } = "verbal";
+
+    /// <summary>Errors by form field id.</summary>
+    public Dictionary<string, string[]> Errors { get; } = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<Payer> Payers => [.. payers.All.OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase)];
+
+    public void OnGet()
+    {
+        var today = Today();
+        DateOfService = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        StartDate = NextMonday(today).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        // One set of rules for the API and the form: the form is read as the API's wire body.
+        var wire = new
+        {
+            patient = new { firstName = FirstName, lastName = LastName, dateOfBirth = DateOfBirth },
+            insurance = new { payerId = PayerId?.Trim(), memberId = MemberId, groupNumber = GroupNumber },
+            dateOfService = DateOfService,
+            consent = new { obtained = Consent, method = ConsentMethod is "verbal" or "written" or "electronic" ? ConsentMethod : "verbal" },
+            program = new { startDate = StartDate, weeks = Weeks, daysPerWeek = DaysPerWeek },
+        };
+        using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(wire));
+        var (payload, errors) = await VerificationRequest.ReadAsync(body, Today(), cancellationToken);
+        if (payload is not null && payers.Find(payload.Insurance.PayerId) is null)
+        {
+            errors["insurance.payerId"] = ["Choose a payer from the list (the payer ID, such as 60054)."];
+            payload = null;
+        }
+
+        if (payload is null)
+        {
+            foreach (var (path, messages) in errors)
+            {
+                var field = s_fields.TryGetValue(path, out var known) ? known.Field : "firstName";
+                Errors[field] = Errors.TryGetValue(field, out var existing) ? [.. existing, .. messages] : messages;
+            }
+
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        var submitted = await intake.SubmitAsync(
+            payload,
+            StaffVerifications.Access(User, "staff page: verify coverage"),
+            new SubmitOptions { RealTime = true },
+            cancellationToken);
+        return Redirect($"/staff/verifications/{submitted.Record.Id}");
+    }
+
+    public string LabelOf(string field) =>
+        s_fields.Values.FirstOrDefault(entry => entry.Field == field).Label ?? field;
+
+    public string? Invalid(string field) => Errors.ContainsKey(field) ? "true" : null;
+
+    private DateOnly Today() => DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime);
+
+    private static DateOnly NextMonday(DateOnly day)
+    {
+        var days = ((int)DayOfWeek.Monday - (int)day.DayOfWeek + 7) % 7;
+        return day.AddDays(days == 0 ? 7 : days);
+    }
+}

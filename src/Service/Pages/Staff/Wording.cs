@@ -1,0 +1,66 @@
+using System.Globalization;
+using CoverageCheck.Clients.Eligibility;
+
+namespace CoverageCheck.Service.Pages.Staff;
+
+/// <summary>Plain words for payer rejections and estimate warnings, with what staff should do next.</summary>
+internal static class Wording
+{
+    private static readonly CultureInfo s_us = CultureInfo.GetCultureInfo("en-US");
+
+    public static string Money(decimal? amount) => amount is { } value ? value.ToString("C2", s_us) : "not reported";
+
+    public static string Date(DateOnly? date) => date is { } value ? value.ToString("MMM d, yyyy", s_us) : "not reported";
+
+    public static string Month(string yearMonth) =>
+        DateOnly.TryParseExact(yearMonth + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date.ToString("MMM yyyy", s_us)
+            : yearMonth;
+
+    /// <summary>A headline and the next step for a payer rejection (AAA), by code and class.</summary>
+    public static (string Headline, string NextStep) Rejection(AaaError error) => error.Code switch
+    {
+        "75" => ("The payer could not find this member.",
+            "Check the spelling of the last name, the member ID (exactly as on the card, including any prefix) and the date of birth, then verify again."),
+        "72" => ("The payer says the member ID is not valid.",
+            "Copy the member ID again from the front of the insurance card (no spaces or group number) and verify again."),
+        "73" => ("The payer says the name does not match the member ID.",
+            "Use the name exactly as printed on the card (legal name, no nickname) and verify again."),
+        "71" => ("The payer says the date of birth does not match.",
+            "Confirm the date of birth with the patient (month and day are often swapped) and verify again."),
+        "79" => ("The payer ID is not valid for this clearinghouse.",
+            "Choose the payer from the list again; if it is listed, ask operations to check the payer table."),
+        "42" or "80" or "04" => ("The payer's system is not answering right now.",
+            "Nothing to do: we keep trying automatically and this page updates when the payer answers. Call the payer if it is urgent."),
+        "41" or "50" or "51" or "52" or "T4" => ("The payer says our enrolment or authorisation with them is not set up.",
+            "Call operations: our provider enrolment with this payer needs attention. Meanwhile verify by phone with the payer."),
+        "43" => ("The payer does not recognise our provider number (NPI).",
+            "Call operations to check our NPI registration with this payer."),
+        "56" or "57" or "58" or "60" or "61" or "62" => ("The payer did not accept a date in the request.",
+            "Check the date of birth and the date of service, then verify again."),
+        _ => error.Class switch
+        {
+            AaaClass.Transient => ("The payer could not answer right now.", "We keep trying automatically; this page updates when it answers."),
+            AaaClass.CorrectData => ("The payer could not match the details given.", "Check the patient's details against the insurance card and verify again."),
+            AaaClass.Configuration => ("The payer reports a set-up problem on our side.", "Call operations; verify by phone with the payer meanwhile."),
+            _ => ("The payer rejected the request.", "Verify by phone with the payer, and tell operations the code shown."),
+        },
+    };
+
+    /// <summary>An estimate warning code in a sentence.</summary>
+    public static string Warning(string code) => code switch
+    {
+        "self-pay" => "No insurance coverage applies, so the estimate is the self-pay price. A Good Faith Estimate must be given to the patient.",
+        "coverage-inactive" => "The coverage is not active, so every session is priced as self-pay. A Good Faith Estimate must be given to the patient.",
+        "coverage-ends" => "The coverage ends during the program; sessions after that day are priced as self-pay.",
+        "plan-year-reset" => "The program crosses into a new plan year: deductible and out-of-pocket amounts start again from zero.",
+        "visit-limit-reached" => "The plan's visit limit runs out during the program; later sessions are priced as self-pay.",
+        "out-of-pocket-max-reached" => "The patient reaches the out-of-pocket maximum during the program; after that the plan pays in full.",
+        "out-of-network-balance-billing" => "We are out of network with this plan: the patient may also owe the difference between our charge and what the plan allows.",
+        "prior-authorization-required" => "The plan requires prior authorisation: request it before the first session, or the plan may pay nothing.",
+        "network-status-unknown" => "This payer is not in our payer table, so the estimate assumes we are in network.",
+        "benefits-incomplete" => "The payer left some benefits out; the estimate states what it assumed (see the assumptions).",
+        "charge-unknown" => "The program's daily charge is not configured, so the estimate uses the top of the published price range.",
+        _ => $"Estimate note: {code}.",
+    };
+}

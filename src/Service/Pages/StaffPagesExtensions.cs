@@ -1,0 +1,58 @@
+using CoverageCheck.Service.Pages.Staff;
+using CoverageCheck.Service.Security;
+using Microsoft.Extensions.Options;
+
+namespace CoverageCheck.Service.Pages;
+
+/// <summary>The admissions staff pages: Razor Pages under <c>/staff</c>, their security headers and static files.</summary>
+public static class StaffPagesExtensions
+{
+    public static WebApplicationBuilder AddStaffPages(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddRazorPages(options =>
+        {
+            options.Conventions.AuthorizeFolder("/Staff", Policies.VerificationsRead);
+            options.Conventions.AuthorizePage("/Staff/Verify", Policies.VerificationsWrite);
+            options.Conventions.AllowAnonymousToPage("/Staff/SignIn");
+            options.Conventions.AllowAnonymousToPage("/Staff/SignedIn");
+            options.Conventions.AllowAnonymousToPage("/Staff/AccessDenied");
+            options.Conventions.AllowAnonymousToPage("/Staff/SignOut");
+        });
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "coveragecheck.antiforgery";
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.Cookie.HttpOnly = true;
+            options.FormFieldName = "__csrf";
+        });
+
+        services.AddOptionsWithValidateOnStart<ProviderOptions>().BindConfiguration(ProviderOptions.SectionName);
+        services.AddSingleton<IValidateOptions<ProviderOptions>, ProviderOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ProviderOptions>, ProviderOptionsCustomValidator>();
+        services.AddSingleton<GoodFaithEstimateDocument>();
+        services.AddScoped<StaffVerifications>();
+        return builder;
+    }
+
+    /// <summary>Security headers on every response and the pages' static files; call before authentication.</summary>
+    public static WebApplication UseStaffPages(this WebApplication app)
+    {
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseStaticFiles();
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapStaffPages(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapRazorPages();
+        endpoints.MapGet("/", () => TypedResults.Redirect("/staff")).ExcludeFromDescription();
+
+        var staff = endpoints.MapGroup("/staff/verifications").ExcludeFromDescription().RequireAuthorization(Policies.VerificationsRead);
+        staff.MapGet("/{id:guid}/status", StaffEndpoints.StatusAsync);
+        staff.MapGet("/{id:guid}/good-faith-estimate.pdf", StaffEndpoints.GoodFaithEstimateAsync)
+            .RequireAuthorization(Policies.VerificationsWrite);
+        return endpoints;
+    }
+}
