@@ -51,6 +51,10 @@ internal sealed partial class SandboxClearinghouse(IOptions<SandboxOptions> opti
     public async ValueTask<Uri> GetBaseAddressAsync(CancellationToken cancellationToken) =>
         (await Start().WaitAsync(cancellationToken)).BaseAddress;
 
+    /// <summary>The sandbox's members and knobs, to change from code as <c>PUT /sandbox/*</c> would (tests, tools).</summary>
+    public async ValueTask<SandboxState> GetStateAsync(CancellationToken cancellationToken) =>
+        (await Start().WaitAsync(cancellationToken)).State;
+
     public Task StartAsync(CancellationToken cancellationToken) => Start().WaitAsync(cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => DisposeAsync().AsTask();

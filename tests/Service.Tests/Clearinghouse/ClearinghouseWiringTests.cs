@@ -59,6 +59,29 @@ public sealed class ClearinghouseWiringTests
     }
 
     [Test]
+    public async Task A_coverage_change_in_the_hosted_sandbox_shows_on_the_next_inquiry()
+    {
+        var sandbox = _app.Services.GetRequiredService<SandboxClearinghouse>();
+        var state = await sandbox.GetStateAsync(CancellationToken.None);
+        var client = _app.Services.GetRequiredService<IClearinghouseClient>();
+        var inquiry = new EligibilityInquiry("60054", "Ben", "Dedmet", new DateOnly(1979, 9, 30), "W100000002", "AET100",
+            new DateOnly(2026, 12, 1), "AI", "000000125");
+
+        state.Update("60054", "W100000002", member => new CoverageCheck.Sandbox.SandboxMemberUpdate(Status: "terminated").ApplyTo(member));
+        try
+        {
+            var answer = await client.CheckEligibilityAsync(inquiry, CancellationToken.None);
+
+            Assert.That(answer.Body, Does.Contain("\"code\":\"6\"").And.Not.Contain("\"code\":\"C\""));
+            Assert.That((await sandbox.GetBaseAddressAsync(CancellationToken.None)).IsLoopback, Is.True);
+        }
+        finally
+        {
+            state.Update("60054", "W100000002", member => new CoverageCheck.Sandbox.SandboxMemberUpdate(Status: "active").ApplyTo(member));
+        }
+    }
+
+    [Test]
     public void The_clearinghouse_defaults_come_from_appsettings()
     {
         var options = _app.Services.GetRequiredService<IOptions<ClearinghouseOptions>>().Value;
