@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using CoverageCheck.Service.Security;
+using CoverageCheck.Service.Tests.Data;
+
+namespace CoverageCheck.Service.Tests.Security;
+
+public sealed class PhiProtectorTests
+{
+    private const string Column = "verifications.payload_cipher";
+    private static readonly string s_otherKey = Convert.ToBase64String(Enumerable.Range(100, 32).Select(i => (byte)i).ToArray());
+    private readonly PhiProtector _phi = TestDatabase.CreateProtector(ServiceApplication.PhiKey);
+    private readonly Guid _record = Guid.Parse("0192f0c5-8a4e-7b1d-9c3e-5f6a7b8c9d0e");
+
+    [Test]
+    public void Protected_text_round_trips()
+    {
+        var payload = TestPatients.Jane.PayloadJson;
+
+        var cipher = _phi.Protect(payload, _record, Column);
+
+        Assert.That(_phi.Unprotect(cipher, _record, Column), Is.EqualTo(payload));
+        Assert.That(cipher.Length, Is.EqualTo(2 + 12 + 16 + System.Text.Encoding.UTF8.GetByteCount(payload)));
+        Assert.That((cipher[0], cipher[1]), Is.EqualTo(((byte)1, (byte)1)), "format version and key id");
+    }
+
+    [Test]
+    public void Each_encryption_uses_a_fresh_nonce()
+    {
+        var first = _phi.Protect("W98X76Y54Z", _record, Column);
+        var second = _phi.Protect("W98X76Y54Z", _record, Column);
+
+        Assert.That(first, Is.Not.EqualTo(second));
+        Assert.That(first.AsSpan(2, 12).ToArray(), Is.Not.EqualTo(second.AsSpan(2, 12).ToArray()));
+    }
+
+    [Test]
+    public void Flipping_any_single_bit_is_detected()
+    {
+        var cipher = _phi.Protect("{\"memberId\":\"W98X76Y54Z\"}", _record, Column);
+
+        for (var i = 0; i < cipher.Length; i++)
+        {
+            var tampered = (byte[])cipher.Clone();
+            tampered[i] ^= 0x01;
+            Assert.Throws<PhiDecryptionException>(() => _phi.Unprotect(tampered, _record, Column), $"byte {i}");
+        }
+    }
+
+    [Test]
+    public void A_value_moved_to_another_record_or_column_does_not_decrypt()
+    {
+        var cipher = _phi.Protect("W98X76Y54Z", _record, Column);
+
+        Assert.Throws<PhiDecryptionException>(() => _phi.Unprotect(cipher, Guid.NewGuid(), Column));
+        Assert.Throws<PhiDecryptionException>(() => _phi.Unprotect(cipher, _record, "verifications.result_cipher"));
+    }
+
+    [Test]
+    public void The_wrong_key_fails_authentication()
+    {
+        var cipher = _phi.Protect("W98X76Y54Z", _record, Column);
+        var otherKeySameId = TestDatabase.CreateProtector(s_otherKey);
+
+        var failure = Assert.Throws<PhiDecryptionException>(() => otherKeySameId.Unprotect(cipher, _record, Column));
+
+        Assert.That(failure!.Message, Does.Contain("failed authentication"));
+        Assert.That(failure.InnerException, Is.InstanceOf<AuthenticationTagMismatchException>());
+    }
+
+    [Test]
+    public void After_rotation_old_values_decrypt_with_the_previous_key_and_new_ones_use_the_new_key()
+    {
+        var old = _phi.Protect("W98X76Y54Z", _record, Column);
+        var rotated = TestDatabase.CreateProtector(s_otherKey, keyId: 2, new PhiPreviousKey { Id = 1, Key = ServiceApplication.PhiKey });
+
+        var fresh = rotated.Protect("W98X76Y54Z", _record, Column);
+
+        Assert.That(rotated.Unprotect(old, _record, Column), Is.EqualTo("W98X76Y54Z"));
+        Assert.That(fresh[1], Is.EqualTo(2));
+        Assert.That(rotated.Unprotect(fresh, _record, Column), Is.EqualTo("W98X76Y54Z"));
+        var unknown = Assert.Throws<PhiDecryptionException>(() => _phi.Unprotect(fresh, _record, Column));
+        Assert.That(unknown!.Message, Does.Contain("key id 2, which is not configured"));
+    }
+
+    [Test]
+    public void Member_keys_are_normalised_keyed_and_payer_specific()
+    {
+        var key = _phi.MemberKey("60054", "W98X76Y54Z");
+
+        Assert.That(key, Does.Match("^[0-9a-f]{64}$"));
+        Assert.That(_phi.MemberKey(" 60054 ", " w98x76y54z "), Is.EqualTo(key));
+        Assert.That(_phi.MemberKey("87726", "W98X76Y54Z"), Is.Not.EqualTo(key));
+        Assert.That(TestDatabase.CreateProtector(s_otherKey).MemberKey("60054", "W98X76Y54Z"), Is.Not.EqualTo(key), "a plain hash could be reversed by trying member IDs");
+        Assert.That(key, Is.Not.EqualTo(Convert.ToHexStringLower(SHA256.HashData("60054\u001fW98X76Y54Z"u8))));
+    }
+
+    [Test]
+    public void The_lookup_key_can_stay_on_the_old_key_during_rotation()
+    {
+        var before = _phi.MemberKey("60054", "W98X76Y54Z");
+        var options = new PhiOptions { Key = s_otherKey, KeyId = 2, LookupKeyId = 1 };
+        options.PreviousKeys.Add(new PhiPreviousKey { Id = 1, Key = ServiceApplication.PhiKey });
+
+        var rotated = new PhiProtector(Microsoft.Extensions.Options.Options.Create(options));
+
+        Assert.That(rotated.MemberKey("60054", "W98X76Y54Z"), Is.EqualTo(before));
+    }
+}
