@@ -20,8 +20,31 @@ internal static partial class BenefitRules
     private static readonly FrozenSet<string> InactiveCodes = FrozenSet.Create(StringComparer.Ordinal, "6", "7", "8");
     private static readonly FrozenSet<string> TotalPeriods = FrozenSet.Create(StringComparer.Ordinal, "23", "22", "25");
 
-    /// <summary>A row without EB03 is about the plan as a whole (30).</summary>
-    private static readonly IReadOnlyList<string> PlanAsAWhole = ["30"];
+    private const int PlanAsAWhole = 8;
+
+    /// <summary>Which precedence service types a row's EB03 names, as bits; no EB03 means the plan as a whole (30).</summary>
+    public static int MaskOf(IReadOnlyList<string> serviceTypes)
+    {
+        if (serviceTypes.Count == 0)
+        {
+            return 1 << PlanAsAWhole;
+        }
+
+        var mask = 0;
+        foreach (var code in serviceTypes)
+        {
+            for (var i = 0; i < ServiceTypePrecedence.Count; i++)
+            {
+                if (string.Equals(code, ServiceTypePrecedence[i], StringComparison.Ordinal))
+                {
+                    mask |= 1 << i;
+                    break;
+                }
+            }
+        }
+
+        return mask;
+    }
 
     public static NormalizedCoverage? Normalize(EligibilityAnswer answer, List<string> warnings, List<string> assumptions)
     {
@@ -36,7 +59,8 @@ internal static partial class BenefitRules
             return null;
         }
 
-        var serviceTypeUsed = ServiceTypePrecedence.FirstOrDefault(stc => rows.Any(r => Covers(r, stc)));
+        var anyMask = rows.Aggregate(0, (mask, row) => mask | row.PrecedenceMask);
+        var serviceTypeUsed = anyMask == 0 ? null : ServiceTypePrecedence[System.Numerics.BitOperations.TrailingZeroCount(anyMask)];
         if (serviceTypeUsed is null)
         {
             assumptions.Add("no row is about substance use (AI, AJ, AK, CJ), mental health (MH, CF, CH, A8) or the plan as a whole (30): no benefits were taken");
@@ -71,9 +95,7 @@ internal static partial class BenefitRules
             ServiceTypeUsed: serviceTypeUsed);
     }
 
-    private static IReadOnlyList<string> ServiceTypesOf(BenefitRow row) => row.ServiceTypes.Count == 0 ? PlanAsAWhole : row.ServiceTypes;
-
-    private static bool Covers(BenefitRow row, string serviceType) => ServiceTypesOf(row).Contains(serviceType, StringComparer.Ordinal);
+    private static bool Covers(BenefitRow row, int precedence) => (row.PrecedenceMask & (1 << precedence)) != 0;
 
     /// <summary>Status rows of the most specific service type that has any decide; otherwise any status row.</summary>
     private static bool? ReadActive(List<BenefitRow> rows)
@@ -84,7 +106,7 @@ internal static partial class BenefitRules
             return null;
         }
 
-        foreach (var stc in ServiceTypePrecedence)
+        for (var stc = 0; stc < ServiceTypePrecedence.Count; stc++)
         {
             var applicable = statusRows.Where(r => Covers(r, stc)).ToList();
             if (applicable.Count > 0)
@@ -100,15 +122,15 @@ internal static partial class BenefitRules
     }
 
     private static string? ReadPlanName(List<BenefitRow> rows) =>
-        rows.FirstOrDefault(r => ActiveCodes.Contains(r.Code!) && r.PlanCoverage is not null && Covers(r, "30"))?.PlanCoverage
+        rows.FirstOrDefault(r => ActiveCodes.Contains(r.Code!) && r.PlanCoverage is not null && Covers(r, PlanAsAWhole))?.PlanCoverage
         ?? rows.FirstOrDefault(r => ActiveCodes.Contains(r.Code!) && r.PlanCoverage is not null)?.PlanCoverage
         ?? rows.FirstOrDefault(r => r.PlanCoverage is not null)?.PlanCoverage;
 
     private static CarveOut? FindCarveOut(List<BenefitRow> rows)
     {
-        foreach (var stc in ServiceTypePrecedence)
+        for (var stc = 0; stc < ServiceTypePrecedence.Count; stc++)
         {
-            if (!CarveOutServiceTypes.Contains(stc))
+            if (!CarveOutServiceTypes.Contains(ServiceTypePrecedence[stc]))
             {
                 continue;
             }
@@ -122,7 +144,7 @@ internal static partial class BenefitRules
             var entity = row.Entities.FirstOrDefault(e => e.Name is not null) ?? row.Entities.FirstOrDefault();
             var message = row.Messages.Count == 0 ? null : string.Join(" ", row.Messages);
             var phone = entity?.Phone ?? PhoneIn(message);
-            return new CarveOut(entity?.Name, phone, stc, message);
+            return new CarveOut(entity?.Name, phone, ServiceTypePrecedence[stc], message);
         }
 
         return null;
@@ -195,10 +217,18 @@ internal static partial class BenefitRules
     /// </summary>
     private static (string? ServiceType, List<BenefitRow> Rows) Choose(IEnumerable<BenefitRow> candidates, TierContext context, string kind)
     {
-        var inTier = candidates.Where(r => TierRank(r, context.Tier) is not null).ToList();
-        foreach (var stc in ServiceTypePrecedence)
+        var inTier = candidates.Where(r => r.PrecedenceMask != 0 && TierRank(r, context.Tier) is not null).ToList();
+        if (inTier.Count == 0)
         {
-            var chosen = inTier.Where(r => Covers(r, stc))
+            return (null, inTier);
+        }
+
+        var anyMask = inTier.Aggregate(0, (mask, row) => mask | row.PrecedenceMask);
+        var first = System.Numerics.BitOperations.TrailingZeroCount(anyMask);
+        for (var index = first; index < ServiceTypePrecedence.Count; index++)
+        {
+            var stc = ServiceTypePrecedence[index];
+            var chosen = inTier.Where(r => Covers(r, index))
                 .OrderBy(r => TierRank(r, context.Tier))
                 .ThenBy(PlaceRank)
                 .ThenBy(r => r.Index)

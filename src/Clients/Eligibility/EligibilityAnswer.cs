@@ -37,7 +37,11 @@ internal sealed record BenefitRow(
     string? Network,
     IReadOnlyList<string> PlacesOfService,
     IReadOnlyList<string> Messages,
-    IReadOnlyList<RelatedParty> Entities);
+    IReadOnlyList<RelatedParty> Entities)
+{
+    /// <summary>Bit i is set when the row is about <see cref="BenefitRules.ServiceTypePrecedence"/>[i]; a row without EB03 is about 30.</summary>
+    public int PrecedenceMask { get; } = BenefitRules.MaskOf(ServiceTypes);
+}
 
 /// <summary>A 2120 related entity reduced to what a carve-out needs.</summary>
 internal sealed record RelatedParty(string? Name, string? Phone);
@@ -102,7 +106,7 @@ internal static class PayerValues
         date = default;
         return text.Length switch
         {
-            8 => DateOnly.TryParseExact(text, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date),
+            8 => X12.X12Date.TryParseCompact(text, out date),
             10 => DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date),
             _ => false,
         };

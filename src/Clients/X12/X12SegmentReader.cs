@@ -208,6 +208,7 @@ public readonly ref struct X12Segment
         Position = position;
         Offset = offset;
         IsTerminated = terminated;
+        IdKey = elements.IsEmpty ? 0 : X12SegmentIds.Key(text[elements[0]]);
     }
 
     /// <summary>The segment's text without its terminator.</summary>
@@ -234,6 +235,9 @@ public readonly ref struct X12Segment
     /// <summary>Element at a 1-based position; empty when absent.</summary>
     public ReadOnlySpan<char> this[int position] =>
         position >= 1 && position < _elements.Length ? _text[_elements[position]] : default;
+
+    /// <summary>The segment ID packed into an integer (see <see cref="X12SegmentIds"/>), for fast dispatch; 0 when longer than three characters.</summary>
+    public int IdKey { get; }
 
     /// <summary>True when the segment ID is <paramref name="id"/>.</summary>
     public bool Is(ReadOnlySpan<char> id) => Id.SequenceEqual(id);
@@ -278,5 +282,62 @@ public readonly ref struct X12Segment
         }
 
         return default;
+    }
+}
+
+/// <summary>Segment IDs packed into integers (up to three ASCII characters), so readers can switch on them cheaply.</summary>
+public static class X12SegmentIds
+{
+#pragma warning disable CS1591 // The constants are the segment IDs they are named after.
+    public const int ISA = ('I' << 16) | ('S' << 8) | 'A';
+    public const int GS = ('G' << 8) | 'S';
+    public const int ST = ('S' << 8) | 'T';
+    public const int SE = ('S' << 8) | 'E';
+    public const int GE = ('G' << 8) | 'E';
+    public const int IEA = ('I' << 16) | ('E' << 8) | 'A';
+    public const int BHT = ('B' << 16) | ('H' << 8) | 'T';
+    public const int HL = ('H' << 8) | 'L';
+    public const int NM1 = ('N' << 16) | ('M' << 8) | '1';
+    public const int PER = ('P' << 16) | ('E' << 8) | 'R';
+    public const int AAA = ('A' << 16) | ('A' << 8) | 'A';
+    public const int EB = ('E' << 8) | 'B';
+    public const int LS = ('L' << 8) | 'S';
+    public const int LE = ('L' << 8) | 'E';
+    public const int TRN = ('T' << 16) | ('R' << 8) | 'N';
+    public const int REF = ('R' << 16) | ('E' << 8) | 'F';
+    public const int DTP = ('D' << 16) | ('T' << 8) | 'P';
+    public const int DMG = ('D' << 16) | ('M' << 8) | 'G';
+    public const int INS = ('I' << 16) | ('N' << 8) | 'S';
+    public const int N3 = ('N' << 8) | '3';
+    public const int N4 = ('N' << 8) | '4';
+    public const int PRV = ('P' << 16) | ('R' << 8) | 'V';
+    public const int HI = ('H' << 8) | 'I';
+    public const int MPI = ('M' << 16) | ('P' << 8) | 'I';
+    public const int MSG = ('M' << 16) | ('S' << 8) | 'G';
+    public const int III = ('I' << 16) | ('I' << 8) | 'I';
+    public const int HSD = ('H' << 16) | ('S' << 8) | 'D';
+    public const int EQ = ('E' << 8) | 'Q';
+#pragma warning restore CS1591
+
+    /// <summary>Packs an ID of up to three ASCII characters; 0 for anything else.</summary>
+    public static int Key(ReadOnlySpan<char> id)
+    {
+        if (id.Length is 0 or > 3)
+        {
+            return 0;
+        }
+
+        var key = 0;
+        foreach (var c in id)
+        {
+            if (c > 0x7F)
+            {
+                return 0;
+            }
+
+            key = (key << 8) | c;
+        }
+
+        return key;
     }
 }

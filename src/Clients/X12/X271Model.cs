@@ -83,8 +83,37 @@ public sealed record X12Date(string Qualifier, string? Format, string? Value, Da
         return (null, null);
     }
 
-    private static bool TryParseCompact(ReadOnlySpan<char> value, out DateOnly date) =>
-        DateOnly.TryParseExact(value, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+    /// <summary>CCYYMMDD by hand: the framework's format-driven parser costs more than the rest of a DTP segment.</summary>
+    internal static bool TryParseCompact(ReadOnlySpan<char> value, out DateOnly date)
+    {
+        date = default;
+        if (value.Length != 8)
+        {
+            return false;
+        }
+
+        var number = 0;
+        foreach (var c in value)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+
+            number = (number * 10) + (c - '0');
+        }
+
+        var year = number / 10000;
+        var month = number / 100 % 100;
+        var day = number % 100;
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+
+        date = new DateOnly(year, month, day);
+        return true;
+    }
 }
 
 /// <summary>An AAA request validation (rejection) as sent in the 271.</summary>
@@ -168,34 +197,46 @@ public sealed class X271Benefit
     public string? ProcedureIdentifier { get; internal set; }
 
     /// <summary>MSG free-text lines.</summary>
-    public IReadOnlyList<string> Messages => MessageList;
+    public IReadOnlyList<string> Messages => (IReadOnlyList<string>?)_messageList ?? [];
 
     /// <summary>DTP dates of the benefit.</summary>
-    public IReadOnlyList<X12Date> Dates => DateList;
+    public IReadOnlyList<X12Date> Dates => (IReadOnlyList<X12Date>?)_dateList ?? [];
 
     /// <summary>REF references of the benefit.</summary>
-    public IReadOnlyList<X12Reference> References => ReferenceList;
+    public IReadOnlyList<X12Reference> References => (IReadOnlyList<X12Reference>?)_referenceList ?? [];
 
     /// <summary>III additional information (places of service).</summary>
-    public IReadOnlyList<X271AdditionalInformation> AdditionalInformation => AdditionalInformationList;
+    public IReadOnlyList<X271AdditionalInformation> AdditionalInformation => (IReadOnlyList<X271AdditionalInformation>?)_additionalInformationList ?? [];
 
     /// <summary>AAA rejections inside the benefit loop.</summary>
-    public IReadOnlyList<X12Rejection> Rejections => RejectionList;
+    public IReadOnlyList<X12Rejection> Rejections => (IReadOnlyList<X12Rejection>?)_rejectionList ?? [];
 
     /// <summary>2120 related entities.</summary>
-    public IReadOnlyList<X271RelatedEntity> RelatedEntities => RelatedEntityList;
+    public IReadOnlyList<X271RelatedEntity> RelatedEntities => (IReadOnlyList<X271RelatedEntity>?)_relatedEntityList ?? [];
 
-    internal List<string> MessageList { get; } = [];
+    internal List<string> MessageList => _messageList ??= [];
 
-    internal List<X12Date> DateList { get; } = [];
+    private List<string>? _messageList;
 
-    internal List<X12Reference> ReferenceList { get; } = [];
+    internal List<X12Date> DateList => _dateList ??= [];
 
-    internal List<X271AdditionalInformation> AdditionalInformationList { get; } = [];
+    private List<X12Date>? _dateList;
 
-    internal List<X12Rejection> RejectionList { get; } = [];
+    internal List<X12Reference> ReferenceList => _referenceList ??= [];
 
-    internal List<X271RelatedEntity> RelatedEntityList { get; } = [];
+    private List<X12Reference>? _referenceList;
+
+    internal List<X271AdditionalInformation> AdditionalInformationList => _additionalInformationList ??= [];
+
+    private List<X271AdditionalInformation>? _additionalInformationList;
+
+    internal List<X12Rejection> RejectionList => _rejectionList ??= [];
+
+    private List<X12Rejection>? _rejectionList;
+
+    internal List<X271RelatedEntity> RelatedEntityList => _relatedEntityList ??= [];
+
+    private List<X271RelatedEntity>? _relatedEntityList;
 
     /// <summary>Prints the codes only (amounts and codes carry no PHI).</summary>
     public override string ToString() =>

@@ -92,14 +92,16 @@ public static class X271Reader
         private int _dependentsOfSubscriber;
         private int _responsesForPayer;
         private int _lastPosition;
-        private string? _lastSegmentId;
+        private int _lastSegmentKey;
+
+        private string? LastSegmentId => _lastSegmentKey == 0 ? null : KeyToId(_lastSegmentKey);
 
         public void Accept(X12Segment segment)
         {
             _lastPosition = segment.Position;
             if (!segment.HasValidId)
             {
-                _lastSegmentId = null;
+                _lastSegmentKey = 0;
                 Error(segment.Position, null, null, $"'{Shorten(segment.Id)}' is not a segment ID (two or three upper-case letters or digits): the segment cannot be read");
                 if (_inTransaction)
                 {
@@ -109,31 +111,31 @@ public static class X271Reader
                 return;
             }
 
-            var id = segment.Id;
-            _lastSegmentId = X12StringPool.Get(id);
+            var key = segment.IdKey;
+            _lastSegmentKey = key;
             if (_inTransaction)
             {
                 _segmentsInTransaction++;
             }
 
-            switch (id)
+            switch (key)
             {
-                case "ISA":
+                case X12SegmentIds.ISA:
                     OnInterchangeHeader(segment);
                     return;
-                case "GS":
+                case X12SegmentIds.GS:
                     OnGroupHeader(segment);
                     return;
-                case "ST":
+                case X12SegmentIds.ST:
                     OnTransactionHeader(segment);
                     return;
-                case "SE":
+                case X12SegmentIds.SE:
                     OnTransactionTrailer(segment);
                     return;
-                case "GE":
+                case X12SegmentIds.GE:
                     OnGroupTrailer(segment);
                     return;
-                case "IEA":
+                case X12SegmentIds.IEA:
                     OnInterchangeTrailer(segment);
                     return;
             }
@@ -163,28 +165,28 @@ public static class X271Reader
         {
             if (_inTransaction)
             {
-                Error(_lastPosition, _lastSegmentId, null,
+                Error(_lastPosition, LastSegmentId, null,
                     $"the input ends inside transaction {_transactionControlNumber} (ST at segment {_transactionPosition}) before its SE: the file looks truncated and its benefits may be incomplete");
                 CloseTransaction();
             }
             else if (lastSegmentUnterminated)
             {
-                Warning(_lastPosition, _lastSegmentId, null, "the last segment has no segment terminator");
+                Warning(_lastPosition, LastSegmentId, null, "the last segment has no segment terminator");
             }
 
             if (_inGroup)
             {
-                Warning(_lastPosition, _lastSegmentId, null, $"functional group {_groupControlNumber} (GS at segment {_groupPosition}) has no GE trailer");
+                Warning(_lastPosition, LastSegmentId, null, $"functional group {_groupControlNumber} (GS at segment {_groupPosition}) has no GE trailer");
             }
 
             if (_inInterchange && !_interchangeClosed)
             {
-                Warning(_lastPosition, _lastSegmentId, null, $"interchange {_interchangeControlNumber} has no IEA trailer");
+                Warning(_lastPosition, LastSegmentId, null, $"interchange {_interchangeControlNumber} has no IEA trailer");
             }
 
             if (!_sawTransaction && _errors.Count == 0)
             {
-                Error(_lastPosition, _lastSegmentId, null, "the interchange holds no 271 transaction (no ST segment)");
+                Error(_lastPosition, LastSegmentId, null, "the interchange holds no 271 transaction (no ST segment)");
             }
         }
 
@@ -379,27 +381,27 @@ public static class X271Reader
 
         private void OnTransactionSegment(X12Segment segment)
         {
-            switch (segment.Id)
+            switch (segment.IdKey)
             {
-                case "BHT":
+                case X12SegmentIds.BHT:
                     _referenceIdentification = segment.GetString(3);
                     return;
-                case "HL":
+                case X12SegmentIds.HL:
                     OnHierarchicalLevel(segment);
                     return;
-                case "NM1":
+                case X12SegmentIds.NM1:
                     OnName(segment);
                     return;
-                case "PER":
+                case X12SegmentIds.PER:
                     OnContact(segment);
                     return;
-                case "AAA":
+                case X12SegmentIds.AAA:
                     OnRejection(segment);
                     return;
-                case "EB":
+                case X12SegmentIds.EB:
                     OnBenefit(segment);
                     return;
-                case "LS":
+                case X12SegmentIds.LS:
                     if (_context == Context.Benefit && _benefit is not null)
                     {
                         _context = Context.RelatedEntity;
@@ -411,7 +413,7 @@ public static class X271Reader
                     }
 
                     return;
-                case "LE":
+                case X12SegmentIds.LE:
                     if (_context == Context.RelatedEntity)
                     {
                         _context = Context.Benefit;
@@ -439,7 +441,7 @@ public static class X271Reader
                 case Context.Ignored:
                     return;
                 default:
-                    if (!segment.Is("PRV") && !segment.Is("REF") && !segment.Is("N3") && !segment.Is("N4"))
+                    if (segment.IdKey is not (X12SegmentIds.PRV or X12SegmentIds.REF or X12SegmentIds.N3 or X12SegmentIds.N4))
                     {
                         Warning(segment, null, "segment not expected here was ignored");
                     }
@@ -459,7 +461,7 @@ public static class X271Reader
             {
                 Warning(segment, 1, "HL01 (hierarchical ID) is missing");
             }
-            else if (!_hierarchicalLevels.TryAdd(id, level.ToString()))
+            else if (!_hierarchicalLevels.TryAdd(id, X12StringPool.Get(level) ?? string.Empty))
             {
                 Warning(segment, 1, $"HL01 '{id}' repeats an earlier HL");
             }
@@ -682,28 +684,28 @@ public static class X271Reader
         private void OnMemberSegment(X12Segment segment)
         {
             var member = _member!;
-            switch (segment.Id)
+            switch (segment.IdKey)
             {
-                case "TRN":
+                case X12SegmentIds.TRN:
                     if (segment.GetString(2) is { } trace)
                     {
                         member.TraceNumberList.Add(trace);
                     }
 
                     return;
-                case "REF":
+                case X12SegmentIds.REF:
                     member.ReferenceList.Add(ReadReference(segment));
                     return;
-                case "DTP":
+                case X12SegmentIds.DTP:
                     member.DateList.Add(ReadDate(segment));
                     return;
-                case "DMG":
+                case X12SegmentIds.DMG:
                     member.DateOfBirth = segment.GetString(2);
                     return;
-                case "INS":
+                case X12SegmentIds.INS:
                     member.RelationshipCode = segment.GetString(2);
                     return;
-                case "N3" or "N4" or "PRV" or "HI" or "MPI":
+                case X12SegmentIds.N3 or X12SegmentIds.N4 or X12SegmentIds.PRV or X12SegmentIds.HI or X12SegmentIds.MPI:
                     return;
                 default:
                     Warning(segment, null, "segment not expected in a subscriber or dependent loop was ignored");
@@ -714,25 +716,25 @@ public static class X271Reader
         private void OnBenefitSegment(X12Segment segment)
         {
             var benefit = _benefit!;
-            switch (segment.Id)
+            switch (segment.IdKey)
             {
-                case "MSG":
+                case X12SegmentIds.MSG:
                     if (segment.GetString(1) is { } message)
                     {
                         benefit.MessageList.Add(message);
                     }
 
                     return;
-                case "DTP":
+                case X12SegmentIds.DTP:
                     benefit.DateList.Add(ReadDate(segment));
                     return;
-                case "REF":
+                case X12SegmentIds.REF:
                     benefit.ReferenceList.Add(ReadReference(segment));
                     return;
-                case "III":
+                case X12SegmentIds.III:
                     benefit.AdditionalInformationList.Add(new X271AdditionalInformation(segment.GetString(1), segment.GetString(2)));
                     return;
-                case "HSD":
+                case X12SegmentIds.HSD:
                     return;
                 default:
                     Warning(segment, null, "segment not expected in an EB loop was ignored");
@@ -742,15 +744,15 @@ public static class X271Reader
 
         private void OnRelatedEntitySegment(X12Segment segment)
         {
-            switch (segment.Id)
+            switch (segment.IdKey)
             {
-                case "N3" when _relatedEntity is not null:
+                case X12SegmentIds.N3 when _relatedEntity is not null:
                     _relatedEntity.AddressLine = segment.GetString(2) is { } second ? $"{segment.GetString(1)} {second}" : segment.GetString(1);
                     return;
-                case "PRV" when _relatedEntity is not null:
+                case X12SegmentIds.PRV when _relatedEntity is not null:
                     _relatedEntity.ProviderCode = segment.GetString(1);
                     return;
-                case "N4":
+                case X12SegmentIds.N4:
                     return;
                 default:
                     Warning(segment, null, "segment not expected in an LS/LE related-entity loop was ignored");
@@ -805,30 +807,58 @@ public static class X271Reader
                 return [];
             }
 
-            if (delimiters.Repetition == '\0' || element.IndexOf(delimiters.Repetition) < 0)
+            var separator = delimiters.Repetition;
+            var count = separator == '\0' ? 0 : element.Count(separator);
+            if (count == 0)
             {
                 return [X12StringPool.Get(element)!];
             }
 
-            var values = new List<string>(8);
-            foreach (var range in element.Split(delimiters.Repetition))
+            var values = new string[count + 1];
+            var filled = 0;
+            foreach (var range in element.Split(separator))
             {
                 if (X12StringPool.Get(element[range]) is { } value)
                 {
-                    values.Add(value);
+                    values[filled++] = value;
                 }
             }
 
-            return values;
+            return filled == values.Length ? values : values[..filled];
         }
 
         private void CheckNumber(X12Segment segment, int position, string what)
         {
             var value = segment[position];
-            if (!value.IsEmpty && !decimal.TryParse(value, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+            if (!value.IsEmpty && !IsDecimal(value))
             {
                 Warning(segment, position, $"{what} '{Shorten(value)}' is not a number; it is treated as unknown");
             }
+        }
+
+        /// <summary>X12 R (decimal) and N (numeric) values: an optional minus, digits, at most one decimal point.</summary>
+        private static bool IsDecimal(ReadOnlySpan<char> value)
+        {
+            if (value[0] == '-')
+            {
+                value = value[1..];
+            }
+
+            var digits = 0;
+            var points = 0;
+            foreach (var c in value)
+            {
+                if (char.IsAsciiDigit(c))
+                {
+                    digits++;
+                }
+                else if (c != '.' || ++points > 1)
+                {
+                    return false;
+                }
+            }
+
+            return digits > 0;
         }
 
         private void Warning(X12Segment segment, int? element, string message) =>
@@ -839,6 +869,22 @@ public static class X271Reader
 
         private void Error(int position, string? segmentId, int? element, string message) =>
             _errors.Add(new X12Issue(X12IssueSeverity.Error, position, segmentId, element, message));
+
+        private static string KeyToId(int key)
+        {
+            Span<char> id = stackalloc char[3];
+            var length = 0;
+            for (var shift = 16; shift >= 0; shift -= 8)
+            {
+                var c = (char)((key >> shift) & 0xFF);
+                if (c != '\0' || length > 0)
+                {
+                    id[length++] = c;
+                }
+            }
+
+            return X12StringPool.Get(id[..length])!;
+        }
 
         /// <summary>Echoes at most a few characters of bad input (it could hold member data).</summary>
         private static string Shorten(ReadOnlySpan<char> value)
