@@ -23,6 +23,7 @@ builder.AddEstimates();
 builder.AddDatabase();
 builder.AddSecurity();
 builder.AddVerifications();
+builder.AddObservability();
 builder.AddBatches();
 builder.AddStaffPages();
 

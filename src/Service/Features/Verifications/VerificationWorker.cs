@@ -16,6 +16,7 @@ internal sealed class VerificationWorker(
     VerificationProcessor processor,
     VerificationOutcomes outcomes,
     VerificationSignal signal,
+    VerificationTelemetry telemetry,
     TimeProvider timeProvider,
     IOptions<VerificationOptions> options,
     ILogger<VerificationWorker> logger) : BackgroundService
@@ -23,6 +24,7 @@ internal sealed class VerificationWorker(
     private readonly string _workerId = $"worker:{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _payerSlots = new(StringComparer.Ordinal);
     private int _inFlight;
+    private long _statsAt;
 
     internal string WorkerId => _workerId;
 
@@ -85,10 +87,30 @@ internal sealed class VerificationWorker(
                 logger.LogError(e, "The verification worker could not claim work; it tries again after {PollInterval}", settings.PollInterval);
             }
 
+            await RefreshQueueStatsAsync(stoppingToken);
             if (!claimedAny)
             {
                 await WaitForWorkAsync(settings.PollInterval, stoppingToken);
             }
+        }
+    }
+
+    private async Task RefreshQueueStatsAsync(CancellationToken stoppingToken)
+    {
+        var now = timeProvider.GetTimestamp();
+        if (_statsAt != 0 && timeProvider.GetElapsedTime(_statsAt, now) < TimeSpan.FromSeconds(5))
+        {
+            return;
+        }
+
+        _statsAt = now;
+        try
+        {
+            telemetry.UpdateQueue(await store.GetQueueStatsAsync(stoppingToken));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Queue statistics could not be read");
         }
     }
 
