@@ -180,6 +180,9 @@ public static class SandboxApi
                 break;
             case SandboxBehaviour.Burst503 when state.NextCall(member) % 3 != 0:
                 return Outcome.Fault(StatusCodes.Status503ServiceUnavailable, "The payer connection is unavailable. Retry later.", "SERVICE_UNAVAILABLE");
+            case SandboxBehaviour.OnlyServiceType30 when inquiry.ServiceTypeCode != "30":
+                return Outcome.Of(StatusCodes.Status400BadRequest, inquiry.Reject(new AaaError("53", "C", AaaLoop.Subscriber,
+                    "This payer does not answer that service type: ask again with service type 30.")));
             case SandboxBehaviour.Burst429 when state.NextCall(member) % 3 != 0:
                 return Outcome.Fault(StatusCodes.Status429TooManyRequests, "Request throttled: CUSTOMER_LIMIT", "TOO_MANY_REQUESTS", retryAfterSeconds: 1);
         }
@@ -256,7 +259,8 @@ public static class SandboxApi
         string? LastName,
         DateOnly? DateOfBirth,
         string? DateOfBirthText,
-        DateOnly? DateOfService)
+        DateOnly? DateOfService,
+        string ServiceTypeCode)
     {
         public static Inquiry Read(JsonElement root, DateOnly today)
         {
@@ -275,8 +279,15 @@ public static class SandboxApi
                 Text(subscriber, "lastName"),
                 ParseDate(dateOfBirth),
                 dateOfBirth,
-                dateOfService is null ? today : ParseDate(dateOfService));
+                dateOfService is null ? today : ParseDate(dateOfService),
+                FirstServiceType(encounter) ?? "30");
         }
+
+        private static string? FirstServiceType(JsonElement? encounter) =>
+            encounter is { } e && e.TryGetProperty("serviceTypeCodes", out var codes) && codes.ValueKind == JsonValueKind.Array
+                && codes.GetArrayLength() > 0 && codes[0].ValueKind == JsonValueKind.String
+                ? codes[0].GetString()
+                : null;
 
         /// <summary>Reads the fields the sandbox needs from a 270 (delimiters from the ISA), or null when it is not one.</summary>
         public static Inquiry? ReadX12(string text, DateOnly today)
@@ -319,7 +330,8 @@ public static class SandboxApi
                 Get(subscriber, 3),
                 ParseDate(dateOfBirth),
                 dateOfBirth,
-                dateOfService is null ? today : ParseDate(dateOfService[..Math.Min(8, dateOfService.Length)]));
+                dateOfService is null ? today : ParseDate(dateOfService[..Math.Min(8, dateOfService.Length)]),
+                Get(Find("EQ"), 1)?.Split(text[82])[0] ?? "30"); // EQ01 repeats with ISA11
         }
 
         public SandboxAnswer Reject(AaaError error) => new(

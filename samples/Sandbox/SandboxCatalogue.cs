@@ -125,6 +125,16 @@ public static class SandboxCatalogue
                 new SandboxTier(40m, 0m, false),
                 null)),
 
+        new(Humana, "H500000053", "QUINN", "STCREJECT", new DateOnly(1977, 5, 17), "HUM1200",
+            "Refuses specific service types: asked AI (or anything but 30) it answers 400 AAA 53 'Inquired Benefit Inconsistent with Provider Type'; asked 30 it answers: $35 copay, 20 %, deductible $1,200 ($400 left)",
+            new SandboxCoverage("Humana Choice PPO", "PR", "IND", true, null, "30",
+                new SandboxPlanLevel(
+                    new SandboxAccumulators(new SandboxAmount(1200m, 400m), null, new SandboxAmount(6500m, 5100m), null),
+                    null),
+                new SandboxTier(35m, 0.2m, true),
+                null),
+            SandboxBehaviour.OnlyServiceType30),
+
         new(Medicare, "1EG4TE5MK73", "KAY", "MEDICAREPARTB", new DateOnly(1955, 5, 5), null,
             "Medicare Part B: deductible $283 ($283 left), 20 % coinsurance, no out-of-pocket maximum, no network tiers",
             new SandboxCoverage("Medicare Part B", "MB", "IND", true, null, "AI",

@@ -31,6 +31,9 @@ public enum SandboxBehaviour
 
     /// <summary>Two of every three calls answer 429 with <c>Retry-After: 1</c>; the third answers.</summary>
     Burst429,
+
+    /// <summary>Any service type but <c>30</c> is refused with 400 AAA 53 (ask again with 30); asked 30, the plan answers.</summary>
+    OnlyServiceType30,
 }
 
 /// <summary>The member's plan as the payer would describe it for substance-use outpatient care.</summary>

@@ -77,6 +77,7 @@ internal static class X12Names
     {
         "42" => "Unable to Respond at Current Time",
         "43" => "Invalid/Missing Provider Identification",
+        "53" => "Inquired Benefit Inconsistent with Provider Type",
         "57" => "Invalid/Missing Date(s) of Service",
         "58" => "Invalid/Missing Date-of-Birth",
         "71" => "Patient Birth Date Does Not Match That for the Patient on the Database",

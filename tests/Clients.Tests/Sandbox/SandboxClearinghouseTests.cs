@@ -39,10 +39,10 @@ public sealed class SandboxClearinghouseTests
         await _sandbox.DisposeAsync();
     }
 
-    private Task<ClearinghouseAnswer> Ask(SandboxMember member, string? lastName = null, DateOnly? dateOfBirth = null) =>
+    private Task<ClearinghouseAnswer> Ask(SandboxMember member, string? lastName = null, DateOnly? dateOfBirth = null, string serviceType = "AI") =>
         _client.CheckEligibilityAsync(
             new EligibilityInquiry(member.PayerId, member.FirstName, lastName ?? member.LastName, dateOfBirth ?? member.DateOfBirth,
-                member.MemberId, member.GroupNumber, DateOfService, "AI", $"{Interlocked.Increment(ref _control):000000000}"),
+                member.MemberId, member.GroupNumber, DateOfService, serviceType, $"{Interlocked.Increment(ref _control):000000000}"),
             CancellationToken.None);
 
     private static SandboxMember Member(string memberId) => SandboxCatalogue.Members.Single(m => m.MemberId == memberId);
@@ -199,6 +199,22 @@ public sealed class SandboxClearinghouseTests
 
         Assert.That(wrongName.Body, Does.Contain("\"code\":\"73\""));
         Assert.That(wrongBirth.Body, Does.Contain("\"code\":\"71\""));
+    }
+
+    [Test]
+    public async Task The_service_type_rejecting_member_answers_AAA_53_for_AI_and_benefits_for_30()
+    {
+        var member = Member("H500000053");
+
+        var specific = await Ask(member, serviceType: "AI");
+        var general = await Ask(member, serviceType: "30");
+        using var json = JsonDocument.Parse(general.Body);
+
+        Assert.That(specific.StatusCode, Is.EqualTo(400));
+        Assert.That(specific.Attempts, Is.EqualTo(1));
+        Assert.That(specific.Body, Does.Contain("\"code\":\"53\""));
+        Assert.That(general.StatusCode, Is.EqualTo(200));
+        Assert.That(Str(Row(json.RootElement, "B", "IND", "27", "Y", "30"), "benefitAmount"), Is.EqualTo("35"));
     }
 
     [Test]
