@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Features.Batches;
 using CoverageCheck.Service.Features.Users;
 
 namespace CoverageCheck.Service.Commands;
@@ -17,6 +18,7 @@ public static class CommandLine
     private static readonly IReadOnlyList<(string Name, Func<CommandContext, Command> Create)> s_commands =
     [
         (KeysCommand.Name, KeysCommand.Create),
+        (BatchCommand.Name, BatchCommand.Create),
         (UsersCommand.Name, UsersCommand.Create),
     ];
 

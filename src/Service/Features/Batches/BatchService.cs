@@ -44,7 +44,7 @@ internal sealed class BatchService(
         var reader = new CensusReader(payerId => payers.Find(payerId) is not null);
 
         Guid? batchId = null;
-        var pending = new List<BatchRowEntry>(ChunkSize);
+        var pending = new List<CensusLine>(ChunkSize);
         var errors = new List<CensusRowError>();
         var accepted = 0;
 
@@ -56,26 +56,19 @@ internal sealed class BatchService(
             }
 
             batchId ??= (await batches.CreateAsync(Guid.CreateVersion7(now), access, now, cancellationToken)).Id;
-            switch (line)
+            pending.Add(line);
+            if (line is CensusRowError error)
             {
-                case CensusRow row:
-                    var submitted = await intake.SubmitAsync(
-                        row.ToVerificationPayload(today, CensusConsent),
-                        access,
-                        new SubmitOptions { BatchId = batchId, BatchLine = row.Line },
-                        cancellationToken);
-                    pending.Add(new BatchRowEntry(row.Line, row.PatientRef, submitted.Record.Id, null, null));
-                    accepted++;
-                    break;
-                case CensusRowError error:
-                    pending.Add(new BatchRowEntry(error.Line, error.PatientRef, null, error.Code, error.Reason));
-                    errors.Add(error);
-                    break;
+                errors.Add(error);
+            }
+            else
+            {
+                accepted++;
             }
 
             if (pending.Count >= ChunkSize)
             {
-                await batches.AddRowsAsync(batchId.Value, pending, cancellationToken);
+                await WriteChunkAsync(batchId.Value, pending, today, access, cancellationToken);
                 pending.Clear();
             }
         }
@@ -85,10 +78,41 @@ internal sealed class BatchService(
             return new BatchSubmission(null, 0, 0, [], null);
         }
 
-        await batches.AddRowsAsync(id, pending, cancellationToken);
+        await WriteChunkAsync(id, pending, today, access, cancellationToken);
         await batches.MarkRunningAsync(id, accepted + errors.Count, cancellationToken);
         logger.LogInformation("Batch {BatchId} accepted {Accepted} rows and rejected {Rejected}", id, accepted, errors.Count);
         return new BatchSubmission(id, accepted, errors.Count, errors, null);
+    }
+
+    /// <summary>
+    /// Queues a chunk's valid rows as verifications in one write, then records every row of the chunk (valid or
+    /// rejected) in file order. A write per chunk, not per row: see <see cref="VerificationStore.InsertQueuedAsync"/>.
+    /// </summary>
+    private async Task WriteChunkAsync(Guid batchId, List<CensusLine> chunk, DateOnly today, AccessContext access, CancellationToken cancellationToken)
+    {
+        if (chunk.Count == 0)
+        {
+            return;
+        }
+
+        var rows = chunk.OfType<CensusRow>().ToList();
+        var ids = await intake.QueueManyAsync(
+            [.. rows.Select(row => new QueuedSubmission(row.ToVerificationPayload(today, CensusConsent), batchId, row.Line))],
+            access,
+            cancellationToken);
+        var next = 0;
+        var entries = new List<BatchRowEntry>(chunk.Count);
+        foreach (var line in chunk)
+        {
+            entries.Add(line switch
+            {
+                CensusRow row => new BatchRowEntry(row.Line, row.PatientRef, ids[next++], null, null),
+                CensusRowError error => new BatchRowEntry(error.Line, error.PatientRef, null, error.Code, error.Reason),
+                _ => throw new InvalidOperationException($"Unexpected census line {line.GetType().Name}."),
+            });
+        }
+
+        await batches.AddRowsAsync(batchId, entries, cancellationToken);
     }
 
     /// <summary>The batch and its progress, or null when there is no such batch. A finished batch is marked completed.</summary>

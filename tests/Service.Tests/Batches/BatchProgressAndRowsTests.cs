@@ -1,0 +1,125 @@
+using CoverageCheck.Service.Features.Batches;
+
+namespace CoverageCheck.Service.Tests.Batches;
+
+public sealed class BatchProgressAndRowsTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 28, 10, 0, 0, TimeSpan.Zero);
+
+    [Test]
+    public void Progress_counts_every_status_and_projects_the_rest_at_the_pace_so_far()
+    {
+        var counts = new Dictionary<string, int> { ["completed"] = 30, ["needs-review"] = 10, ["queued"] = 50, ["in-progress"] = 10, ["rejected"] = 20 };
+
+        var progress = BatchProgress.Compute(counts, Start, Start.AddMinutes(4));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(progress.Total, Is.EqualTo(120));
+            Assert.That(progress.Done, Is.EqualTo(60));
+            Assert.That(progress.Pending, Is.EqualTo(60));
+            Assert.That(progress.Percent, Is.EqualTo(50));
+            Assert.That(progress.Counts["failed"], Is.Zero, "every status is present");
+            // 40 verifications in 4 minutes (rejected rows cost nothing): 60 more take 6 minutes.
+            Assert.That(progress.EstimatedCompletion, Is.EqualTo(Start.AddMinutes(10)));
+        });
+    }
+
+    [Test]
+    public void Progress_has_no_estimate_before_the_first_answer_or_after_the_last()
+    {
+        var none = BatchProgress.Compute(new Dictionary<string, int> { ["queued"] = 5, ["rejected"] = 2 }, Start, Start.AddMinutes(1));
+        var done = BatchProgress.Compute(new Dictionary<string, int> { ["completed"] = 5 }, Start, Start.AddMinutes(1));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(none.EstimatedCompletion, Is.Null);
+            Assert.That(none.Percent, Is.EqualTo(28));
+            Assert.That(done.EstimatedCompletion, Is.Null);
+            Assert.That(done.Percent, Is.EqualTo(100));
+        });
+    }
+
+    [Test]
+    public void A_verification_result_becomes_a_report_row_with_in_network_figures()
+    {
+        const string payload = """{"program":{"startDate":"2026-12-07","weeks":8,"daysPerWeek":5}}""";
+        const string result = """
+            {
+              "payer": { "id": "60054", "name": "AETNA" },
+              "coverage": {
+                "active": true, "planName": "Choice POS II", "planEnd": "2027-01-15", "eligibilityEnd": null,
+                "inNetwork": {
+                  "deductible": { "individual": { "total": 1500.00, "remaining": 1300.00 }, "family": null },
+                  "outOfPocketMax": { "individual": { "total": 6000.00, "remaining": 5100.00 } },
+                  "copayPerDay": 0.00, "coinsurancePercent": 20, "priorAuthorizationRequired": true
+                },
+                "outOfNetwork": { "deductible": { "individual": { "total": 3000.00, "remaining": 3000.00 } } }
+              },
+              "estimate": { "totals": { "charges": 18000.00, "allowed": 18000.00, "patient": 4640.00, "payer": 13360.00 } },
+              "errors": []
+            }
+            """;
+        var row = new BatchRowRecord { Line = 5, PatientRef = "S-1", VerificationId = Guid.NewGuid(), VerificationStatus = "completed", PayerId = "60054" };
+
+        var report = BatchReportRows.From(row, payload, result, "AETNA FROM TABLE");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Line, Is.EqualTo(5));
+            Assert.That(report.Status, Is.EqualTo("completed"));
+            Assert.That(report.Active, Is.True);
+            Assert.That(report.PayerName, Is.EqualTo("AETNA"));
+            Assert.That(report.PlanName, Is.EqualTo("Choice POS II"));
+            Assert.That(report.DeductibleTotal, Is.EqualTo(1500.00m));
+            Assert.That(report.DeductibleRemaining, Is.EqualTo(1300.00m));
+            Assert.That(report.OutOfPocketRemaining, Is.EqualTo(5100.00m));
+            Assert.That(report.CopayPerDay, Is.EqualTo(0.00m));
+            Assert.That(report.CoinsurancePercent, Is.EqualTo(20m));
+            Assert.That(report.PriorAuthorizationRequired, Is.True);
+            Assert.That(report.EstimatedPatientTotal, Is.EqualTo(4640.00m));
+            Assert.That(report.EstimatedPayerTotal, Is.EqualTo(13360.00m));
+            Assert.That(report.ProgramStart, Is.EqualTo(new DateOnly(2026, 12, 7)));
+            Assert.That(report.ProgramEnd, Is.EqualTo(new DateOnly(2027, 1, 31)));
+            Assert.That(report.CoverageEnd, Is.EqualTo(new DateOnly(2027, 1, 15)));
+            Assert.That(report.EndsBeforeProgram, Is.True);
+            Assert.That(report.Standing, Is.EqualTo(CoverageStanding.EndsBeforeProgram));
+        });
+    }
+
+    [Test]
+    public void What_the_payer_did_not_say_stays_unknown_and_its_rejection_is_the_error()
+    {
+        const string result = """{"payer":{"id":"00710","name":null},"coverage":null,"estimate":null,"errors":[{"code":"42","description":"Unable to Respond at Current Time"}]}""";
+        var row = new BatchRowRecord { Line = 9, PatientRef = "S-2", VerificationId = Guid.NewGuid(), VerificationStatus = "needs-review", PayerId = "00710" };
+
+        var report = BatchReportRows.From(row, null, result, "SANDBOX REGIONAL HEALTH PLAN");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Active, Is.Null);
+            Assert.That(report.DeductibleRemaining, Is.Null);
+            Assert.That(report.EstimatedPatientTotal, Is.Null);
+            Assert.That(report.PayerName, Is.EqualTo("SANDBOX REGIONAL HEALTH PLAN"));
+            Assert.That(report.ErrorCode, Is.EqualTo("42"));
+            Assert.That(report.ErrorDescription, Is.EqualTo("Unable to Respond at Current Time"));
+            Assert.That(report.Standing, Is.EqualTo(CoverageStanding.NeedsReview));
+        });
+    }
+
+    [Test]
+    public void A_queued_row_without_a_result_and_a_rejected_row_are_reported_as_they_stand()
+    {
+        var queued = BatchReportRows.From(new BatchRowRecord { Line = 2, PatientRef = "Q", VerificationId = Guid.NewGuid(), VerificationStatus = "queued", PayerId = "60054" }, null, null, "AETNA");
+        var rejected = BatchReportRows.From(new BatchRowRecord { Line = 3, PatientRef = "R", ErrorCode = "invalid-date", Error = "date_of_birth is not a real calendar date" }, null, null, null);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(queued.Standing, Is.EqualTo(CoverageStanding.Pending));
+            Assert.That(queued.PayerName, Is.EqualTo("AETNA"));
+            Assert.That(rejected.Status, Is.EqualTo("rejected"));
+            Assert.That(rejected.ErrorCode, Is.EqualTo("invalid-date"));
+            Assert.That(rejected.PayerId, Is.Null);
+        });
+    }
+}
