@@ -64,6 +64,17 @@ public sealed class EstimatesAccessTests
     }
 
     [Test]
+    public async Task A_wrong_key_is_refused_rather_than_treated_as_anonymous()
+    {
+        using var client = _app.CreateClient();
+        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, "not-a-key");
+
+        using var response = await PostAsync(client);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    [Test]
     public async Task Preflight_from_an_allowed_origin_is_allowed()
     {
         using var client = _limited.CreateClient();

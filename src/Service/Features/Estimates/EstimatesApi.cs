@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Threading.RateLimiting;
+using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -71,7 +72,7 @@ public static class EstimatesApi
     {
         var group = endpoints.MapGroup("/api/v1/estimates")
             .WithTags("Estimates")
-            .AllowAnonymous()
+            .RequireAuthorization(Policies.Estimates) // anonymous welcome; a presented but wrong key is 401
             .RequireCors(CorsPolicy)
             .RequireRateLimiting(RateLimitPolicy);
 
