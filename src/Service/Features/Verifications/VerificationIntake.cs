@@ -21,6 +21,9 @@ public sealed record SubmitOptions
 
 public sealed record SubmittedVerification(VerificationRecord Record, bool Created);
 
+/// <summary>One census row for <see cref="VerificationIntake.QueueManyAsync"/>: its request and where it came from.</summary>
+public sealed record QueuedSubmission(VerificationPayload Payload, Guid? BatchId, int? BatchLine);
+
 /// <summary>
 /// The one way in for a verification — the API, batches and the nightly re-verification all submit here. The request
 /// is stored before the payer is asked, so nothing is lost if the payer is slow or the process dies: the worker
@@ -35,6 +38,36 @@ internal sealed class VerificationIntake(
     IOptionsMonitor<VerificationOptions> options)
 {
     private readonly string _instance = $"api:{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary>
+    /// Queues many verifications at once (a census batch): stored in one write, no real-time attempt, the worker told
+    /// once. Returns their ids in the order given.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> QueueManyAsync(IReadOnlyList<QueuedSubmission> submissions, AccessContext access, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(submissions);
+        if (submissions.Count == 0)
+        {
+            return [];
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var ids = await store.InsertQueuedAsync(
+            [.. submissions.Select(submission => new NewVerification
+            {
+                Id = Guid.CreateVersion7(now),
+                PayerId = submission.Payload.Insurance.PayerId,
+                MemberId = submission.Payload.Insurance.MemberId,
+                PayloadJson = VerificationPayloadJson.Write(submission.Payload),
+                ProgramEnd = submission.Payload.Program is { } program ? program.StartDate.AddDays(program.Weeks * 7) : null,
+                BatchId = submission.BatchId,
+                BatchLine = submission.BatchLine,
+            })],
+            access,
+            cancellationToken);
+        signal.Notify();
+        return ids;
+    }
 
     public async Task<SubmittedVerification> SubmitAsync(
         VerificationPayload payload, AccessContext access, SubmitOptions submit, CancellationToken cancellationToken)
