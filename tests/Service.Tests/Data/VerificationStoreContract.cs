@@ -183,8 +183,12 @@ public abstract class VerificationStoreContract
         }
 
         var now = _db.Clock.GetUtcNow();
+        // All four start together and pause between claims: with fast commits (synchronous=NORMAL) one worker could
+        // otherwise drain the queue before the others were even scheduled, and the test would prove nothing.
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         async Task<List<Guid>> Drain(string worker)
         {
+            await start.Task;
             var mine = new List<Guid>();
             while (true)
             {
@@ -195,10 +199,13 @@ public abstract class VerificationStoreContract
                 }
 
                 mine.AddRange(batch.Select(b => b.Id));
+                await Task.Delay(TimeSpan.FromMilliseconds(25)); // long enough that a loaded 2-core CI machine schedules the others
             }
         }
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(w => Task.Run(() => Drain($"worker-{w}"))));
+        var drains = Enumerable.Range(0, 4).Select(w => Task.Run(() => Drain($"worker-{w}"))).ToList();
+        start.SetResult();
+        var results = await Task.WhenAll(drains);
 
         var all = results.SelectMany(r => r).ToList();
         Assert.That(all, Has.Count.EqualTo(items));
