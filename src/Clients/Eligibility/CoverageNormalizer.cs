@@ -105,10 +105,11 @@ public static class CoverageNormalizer
                 .ToArray();
             rows.Add(new BenefitRow(
                 i,
-                string.Create(CultureInfo.InvariantCulture, $"benefitsInformation[{i}]"),
+                BenefitRowSource.BenefitsInformation,
+                i,
                 Code(b.Code),
                 Code(b.CoverageLevelCode),
-                (b.ServiceTypeCodes ?? []).Select(Code).OfType<string>().Distinct(StringComparer.Ordinal).ToArray(),
+                DistinctCodes(b.ServiceTypeCodes),
                 Blank(b.PlanCoverage),
                 Code(b.TimeQualifierCode),
                 Blank(b.BenefitAmount),
@@ -128,8 +129,8 @@ public static class CoverageNormalizer
             for (var i = 0; i < statuses.Count; i++)
             {
                 var s = statuses[i];
-                rows.Add(new BenefitRow(i, string.Create(CultureInfo.InvariantCulture, $"planStatus[{i}]"), Code(s.StatusCode), null,
-                    (s.ServiceTypeCodes ?? []).Select(Code).OfType<string>().Distinct(StringComparer.Ordinal).ToArray(), Blank(s.PlanDetails),
+                rows.Add(new BenefitRow(i, BenefitRowSource.PlanStatus, i, Code(s.StatusCode), null,
+                    DistinctCodes(s.ServiceTypeCodes), Blank(s.PlanDetails),
                     null, null, null, null, null, null, null, [], [], []));
             }
         }
@@ -204,10 +205,11 @@ public static class CoverageNormalizer
                 errors.AddRange(b.Rejections.Select(X12Error));
                 rows.Add(new BenefitRow(
                     i,
-                    string.Create(CultureInfo.InvariantCulture, $"segment {b.SegmentPosition} (EB)"),
+                    BenefitRowSource.X12,
+                    b.SegmentPosition,
                     b.InformationCode,
                     b.CoverageLevelCode,
-                    b.ServiceTypeCodes.Distinct(StringComparer.Ordinal).ToArray(),
+                    DistinctCodes(b.ServiceTypeCodes),
                     b.PlanCoverageDescription,
                     b.TimePeriodQualifier,
                     b.MonetaryAmount,
@@ -216,9 +218,9 @@ public static class CoverageNormalizer
                     b.Quantity,
                     b.AuthorizationOrCertificationIndicator,
                     b.InPlanNetworkIndicator,
-                    b.AdditionalInformation.Where(a => a.Qualifier is null or "ZZ").Select(a => a.Code).OfType<string>().ToArray(),
+                    b.AdditionalInformation.Count == 0 ? [] : b.AdditionalInformation.Where(a => a.Qualifier is null or "ZZ").Select(a => a.Code).OfType<string>().ToArray(),
                     b.Messages,
-                    b.RelatedEntities.Select(e => new RelatedParty(e.Name.DisplayName, e.Contacts.Select(c => c.Phone).FirstOrDefault(p => p is not null))).ToArray()));
+                    b.RelatedEntities.Count == 0 ? [] : b.RelatedEntities.Select(e => new RelatedParty(e.Name.DisplayName, e.Contacts.Select(c => c.Phone).FirstOrDefault(p => p is not null))).ToArray()));
             }
         }
 
@@ -279,6 +281,26 @@ public static class CoverageNormalizer
 
     private static string? JoinName(string? first, string? last) =>
         Blank(first) is { } f ? $"{f} {Blank(last)}".Trim() : Blank(last);
+
+    /// <summary>Upper-cased service type codes without blanks or repeats (the Change sandbox repeats them).</summary>
+    private static IReadOnlyList<string> DistinctCodes(IReadOnlyList<string>? codes)
+    {
+        if (codes is null || codes.Count == 0)
+        {
+            return [];
+        }
+
+        var result = new List<string>(codes.Count);
+        foreach (var raw in codes)
+        {
+            if (Code(raw) is { } code && !result.Contains(code, StringComparer.Ordinal))
+            {
+                result.Add(code);
+            }
+        }
+
+        return result;
+    }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

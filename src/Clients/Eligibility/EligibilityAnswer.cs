@@ -18,12 +18,13 @@ internal sealed record EligibilityAnswer(
     IReadOnlyList<string> Warnings);
 
 /// <summary>
-/// One EB row, whichever format it came in, with its EB01–EB12 values as sent. <c>Where</c> locates it in the input
-/// for messages: "benefitsInformation[3]" or "segment 22 (EB)".
+/// One EB row, whichever format it came in, with its EB01–EB12 values as sent. <c>Source</c> and <c>Position</c>
+/// locate it in the input for messages: "benefitsInformation[3]" or "segment 22 (EB)".
 /// </summary>
 internal sealed record BenefitRow(
     int Index,
-    string Where,
+    BenefitRowSource Source,
+    int Position,
     string? Code,
     string? Level,
     IReadOnlyList<string> ServiceTypes,
@@ -39,8 +40,24 @@ internal sealed record BenefitRow(
     IReadOnlyList<string> Messages,
     IReadOnlyList<RelatedParty> Entities)
 {
+    /// <summary>Where the row is in the input, for messages (formatted only when a message needs it).</summary>
+    public string Where => Source switch
+    {
+        BenefitRowSource.X12 => string.Create(CultureInfo.InvariantCulture, $"segment {Position} (EB)"),
+        BenefitRowSource.PlanStatus => string.Create(CultureInfo.InvariantCulture, $"planStatus[{Position}]"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"benefitsInformation[{Position}]"),
+    };
+
     /// <summary>Bit i is set when the row is about <see cref="BenefitRules.ServiceTypePrecedence"/>[i]; a row without EB03 is about 30.</summary>
     public int PrecedenceMask { get; } = BenefitRules.MaskOf(ServiceTypes);
+}
+
+/// <summary>Which part of the input a row came from.</summary>
+internal enum BenefitRowSource
+{
+    BenefitsInformation,
+    PlanStatus,
+    X12,
 }
 
 /// <summary>A 2120 related entity reduced to what a carve-out needs.</summary>
