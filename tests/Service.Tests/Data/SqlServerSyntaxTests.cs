@@ -6,7 +6,7 @@ namespace CoverageCheck.Service.Tests.Data;
 
 /// <summary>
 /// SQL Server cannot run on this machine, so every T-SQL text the service sends is at least parsed by SQL Server's own
-/// parser (TSql160, SQL Server 2022): the migration scripts and every query constant in src/Service/Data that SQL
+/// parser (TSql160, SQL Server 2022): the migration scripts and every query constant in src/Service that SQL
 /// Server executes (all except those named sqlite…).
 /// </summary>
 public sealed partial class SqlServerSyntaxTests
@@ -66,9 +66,16 @@ public sealed partial class SqlServerSyntaxTests
 
     private static IEnumerable<(string File, int Line, string Name, string Sql)> QueryConstants()
     {
-        var folder = Path.Combine(RepositoryRoot(), "src", "Service", "Data");
+        // Every feature's store, not only src/Service/Data: batches and any later feature keep their SQL beside their code.
+        var folder = Path.Combine(RepositoryRoot(), "src", "Service");
         foreach (var file in Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
+            if (file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                || file.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             var text = File.ReadAllText(file);
             foreach (Match match in ConstSql().Matches(text))
             {

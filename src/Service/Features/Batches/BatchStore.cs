@@ -140,7 +140,7 @@ public sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
-            SELECT id AS Id, status AS Status, row_count AS RowCount, created_at AS CreatedAt,
+            SELECT id AS Id, status AS Status, row_count AS [RowCount], created_at AS CreatedAt,
                    created_by AS CreatedBy, completed_at AS CompletedAt
             FROM batches
             WHERE id = @id
@@ -156,7 +156,7 @@ public sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi)
         if (database.Dialect == DatabaseProvider.SqlServer)
         {
             const string sqlServer = """
-                SELECT TOP (1) id AS Id, status AS Status, row_count AS RowCount, created_at AS CreatedAt,
+                SELECT TOP (1) id AS Id, status AS Status, row_count AS [RowCount], created_at AS CreatedAt,
                        created_by AS CreatedBy, completed_at AS CompletedAt
                 FROM dbo.batches
                 WHERE id <> @id AND created_at < @createdAt
@@ -166,7 +166,7 @@ public sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi)
         }
 
         const string sqlite = """
-            SELECT id AS Id, status AS Status, row_count AS RowCount, created_at AS CreatedAt,
+            SELECT id AS Id, status AS Status, row_count AS [RowCount], created_at AS CreatedAt,
                    created_by AS CreatedBy, completed_at AS CompletedAt
             FROM batches
             WHERE id <> @id AND created_at < @createdAt

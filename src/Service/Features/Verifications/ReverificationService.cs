@@ -10,6 +10,7 @@ namespace CoverageCheck.Service.Features.Verifications;
 /// </summary>
 internal sealed class ReverificationService(
     IServiceScopeFactory scopes,
+    DatabaseReadiness readiness,
     TimeProvider timeProvider,
     IOptions<VerificationOptions> options,
     ILogger<ReverificationService> logger) : BackgroundService
@@ -17,6 +18,15 @@ internal sealed class ReverificationService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (options.Value.ReverifyAt is not { } at || !options.Value.WorkerEnabled)
+        {
+            return;
+        }
+
+        try
+        {
+            await readiness.WhenMigrated.WaitAsync(stoppingToken);
+        }
+        catch (DatabaseUnavailableException)
         {
             return;
         }

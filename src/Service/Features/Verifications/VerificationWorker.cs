@@ -17,6 +17,7 @@ internal sealed class VerificationWorker(
     VerificationOutcomes outcomes,
     VerificationSignal signal,
     VerificationTelemetry telemetry,
+    DatabaseReadiness readiness,
     TimeProvider timeProvider,
     IOptions<VerificationOptions> options,
     ILogger<VerificationWorker> logger) : BackgroundService
@@ -35,6 +36,15 @@ internal sealed class VerificationWorker(
         {
             logger.LogInformation("The verification worker is disabled in this instance (Verification:WorkerEnabled)");
             return;
+        }
+
+        try
+        {
+            await readiness.WhenMigrated.WaitAsync(stoppingToken);
+        }
+        catch (DatabaseUnavailableException)
+        {
+            return; // the migration service stops the host and says why
         }
 
         var channel = Channel.CreateBounded<VerificationRecord>(new BoundedChannelOptions(settings.WorkerConcurrency)
