@@ -1,4 +1,5 @@
 using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Features.Batches;
 using Microsoft.Extensions.Options;
 
 namespace CoverageCheck.Service.Features.Verifications;
@@ -37,8 +38,7 @@ internal sealed class ReverificationService(
             await Task.Delay(UntilNext(now, at), timeProvider, stoppingToken);
             try
             {
-                var queued = await RunOnceAsync(stoppingToken);
-                logger.LogInformation("Nightly re-verification queued {Count} verifications", queued);
+                await RunOnceAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -59,28 +59,55 @@ internal sealed class ReverificationService(
         return next - now;
     }
 
-    /// <summary>Queues one re-verification per active patient; returns how many.</summary>
+    /// <summary>
+    /// Queues one re-verification per active patient as a batch of its own — the same kind finance uploads, so the
+    /// same progress, reports and "changes since the previous run" apply. Returns how many were queued.
+    /// </summary>
     internal async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<VerificationStore>();
+        var batches = scope.ServiceProvider.GetRequiredService<BatchStore>();
         var intake = scope.ServiceProvider.GetRequiredService<VerificationIntake>();
-        var today = DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime);
+        var now = timeProvider.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
         var access = AccessContext.ForWorker("re-verification", "nightly re-verification of the active census");
-        var count = 0;
-        foreach (var candidate in await store.ListReverificationCandidatesAsync(today, cancellationToken))
-        {
-            var previous = await store.GetAsync(candidate.VerificationId, access, cancellationToken);
-            if (previous is null)
-            {
-                continue;
-            }
 
-            var payload = VerificationPayloadJson.Read(previous.PayloadJson) with { DateOfService = today };
-            await intake.SubmitAsync(payload, access, new SubmitOptions { PreviousVerificationId = previous.Id }, cancellationToken);
-            count++;
+        var candidates = await store.ListReverificationCandidatesAsync(today, cancellationToken);
+        if (candidates.Count == 0)
+        {
+            return 0;
         }
 
-        return count;
+        var batch = await batches.CreateAsync(Guid.CreateVersion7(now), access, now, cancellationToken);
+        var line = 1; // line 1 of an uploaded census is its header; keep the numbering finance knows
+        var queued = 0;
+        foreach (var chunk in candidates.Chunk(ChunkSize))
+        {
+            var submissions = new List<QueuedSubmission>(chunk.Length);
+            var refs = new List<(int Line, string? PatientRef)>(chunk.Length);
+            foreach (var candidate in chunk)
+            {
+                if (await store.GetAsync(candidate.VerificationId, access, cancellationToken) is not { } previous)
+                {
+                    continue;
+                }
+
+                var payload = VerificationPayloadJson.Read(previous.PayloadJson) with { DateOfService = today };
+                line++;
+                submissions.Add(new QueuedSubmission(payload, batch.Id, line) { PreviousVerificationId = previous.Id });
+                refs.Add((line, payload.PatientRef));
+            }
+
+            var ids = await intake.QueueManyAsync(submissions, access, cancellationToken);
+            await batches.AddRowsAsync(batch.Id, [.. refs.Select((r, i) => new BatchRowEntry(r.Line, r.PatientRef, ids[i], null, null))], cancellationToken);
+            queued += ids.Count;
+        }
+
+        await batches.MarkRunningAsync(batch.Id, queued, cancellationToken);
+        logger.LogInformation("Nightly re-verification queued {Count} verifications as batch {BatchId}", queued, batch.Id);
+        return queued;
     }
+
+    private const int ChunkSize = 500;
 }

@@ -22,7 +22,11 @@ public sealed record SubmitOptions
 public sealed record SubmittedVerification(VerificationRecord Record, bool Created);
 
 /// <summary>One census row for <see cref="VerificationIntake.QueueManyAsync"/>: its request and where it came from.</summary>
-public sealed record QueuedSubmission(VerificationPayload Payload, Guid? BatchId, int? BatchLine);
+public sealed record QueuedSubmission(VerificationPayload Payload, Guid? BatchId, int? BatchLine)
+{
+    /// <summary>The verification this one re-checks (nightly re-verification): changes between them are recorded.</summary>
+    public Guid? PreviousVerificationId { get; init; }
+}
 
 /// <summary>
 /// The one way in for a verification — the API, batches and the nightly re-verification all submit here. The request
@@ -62,6 +66,7 @@ internal sealed class VerificationIntake(
                 ProgramEnd = submission.Payload.Program is { } program ? program.StartDate.AddDays(program.Weeks * 7) : null,
                 BatchId = submission.BatchId,
                 BatchLine = submission.BatchLine,
+                PreviousVerificationId = submission.PreviousVerificationId,
             })],
             access,
             cancellationToken);
