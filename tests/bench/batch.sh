@@ -45,6 +45,7 @@ if [ "$mode" != plain ]; then
     "Sandbox__TimeoutDelayMs=3000"
     "Clearinghouse__AttemptTimeout=00:00:02"
     "Clearinghouse__TotalTimeout=00:00:08"
+    "Clearinghouse__MaxRetryAfter=00:00:05"
     "Verification__RetryBaseDelay=00:00:01"
     "Verification__RetryMaxDelay=00:00:05"
     "Verification__RealTimeBudget=00:00:05"
