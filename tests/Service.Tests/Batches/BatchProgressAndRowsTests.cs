@@ -48,7 +48,7 @@ public sealed class BatchProgressAndRowsTests
             {
               "payer": { "id": "60054", "name": "AETNA" },
               "coverage": {
-                "active": true, "planName": "Choice POS II", "planEnd": "2027-01-15", "eligibilityEnd": null,
+                "active": true, "planName": "Choice POS II", "planEnd": "2027-12-31", "eligibilityEnd": "2027-01-15",
                 "inNetwork": {
                   "deductible": { "individual": { "total": 1500.00, "remaining": 1300.00 }, "family": null },
                   "outOfPocketMax": { "individual": { "total": 6000.00, "remaining": 5100.00 } },
@@ -85,6 +85,21 @@ public sealed class BatchProgressAndRowsTests
             Assert.That(report.EndsBeforeProgram, Is.True);
             Assert.That(report.Standing, Is.EqualTo(CoverageStanding.EndsBeforeProgram));
         });
+    }
+
+    [Test]
+    public void A_plan_year_ending_mid_program_is_not_coverage_ending()
+    {
+        // The plan renews on 1 January (the estimator resets accumulators then); only an eligibility end stops coverage.
+        const string payload = """{"program":{"startDate":"2026-12-07","weeks":8,"daysPerWeek":5}}""";
+        const string result = """{"payer":{"id":"60054","name":"AETNA"},"coverage":{"active":true,"planEnd":"2026-12-31","eligibilityEnd":null},"errors":[]}""";
+        var row = new BatchRowRecord { Line = 2, PatientRef = "S-3", VerificationId = Guid.NewGuid(), VerificationStatus = "completed", PayerId = "60054" };
+
+        var report = BatchReportRows.From(row, payload, result, "AETNA");
+
+        Assert.That(report.CoverageEnd, Is.Null);
+        Assert.That(report.EndsBeforeProgram, Is.Not.True);
+        Assert.That(report.Standing, Is.EqualTo(CoverageStanding.Active));
     }
 
     [Test]

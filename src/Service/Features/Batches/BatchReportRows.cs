@@ -68,7 +68,8 @@ public static class BatchReportRows
             Active = Bool(coverage, "active"),
             PayerName = String(Child(result, "payer"), "name") ?? report.PayerName,
             PlanName = String(coverage, "planName"),
-            CoverageEnd = Earliest(Date(coverage, "planEnd"), Date(coverage, "eligibilityEnd")),
+            // Only an eligibility end date says coverage stops; a plan's end date is its plan year, which renews.
+            CoverageEnd = Date(coverage, "eligibilityEnd"),
             DeductibleTotal = Decimal(deductible, "total"),
             DeductibleRemaining = Decimal(deductible, "remaining"),
             OutOfPocketRemaining = Decimal(outOfPocket, "remaining"),
@@ -111,5 +112,4 @@ public static class BatchReportRows
     private static DateOnly? Date(JsonElement? parent, string name) =>
         String(parent, name) is { } text && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
 
-    private static DateOnly? Earliest(DateOnly? a, DateOnly? b) => a is null ? b : b is null ? a : (a < b ? a : b);
 }
