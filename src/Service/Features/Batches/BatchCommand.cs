@@ -53,14 +53,14 @@ internal static class BatchCommand
         run.SetAction((parseResult, cancellationToken) =>
         {
             // Argument problems are checked here rather than by the parser, so they exit with BatchExitCodes.Usage.
-            var input = parseResult.GetRequiredValue(census);
+            var input = ShellPaths.FromShell(parseResult.GetRequiredValue(census));
             if (!input.Exists)
             {
                 context.Error.WriteLine($"The census file {input.FullName} does not exist.");
                 return Task.FromResult(BatchExitCodes.Usage);
             }
 
-            var output = parseResult.GetRequiredValue(runOut);
+            var output = ShellPaths.FromShell(parseResult.GetRequiredValue(runOut));
             if (!BatchReportWriters.TryParseFormat(output.Extension, out var format))
             {
                 context.Error.WriteLine($"The report file must end in .csv, .xlsx or .html, not '{output.Name}'.");
@@ -85,8 +85,8 @@ internal static class BatchCommand
             }
 
             var batchId = parseResult.GetRequiredValue(id);
-            var output = parseResult.GetValue(reportOut)
-                ?? new FileInfo($"batch-{batchId}{BatchReportWriters.For(reportFormat).FileExtension}");
+            var output = ShellPaths.FromShell(parseResult.GetValue(reportOut)
+                ?? new FileInfo($"batch-{batchId}{BatchReportWriters.For(reportFormat).FileExtension}"));
             return WithClientAsync(context, parseResult.GetRequiredValue(reportUrl), parseResult.GetValue(reportKey), client =>
                 ReportAsync(client, batchId, reportFormat, output, context, cancellationToken));
         });
