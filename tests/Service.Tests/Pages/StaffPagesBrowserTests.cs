@@ -1,0 +1,309 @@
+using System.Diagnostics;
+using CoverageCheck.Sandbox;
+using CoverageCheck.Service.Pages;
+using Microsoft.Playwright;
+using UglyToad.PdfPig;
+
+namespace CoverageCheck.Service.Tests.Pages;
+
+/// <summary>
+/// The staff pages end to end in a real browser (Debian's Chromium driven by Playwright) against the real service on
+/// Kestrel with the sandbox clearinghouse. Screenshots are attached to the results and copied to docs/screenshots.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+[CancelAfter(120_000)]
+public sealed class StaffPagesBrowserTests
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
+
+    private PagesHost _host = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+    private IBrowserContext _context = null!;
+    private IPage _page = null!;
+    private readonly List<string> _consoleProblems = [];
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            Assert.Fail($"The browser tests need Chromium at {ChromiumPath}: install Debian's chromium (apt-get install chromium). Never run 'playwright install'.");
+        }
+
+        _host = await PagesHost.StartAsync();
+        await _host.CreateUserAsync("ana.admissions", "admissions");
+        await _host.CreateUserAsync("fin.finance", "finance");
+        await _host.CreateUserAsync("web.site", "website");
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        });
+    }
+
+    [SetUp]
+    public async Task NewContextAsync()
+    {
+        _consoleProblems.Clear();
+        _context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.ToString(), AcceptDownloads = true, ViewportSize = new ViewportSize { Width = 1100, Height = 900 } });
+        _context.SetDefaultTimeout((float)s_wait.TotalMilliseconds);
+        _page = await _context.NewPageAsync();
+        _page.Console += (_, message) =>
+        {
+            if (message.Type is "error" or "warning")
+            {
+                _consoleProblems.Add(message.Text);
+            }
+        };
+    }
+
+    [TearDown]
+    public async Task CloseContextAsync() => await _context.CloseAsync();
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public async Task Admissions_signs_in_verifies_a_PPO_member_and_sees_benefits_and_the_estimate()
+    {
+        await SignInAsync("ana.admissions");
+        await Assertions.Expect(_page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/staff/verify$"));
+        await FillVerifyFormAsync("AVA", "PPOSAMPLE", "1985-04-12", "60054", "W100000001");
+        await ScreenshotAsync("verify-form", key: true);
+
+        await SubmitVerificationAsync();
+        Assert.That(_page.Url, Does.Match("/staff/verifications/[0-9a-f-]{36}$"), "the result is addressed by the verification id only");
+        Assert.That(_page.Url, Does.Not.Contain("PPOSAMPLE").And.Not.Contain("W100000001").And.Not.Contain("1985"));
+
+        await Assertions.Expect(_page.Locator("#banner h1")).ToHaveTextAsync("Coverage is active");
+        var inNetwork = _page.Locator(".tier", new() { HasText = "In network" });
+        await Assertions.Expect(inNetwork).ToContainTextAsync("$1,500.00 total");
+        await Assertions.Expect(inNetwork).ToContainTextAsync("$1,300.00 left");
+        await Assertions.Expect(inNetwork).ToContainTextAsync("20 %");
+        await Assertions.Expect(inNetwork).ToContainTextAsync("required");
+        Assert.That(await inNetwork.Locator("meter").CountAsync(), Is.GreaterThanOrEqualTo(2), "deductible and out-of-pocket as bars");
+        await Assertions.Expect(_page.Locator(".tier", new() { HasText = "Out of network" })).ToContainTextAsync("$3,000.00 total");
+
+        await Assertions.Expect(_page.Locator("#patient-total")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\$[0-9,]+\.\d\d$"));
+        await Assertions.Expect(_page.Locator("#estimate-range")).ToContainTextAsync("8 weeks × 3 days");
+        Assert.That(await _page.Locator("svg.chart rect.chart-patient").CountAsync(), Is.GreaterThanOrEqualTo(2), "one bar per month");
+        await Assertions.Expect(_page.Locator("[data-warning=prior-authorization-required]")).ToBeVisibleAsync();
+        await ScreenshotAsync("result-completed", key: true, fullPage: true);
+
+        // The page is served with the strict policy, never cached, and the browser reported no violation.
+        var response = await _page.ReloadAsync();
+        var headers = await response!.AllHeadersAsync();
+        Assert.That(headers["content-security-policy"], Is.EqualTo(SecurityHeadersMiddleware.ContentSecurityPolicy));
+        Assert.That(headers["cache-control"], Is.EqualTo("no-store"));
+        Assert.That(headers["x-frame-options"], Is.EqualTo("DENY"));
+
+        // The print summary and the work queue.
+        await _page.ClickAsync("#print-link");
+        await Assertions.Expect(_page.Locator("h1")).ToContainTextAsync("Your estimated cost");
+        await ScreenshotAsync("print-summary");
+        await _page.GotoAsync("/staff/queue");
+        await Assertions.Expect(_page.Locator("table.queue").First).ToContainTextAsync("AETNA");
+        await Assertions.Expect(_page.Locator("table.queue").First).ToContainTextAsync("ana.admissions");
+        Assert.That(await _page.ContentAsync(), Does.Not.Contain("PPOSAMPLE"), "the queue shows no personal data");
+        await ScreenshotAsync("work-queue");
+
+        Assert.That(_consoleProblems, Is.Empty, "console errors or CSP violations");
+    }
+
+    [Test]
+    public async Task A_payer_that_is_down_shows_pending_and_the_page_updates_itself_when_it_answers()
+    {
+        await _host.SetFaultsAsync(new FaultSettings(Http503: 1.0));
+        try
+        {
+            await SignInAsync("ana.admissions");
+            await FillVerifyFormAsync("BEN", "DEDMET", "1979-09-30", "60054", "W100000002");
+            await SubmitVerificationAsync();
+            await Assertions.Expect(_page.Locator("#banner h1")).ToHaveTextAsync("Checking with the payer…");
+            await ScreenshotAsync("result-pending", key: true);
+        }
+        finally
+        {
+            await _host.SetFaultsAsync(new FaultSettings(Http503: 0.0));
+        }
+
+        // No reload from the test: the page's own script notices the change.
+        await Assertions.Expect(_page.Locator("#banner h1")).ToHaveTextAsync("Coverage is active", new() { Timeout = 45_000 });
+        await Assertions.Expect(_page.Locator(".tier", new() { HasText = "In network" })).ToContainTextAsync("$1,000.00 total");
+        Assert.That(_consoleProblems, Is.Empty, "console errors or CSP violations");
+    }
+
+    [Test]
+    public async Task A_self_pay_patient_gets_a_Good_Faith_Estimate_PDF_with_the_required_contents()
+    {
+        await SignInAsync("ana.admissions");
+        await FillVerifyFormAsync("FAY", "TERMINATED", "1970-11-02", "60054", "W100000009");
+        await SubmitVerificationAsync();
+        await Assertions.Expect(_page.Locator("#banner h1")).ToHaveTextAsync("Coverage is not active");
+        await Assertions.Expect(_page.Locator("#gfe-link")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("primary"));
+
+        var download = await _page.RunAndWaitForDownloadAsync(() => _page.ClickAsync("#gfe-link"));
+        Assert.That(download.SuggestedFilename, Does.Match("^good-faith-estimate-[0-9a-f]{32}\\.pdf$"));
+        var file = Path.Combine(ScreenshotFolder(), "good-faith-estimate.pdf");
+        await download.SaveAsAsync(file);
+
+        using (var pdf = PdfDocument.Open(file))
+        {
+            var text = string.Join("\n", pdf.GetPages().Select(page => string.Join(" ", page.GetWords().Select(w => w.Text))));
+            Assert.Multiple(() =>
+            {
+                Assert.That(text, Does.Contain("Good Faith Estimate"));
+                Assert.That(text, Does.Contain("FAY TERMINATED"), "patient name");
+                Assert.That(text, Does.Contain("Nov 2, 1970"), "date of birth");
+                Assert.That(text, Does.Contain("H0015"), "service code");
+                Assert.That(text, Does.Contain("0906"), "revenue code");
+                Assert.That(text, Does.Contain("NPI: 1999999984"));
+                Assert.That(text, Does.Contain("TIN: 00-0000000"));
+                Assert.That(text, Does.Contain("Los Angeles"), "location");
+                Assert.That(text, Does.Contain("$400"), "dispute threshold");
+                Assert.That(text, Does.Contain("120 calendar days"));
+                Assert.That(text, Does.Contain("not a contract"));
+                Assert.That(text, Does.Contain("Date issued:"));
+                Assert.That(text, Does.Contain("session days"), "expected dates and quantity");
+            });
+        }
+
+        TestContext.AddTestAttachment(file, "Good Faith Estimate");
+        RenderFirstPage(file);
+    }
+
+    [Test]
+    public async Task Roles_without_pages_are_refused_and_finance_may_only_read()
+    {
+        await SignInAsync("web.site");
+        var denied = await _page.GotoAsync("/staff/queue");
+        Assert.That(denied!.Status, Is.EqualTo(403));
+        await Assertions.Expect(_page.Locator("h1")).ToHaveTextAsync("Not allowed");
+        await ScreenshotAsync("access-denied");
+
+        await _context.ClearCookiesAsync();
+        await SignInAsync("fin.finance");
+        await Assertions.Expect(_page.Locator("h1")).ToHaveTextAsync("Not allowed", new() { Timeout = 10_000 });
+        var verify = await _page.GotoAsync("/staff/verify");
+        Assert.That(verify!.Status, Is.EqualTo(403), "finance may not run verifications");
+        var queue = await _page.GotoAsync("/staff/queue");
+        Assert.That(queue!.Status, Is.EqualTo(200), "finance may read the work queue");
+        await Assertions.Expect(_page.Locator("h1")).ToHaveTextAsync("Work queue");
+    }
+
+    [Test]
+    public async Task A_wrong_password_is_refused_without_saying_which_part_was_wrong()
+    {
+        await _page.GotoAsync("/staff/sign-in");
+        await _page.FillAsync("#username", "ana.admissions");
+        await _page.FillAsync("#password", "not the password at all");
+        await _page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(_page.Locator("#sign-in-error")).ToContainTextAsync("user name or password is not right");
+        var queue = await _page.GotoAsync("/staff/queue");
+        Assert.That(_page.Url, Does.Contain("/staff/sign-in?returnUrl="), "still signed out");
+        Assert.That(queue!.Ok, Is.True);
+    }
+
+    [Test]
+    public async Task The_website_calculator_shows_a_range_and_a_monthly_breakdown()
+    {
+        await _page.GotoAsync(new Uri(_host.WebsiteOrigin, "calculator.html").ToString());
+        await _page.FillAsync("#start", "2026-03-02");
+        await _page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(_page.Locator("#total")).ToContainTextAsync("for 40 session days");
+        await Assertions.Expect(_page.Locator("#range")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"\$[0-9,]+\.\d\d to \$[0-9,]+\.\d\d"));
+        Assert.That(await _page.Locator("#monthly tr").CountAsync(), Is.GreaterThanOrEqualTo(2));
+        Assert.That(await _page.Locator("input").EvaluateAllAsync<string[]>("inputs => inputs.map(i => i.id)"),
+            Has.None.Contains("name").And.None.Contains("member").And.None.Contains("birth"), "the calculator never collects identifiers");
+        await ScreenshotAsync("website-calculator");
+        Assert.That(_consoleProblems, Is.Empty, "console errors, CORS or CSP violations");
+    }
+
+    private async Task SignInAsync(string user)
+    {
+        await _page.GotoAsync("/staff/verify");
+        Assert.That(_page.Url, Does.Contain("/staff/sign-in?returnUrl="), "pages redirect to sign-in");
+        await _page.FillAsync("#username", user);
+        await _page.FillAsync("#password", PagesHost.Password);
+        await _page.ClickAsync("button[type=submit]");
+        await _page.WaitForURLAsync(url => !url.Contains("/staff/sign-in", StringComparison.Ordinal));
+    }
+
+    private async Task SubmitVerificationAsync()
+    {
+        await _page.ClickAsync("#verify-submit");
+        await _page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/staff/verifications/[0-9a-f-]{36}$"));
+    }
+
+    private async Task FillVerifyFormAsync(string first, string last, string dateOfBirth, string payerId, string memberId)
+    {
+        await _page.FillAsync("#firstName", first);
+        await _page.FillAsync("#lastName", last);
+        await _page.FillAsync("#dateOfBirth", dateOfBirth);
+        await _page.FillAsync("#payerId", payerId);
+        await _page.FillAsync("#memberId", memberId);
+        await _page.SelectOptionAsync("#daysPerWeek", "5");
+        await _page.SelectOptionAsync("#weeks", "8");
+        await _page.CheckAsync("#consent");
+    }
+
+    private async Task ScreenshotAsync(string name, bool key = false, bool fullPage = false)
+    {
+        var path = Path.Combine(ScreenshotFolder(), name + ".png");
+        await _page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage });
+        TestContext.AddTestAttachment(path, name);
+        if (key)
+        {
+            CopyToDocs(path);
+        }
+    }
+
+    private static void RenderFirstPage(string pdf)
+    {
+        const string pdftoppm = "/usr/bin/pdftoppm";
+        if (!File.Exists(pdftoppm))
+        {
+            TestContext.Out.WriteLine("pdftoppm (poppler-utils) is not installed: the PDF's first page was not rendered to PNG.");
+            return;
+        }
+
+        var prefix = Path.Combine(ScreenshotFolder(), "good-faith-estimate");
+        using var process = Process.Start(new ProcessStartInfo(pdftoppm, ["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", pdf, prefix]))!;
+        process.WaitForExit(30_000);
+        Assert.That(process.ExitCode, Is.Zero, "pdftoppm renders the PDF");
+        TestContext.AddTestAttachment(prefix + ".png", "Good Faith Estimate, page 1");
+        CopyToDocs(prefix + ".png");
+    }
+
+    private static string ScreenshotFolder()
+    {
+        var folder = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    private static void CopyToDocs(string path)
+    {
+        var docs = Path.Combine(PagesHost.RepositoryRoot(), "docs", "screenshots");
+        Directory.CreateDirectory(docs);
+        File.Copy(path, Path.Combine(docs, Path.GetFileName(path)), overwrite: true);
+    }
+}
