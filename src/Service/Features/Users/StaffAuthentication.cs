@@ -98,10 +98,10 @@ internal sealed class StaffSignInOptionsCustomValidator : IValidateOptions<Staff
 }
 
 /// <summary>
-/// How a request is authenticated. <see cref="CallerScheme"/> is the default: a request with <c>X-Api-Key</c> (or any
-/// request under <c>/api</c>) goes to the API key handler, so the API keeps answering 401/403 problem details; a
-/// bearer token goes to JWT when that is configured; everything else (the staff pages) to the session cookie, whose
-/// challenge redirects to the sign-in page.
+/// How a request is authenticated. <see cref="CallerScheme"/> is the default: a request with <c>X-Api-Key</c> goes to
+/// the API key handler; a bearer token to JWT when that is configured; a request for the staff pages (<c>/staff</c>)
+/// to the session cookie, whose challenge redirects to the sign-in page; everything else (the API) to the API key
+/// handler, so it keeps answering 401/403 problem details.
 /// </summary>
 public static class StaffAuthentication
 {
@@ -109,6 +109,7 @@ public static class StaffAuthentication
     public const string CookieScheme = CookieAuthenticationDefaults.AuthenticationScheme;
     public const string OidcScheme = OpenIdConnectDefaults.AuthenticationScheme;
     public const string CookieName = "coveragecheck.staff";
+    public const string StaffPathPrefix = "/staff";
     public const string SignInPath = "/staff/sign-in";
     public const string AccessDeniedPath = "/staff/access-denied";
     public const string UserIdClaim = "coveragecheck:user_id";
@@ -199,9 +200,10 @@ public static class StaffAuthentication
             return bearerScheme;
         }
 
-        return request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
-            ? ApiKeyAuthenticationHandler.SchemeName
-            : CookieScheme;
+        // Only the staff pages use the session; the API and every other endpoint keep API-key semantics (401, not a redirect).
+        return request.Path.StartsWithSegments(StaffPathPrefix, StringComparison.OrdinalIgnoreCase)
+            ? CookieScheme
+            : ApiKeyAuthenticationHandler.SchemeName;
     }
 
     /// <summary>The principal of a local account, as the session cookie carries it.</summary>
