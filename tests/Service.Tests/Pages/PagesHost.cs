@@ -15,8 +15,8 @@ namespace CoverageCheck.Service.Tests.Pages;
 /// The real service as a browser meets it: the built service executable on Kestrel at a free 127.0.0.1 port, with
 /// the built-in sandbox clearinghouse tuned like VerificationsHost (no latency, short retries) on a known port so its
 /// faults can be switched, and the public website sample served from a second loopback origin that the service
-/// allows by CORS. (Kestrel under WebApplicationFactory did not bind here: it reported no addresses and refused
-/// connections here, so the service runs as its own process, exactly as deployed.)
+/// allows by CORS. Running the built executable (rather than Kestrel under WebApplicationFactory) also proves the
+/// static files, the content root and the start-up configuration checks as deployed.
 /// </summary>
 internal sealed class PagesHost : IAsyncDisposable
 {
