@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Features.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -13,7 +14,6 @@ namespace CoverageCheck.Service.Security;
 public static class SecurityExtensions
 {
     public const string ApiKeysFileName = "apikeys.json";
-    private const string ApiKeyOrBearerScheme = "ApiKeyOrBearer";
 
     /// <summary>
     /// PHI protection (encryption keys, redaction of PHI in logs) and who may do what (API keys, optional JWT bearer,
@@ -46,16 +46,14 @@ public static class SecurityExtensions
         services.AddSingleton<ApiKeyRegistry>();
 
         var jwt = builder.Configuration.GetSection($"{AuthOptions.SectionName}:Jwt").Get<JwtOptions>() ?? new JwtOptions();
-        var authentication = services.AddAuthentication(jwt.IsConfigured ? ApiKeyOrBearerScheme : ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, configureOptions: null);
+        // The default scheme picks per request: X-Api-Key (and anything under /api) -> API key, Bearer -> JWT when
+        // configured, else the staff pages' session cookie (see StaffAuthentication.SelectScheme).
+        var authentication = services.AddAuthentication(StaffAuthentication.CallerScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, configureOptions: null)
+            .AddStaffSignIn(builder.Configuration, jwt.IsConfigured ? JwtBearerDefaults.AuthenticationScheme : null);
         if (jwt.IsConfigured)
         {
             authentication
-                .AddPolicyScheme(ApiKeyOrBearerScheme, "API key or bearer token", options =>
-                    options.ForwardDefaultSelector = context =>
-                        context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                            ? JwtBearerDefaults.AuthenticationScheme
-                            : ApiKeyAuthenticationHandler.SchemeName)
                 .AddJwtBearer(JwtBearerDefaults.AuthenticationScheme, options =>
                 {
                     options.Authority = jwt.Authority!.ToString();
