@@ -28,16 +28,7 @@ public sealed class WorkerTests
         var payload = Payload("AVA", "PPOSAMPLE", "1985-04-12", SandboxCatalogue.Aetna, "W100000001");
 
         // An instance claimed this item (its lease runs 1 s) and died before writing anything.
-        var inserted = await store.InsertAsync(
-            new NewVerification
-            {
-                PayerId = payload.Insurance.PayerId,
-                MemberId = payload.Insurance.MemberId,
-                PayloadJson = VerificationPayloadJson.Write(payload),
-                Lease = new VerificationLease("api:crashed-instance", TimeSpan.FromSeconds(1)),
-            },
-            TestPatientsAccess,
-            CancellationToken.None);
+        var inserted = await InsertLeasedAsync(store, payload, "api:crashed-instance", TimeSpan.FromSeconds(1));
         Assert.That(inserted.Record.Status, Is.EqualTo(VerificationStatus.InProgress));
 
         using var client = host.Client(TestApiKeys.Admissions);
@@ -57,16 +48,7 @@ public sealed class WorkerTests
         var store = host.Factory.Services.GetRequiredService<VerificationStore>();
         var time = host.Factory.Services.GetRequiredService<TimeProvider>();
         var payload = Payload("AVA", "PPOSAMPLE", "1985-04-12", SandboxCatalogue.Aetna, "W100000001");
-        var inserted = await store.InsertAsync(
-            new NewVerification
-            {
-                PayerId = payload.Insurance.PayerId,
-                MemberId = payload.Insurance.MemberId,
-                PayloadJson = VerificationPayloadJson.Write(payload),
-                Lease = new VerificationLease("slow-instance", TimeSpan.FromMilliseconds(1)),
-            },
-            TestPatientsAccess,
-            CancellationToken.None);
+        var inserted = await InsertLeasedAsync(store, payload, "slow-instance", TimeSpan.FromMilliseconds(1));
         await Task.Delay(20);
 
         var claimed = await store.ClaimAsync("second-instance", time.GetUtcNow(), TimeSpan.FromMinutes(1), 10, CancellationToken.None);
@@ -122,4 +104,17 @@ public sealed class WorkerTests
     }
 
     private static AccessContext TestPatientsAccess => new("test-admissions", "admissions", "test");
+
+    /// <summary>An item another instance claimed (its lease running for <paramref name="lease"/>) and never finished.</summary>
+    private static Task<InsertedVerification> InsertLeasedAsync(VerificationStore store, VerificationPayload payload, string owner, TimeSpan lease) =>
+        store.InsertAsync(
+            new NewVerification
+            {
+                PayerId = payload.Insurance.PayerId,
+                MemberId = payload.Insurance.MemberId,
+                PayloadJson = VerificationPayloadJson.Write(payload),
+                Lease = new VerificationLease(owner, lease),
+            },
+            TestPatientsAccess,
+            CancellationToken.None);
 }
