@@ -68,6 +68,21 @@ public sealed class BatchCommandTests
     }
 
     [Test]
+    public async Task A_batch_still_running_at_the_timeout_exits_5_and_still_writes_what_is_known()
+    {
+        var census = await WriteCensusAsync(Census.Header + "\nSLOW-1,AVA,PPOSAMPLE,1985-04-12,60054,W100000001,AET100,2026-12-07,5,8,450.00\n");
+        var report = new FileInfo(Path.Combine(_folder, "partial.csv"));
+        var (context, _, error) = Context();
+        using var client = _host.Client(TestApiKeys.Finance);
+
+        var exit = await BatchCommand.RunAsync(client, census, report, BatchReportFormat.Csv, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(100), context, CancellationToken.None);
+
+        Assert.That(exit, Is.EqualTo(BatchExitCodes.TimedOut));
+        Assert.That(error.ToString(), Does.Contain("is still running").And.Contain("partial.csv holds the rows finished so far"));
+        Assert.That((await File.ReadAllLinesAsync(report.FullName))[1], Does.StartWith("SLOW-1,"));
+    }
+
+    [Test]
     public async Task A_refused_census_exits_3_and_says_why()
     {
         var census = await WriteCensusAsync("who,what\nx,y\n");

@@ -139,8 +139,10 @@ internal static class BatchCommand
 
         if (state.Status != BatchStatus.Completed)
         {
+            // Payers that are down keep rows queued for their retries; finance still gets what is known now.
+            var partial = await ReportAsync(client, created.Id, format, output, context, cancellationToken);
             context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Batch {created.Id} is still running after {timeout}; fetch the report later with: batch report {created.Id} --format {format.ToString().ToLowerInvariant()}"));
+                $"Batch {created.Id} is still running after {timeout}; {(partial == BatchExitCodes.Success ? $"{output.Name} holds the rows finished so far, and " : "")}the full report comes later with: batch report {created.Id} --format {format.ToString().ToLowerInvariant()}"));
             return BatchExitCodes.TimedOut;
         }
 
