@@ -14,13 +14,13 @@ namespace CoverageCheck.Service.Features.Verifications;
 /// prices from the request, else the payer table, else the rate card. Whatever the payer left unknown is written down
 /// as an assumption, and the estimate carries <c>benefits-incomplete</c> / <c>network-status-unknown</c>.
 /// </summary>
-internal sealed class VerificationEstimator(EstimatePricer pricer, PayerDirectory payers)
+internal sealed class VerificationEstimator(EstimatePricer pricer)
 {
     public const string NetworkStatusUnknown = "network-status-unknown";
     public const string BenefitsIncomplete = "benefits-incomplete";
 
     public (JsonElement? Estimate, IReadOnlyList<string> Assumptions) Estimate(
-        VerificationPayload payload, NormalizedCoverage coverage, PayerNetwork? network)
+        VerificationPayload payload, NormalizedCoverage coverage, Payer? listed)
     {
         var assumptions = new List<string>();
         var extraWarnings = new List<string>();
@@ -37,11 +37,11 @@ internal sealed class VerificationEstimator(EstimatePricer pricer, PayerDirector
         if (coverage.Active == false)
         {
             // Not covered on the date of service: every session is self-pay, whatever the benefit rows say.
-            return (Priced(payload, new EstimatorCoverage { Status = CoverageStatus.Inactive }, [], assumptions), assumptions);
+            return (Priced(payload, listed, new EstimatorCoverage { Status = CoverageStatus.Inactive }, [], assumptions), assumptions);
         }
 
-        var outOfNetwork = network == PayerNetwork.Out;
-        if (network is null)
+        var outOfNetwork = listed?.Network == PayerNetwork.Out;
+        if (listed is null)
         {
             extraWarnings.Add(NetworkStatusUnknown);
             assumptions.Add("The program's network status with this payer is not in the payer table: the estimate assumes in network.");
@@ -60,10 +60,10 @@ internal sealed class VerificationEstimator(EstimatePricer pricer, PayerDirector
         }
 
         var estimateCoverage = ToCoverage(coverage, tier, outOfNetwork, assumptions, extraWarnings);
-        return (Priced(payload, estimateCoverage, extraWarnings, assumptions), assumptions);
+        return (Priced(payload, listed, estimateCoverage, extraWarnings, assumptions), assumptions);
     }
 
-    private JsonElement? Priced(VerificationPayload payload, EstimatorCoverage coverage, List<string> extraWarnings, List<string> assumptions)
+    private JsonElement? Priced(VerificationPayload payload, Payer? listed, EstimatorCoverage coverage, List<string> extraWarnings, List<string> assumptions)
     {
         var program = payload.Program!;
         var given = payload.Pricing;
@@ -71,7 +71,7 @@ internal sealed class VerificationEstimator(EstimatePricer pricer, PayerDirector
             new ProgramSchedule { StartDate = program.StartDate, Weeks = program.Weeks, DaysPerWeek = program.DaysPerWeek },
             new PricingInput(
                 given?.ChargePerDay,
-                given?.AllowedPerDay ?? payers.Find(payload.Insurance.PayerId)?.AllowedPerDay,
+                given?.AllowedPerDay ?? listed?.AllowedPerDay,
                 given?.SelfPayPerDay,
                 given?.SelfPayPackagePrice),
             coverage,

@@ -54,7 +54,7 @@ internal sealed class VerificationProcessor(
         activity?.SetTag("payer.id", payload.Insurance.PayerId);
         activity?.SetTag("verification.attempt", attempt);
 
-        var payerName = payers.Find(payload.Insurance.PayerId)?.Name;
+        var payer = payers.Find(payload.Insurance.PayerId);
         var started = timeProvider.GetTimestamp();
         try
         {
@@ -68,7 +68,7 @@ internal sealed class VerificationProcessor(
             }
 
             telemetry.RecordPayerLatency(payload.Insurance.PayerId, timeProvider.GetElapsedTime(started));
-            var result = Classify(payload, answer, reading, serviceType, payerName);
+            var result = Classify(payload, answer, reading, serviceType, payer);
             telemetry.RecordAttempt(payload.Insurance.PayerId, result.Outcome);
             activity?.SetTag("verification.outcome", result.Outcome.ToString());
             return result;
@@ -109,10 +109,10 @@ internal sealed class VerificationProcessor(
         return (answer, CoverageNormalizer.FromClearinghouseJson(answer.Body));
     }
 
-    private AttemptResult Classify(VerificationPayload payload, ClearinghouseAnswer answer, EligibilityReading reading, string serviceType, string? payerName)
+    private AttemptResult Classify(VerificationPayload payload, ClearinghouseAnswer answer, EligibilityReading reading, string serviceType, Payer? listed)
     {
-        var payer = new PayerInfo(payload.Insurance.PayerId, reading.Payer?.Name ?? payerName);
-        var network = payers.Find(payload.Insurance.PayerId)?.Network;
+        var payer = new PayerInfo(payload.Insurance.PayerId, reading.Payer?.Name ?? listed?.Name);
+        var network = listed?.Network;
         var result = new VerificationResult
         {
             CheckedAt = timeProvider.GetUtcNow(),
@@ -152,7 +152,7 @@ internal sealed class VerificationProcessor(
 
         if (payload.Program is not null)
         {
-            var (estimate, assumptions) = estimator.Estimate(payload, reading.Coverage, network);
+            var (estimate, assumptions) = estimator.Estimate(payload, reading.Coverage, listed);
             result = result with { Estimate = estimate, Assumptions = [.. result.Assumptions, .. assumptions] };
         }
 
@@ -167,9 +167,11 @@ internal sealed class VerificationProcessor(
     /// <summary>Nine digits that tie the inquiry to its verification (the JSON controlNumber, X12 ST02/BHT03).</summary>
     internal static string ControlNumber(Guid verificationId, string serviceType)
     {
+        // The last eight bytes of a version-7 GUID are random; the first ones are its timestamp, which a census batch
+        // shares across thousands of ids created in the same millisecond.
         Span<byte> bytes = stackalloc byte[16];
         verificationId.TryWriteBytes(bytes);
-        var value = BinaryPrimitives.ReadUInt64LittleEndian(bytes) ^ (serviceType == HealthPlanServiceType ? 1UL : 0UL);
+        var value = BinaryPrimitives.ReadUInt64LittleEndian(bytes[8..]) ^ (serviceType == HealthPlanServiceType ? 1UL : 0UL);
         return (value % 1_000_000_000UL).ToString("D9", CultureInfo.InvariantCulture);
     }
 }
