@@ -11,8 +11,8 @@ public static class SandboxApi
 
     public static IEndpointRouteBuilder MapSandboxApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/medicalnetwork/eligibility/v3", CheckEligibilityAsync);
-        endpoints.MapPost("/x12/270", CheckEligibilityX12Async);
+        endpoints.MapPost("/medicalnetwork/eligibility/v3", CheckEligibilityAsync).AddEndpointFilter(CountInFlight);
+        endpoints.MapPost("/x12/270", CheckEligibilityX12Async).AddEndpointFilter(CountInFlight);
         endpoints.MapGet("/medicalnetwork/eligibility/v3/healthcheck", () => Results.Text("""{"status":"ok"}""", JsonContentType));
 
         var admin = endpoints.MapGroup("/sandbox");
@@ -20,12 +20,29 @@ public static class SandboxApi
         admin.MapPut("/members/{memberId}", UpdateMember);
         admin.MapGet("/faults", (SandboxState state) => Results.Ok(FaultSettings.From(state.Knobs)));
         admin.MapPut("/faults", SetFaults);
+        // How many inquiries arrived and the most that were ever in flight at once: the load scripts check the client's
+        // concurrency limit against what the payer side actually saw.
+        admin.MapGet("/stats", (SandboxState state) => Results.Ok(state.Traffic));
         admin.MapPost("/reset", (SandboxState state) =>
         {
             state.Reset();
             return Results.NoContent();
         });
         return endpoints;
+    }
+
+    private static async ValueTask<object?> CountInFlight(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var state = context.HttpContext.RequestServices.GetRequiredService<SandboxState>();
+        state.RequestStarted();
+        try
+        {
+            return await next(context);
+        }
+        finally
+        {
+            state.RequestEnded();
+        }
     }
 
     internal static async Task<IResult> CheckEligibilityAsync(HttpRequest http, SandboxState state, TimeProvider time, CancellationToken ct)

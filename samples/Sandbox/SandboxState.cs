@@ -27,6 +27,9 @@ public sealed class SandboxState
     private readonly Lock _randomLock = new();
     private Random _random;
     private SandboxKnobs _knobs;
+    private long _requests;
+    private int _inFlight;
+    private int _peakInFlight;
 
     public SandboxState(SandboxOptions options)
     {
@@ -87,10 +90,34 @@ public sealed class SandboxState
     }
 
     /// <summary>Back to the catalogue and the configured knobs, with the seed restarted.</summary>
+    /// <summary>Eligibility inquiries received since the start (or the last reset), in flight now, and at most at once.</summary>
+    public SandboxTraffic Traffic => new(Interlocked.Read(ref _requests), Volatile.Read(ref _inFlight), Volatile.Read(ref _peakInFlight));
+
+    public void RequestStarted()
+    {
+        Interlocked.Increment(ref _requests);
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        var peak = Volatile.Read(ref _peakInFlight);
+        while (inFlight > peak)
+        {
+            var seen = Interlocked.CompareExchange(ref _peakInFlight, inFlight, peak);
+            if (seen == peak)
+            {
+                break;
+            }
+
+            peak = seen;
+        }
+    }
+
+    public void RequestEnded() => Interlocked.Decrement(ref _inFlight);
+
     public void Reset()
     {
         _members.Clear();
         _calls.Clear();
+        Interlocked.Exchange(ref _requests, 0);
+        Volatile.Write(ref _peakInFlight, Volatile.Read(ref _inFlight));
         LoadCatalogue();
         Volatile.Write(ref _knobs, InitialKnobs(_options));
         lock (_randomLock)
@@ -149,3 +176,6 @@ public sealed class SandboxState
 
     private static string Key(string payerId, string memberId) => $"{payerId}|{memberId.ToUpperInvariant()}";
 }
+
+/// <summary>What the sandbox has seen: inquiries received, in flight now, and the most in flight at once.</summary>
+public sealed record SandboxTraffic(long Requests, int InFlight, int PeakInFlight);

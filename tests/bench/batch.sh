@@ -24,17 +24,23 @@ BAD_EVERY=0 "$root/samples/census/generate.sh" "$rows" "$census" 2>/dev/null
 
 new_key finance_key finance finance
 # Why these settings:
-# - Clearinghouse:MaxConcurrency is the limit under test (40 in flight to the clearinghouse).
-# - Verification:WorkerConcurrency = the same 40, so the worker can keep the client's limit full.
-# - Verification:PerPayerConcurrency = 40: the generated census (like a real IOP census) puts half its rows on one
-#   payer (Aetna, 6 of its 12 members); with the default 20 the Aetna rows would hold the other 20 worker slots
+# - Clearinghouse:MaxConcurrency is the limit under test (40 in flight to the clearinghouse). The sandbox counts the
+#   inquiries in flight and the run fails if it ever saw more (GET /sandbox/stats on a fixed loopback port).
+# - Verification:WorkerConcurrency = 50, a quarter above it (the service's default): an item is also claimed, parsed,
+#   estimated and written, and with exactly 40 worker slots those steps would leave clearinghouse slots idle.
+# - Verification:PerPayerConcurrency = the same 50: the generated census (like a real IOP census) puts half its rows on
+#   one payer (Aetna, 6 of its 12 members); with the default 20 the Aetna rows would hold the other worker slots
 #   waiting for a per-payer slot, and the run would measure head-of-line blocking, not the clearinghouse limit.
+worker_concurrency=$((concurrency + concurrency / 4))
+sandbox_port="$(free_port)"
+sandbox_url="http://127.0.0.1:$sandbox_port"
 settings=(
   "Sandbox__LatencyMs=$latency_ms"
   "Sandbox__Seed=8"
+  "Sandbox__Port=$sandbox_port"
   "Clearinghouse__MaxConcurrency=$concurrency"
-  "Verification__WorkerConcurrency=$concurrency"
-  "Verification__PerPayerConcurrency=$concurrency"
+  "Verification__WorkerConcurrency=$worker_concurrency"
+  "Verification__PerPayerConcurrency=$worker_concurrency"
   "Verification__ReverifySchedule=off"
 )
 if [ "$mode" != plain ]; then
@@ -105,6 +111,11 @@ wall="$(awk -v a="$start_ns" -v b="$end_ns" 'BEGIN { printf "%.1f", (b - a) / 1e
 ideal="$(awk -v n="$rows" -v l="$latency_ms" -v c="$concurrency" 'BEGIN { printf "%.1f", n * l / 1000 / c }')"
 ratio="$(awk -v w="$wall" -v i="$ideal" 'BEGIN { printf "%.2f", w / i }')"
 say "final batch state: $(batch_state "$finance_key" "$batch_id")"
+# What the payer side saw (since the last start of the service: the crash run's counts cover the restarted process).
+traffic="$(curl -fsS "$sandbox_url/sandbox/stats" || echo '{}')"
+peak_in_flight="$(jq -r '.peakInFlight // "?"' <<<"$traffic")"
+sandbox_requests="$(jq -r '.requests // "?"' <<<"$traffic")"
+say "sandbox: $sandbox_requests inquiries, at most $peak_in_flight in flight at once (limit $concurrency)"
 
 # The database after the run: the service is stopped first so the file is quiescent.
 stop_service
@@ -115,6 +126,7 @@ check() { # check NAME EXPECTED ACTUAL
 echo "database checks ($db):"
 q() { sql "$db" "$1"; }
 b="'${batch_id^^}'" # SQLite holds Guids as upper-case text (audit record ids are lower-case)
+check "inquiries in flight at the clearinghouse at most the limit" yes "$([ "$peak_in_flight" != "?" ] && [ "$peak_in_flight" -le "$concurrency" ] && echo yes || echo "no ($peak_in_flight)")"
 check "census rows recorded for the batch" "$rows" "$(q "SELECT COUNT(*) FROM batch_rows WHERE batch_id = $b")"
 check "census rows without a verification" 0 "$(q "SELECT COUNT(*) FROM batch_rows WHERE batch_id = $b AND verification_id IS NULL")"
 check "verifications shared by two census rows" 0 "$(q "SELECT COUNT(*) FROM (SELECT verification_id FROM batch_rows WHERE batch_id = $b GROUP BY verification_id HAVING COUNT(*) > 1)")"
@@ -139,14 +151,15 @@ if grep -Eq 'fail:|crit:|Unhandled' "$log"; then
 fi
 
 echo
-printf 'batch %-6s rows=%s upload=%ss wall=%ss ideal=%ss ratio=%s peak_rss=%sMB restarts=%s service_cpu=%ss (%s ms per verification, sandbox included) load_avg=%s\n' \
-  "$mode" "$rows" "$upload_s" "$wall" "$ideal" "$ratio" "$peak_mb" "$restarts" "$cpu_total" "$cpu_per_item_ms" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf 'batch %-6s rows=%s upload=%ss wall=%ss ideal=%ss ratio=%s peak_rss=%sMB peak_in_flight=%s/%s restarts=%s service_cpu=%ss (%s ms per verification, sandbox included) load_avg=%s\n' \
+  "$mode" "$rows" "$upload_s" "$wall" "$ideal" "$ratio" "$peak_mb" "$peak_in_flight" "$concurrency" "$restarts" "$cpu_total" "$cpu_per_item_ms" "$(cut -d' ' -f1-3 /proc/loadavg)"
 case "$mode" in
   plain)
     figure "batch.wall_s" "$wall"
     figure "batch.ratio_to_ideal" "$ratio"
     figure "batch.peak_rss_mb" "$peak_mb"
     figure "batch.cpu_ms_per_verification" "$cpu_per_item_ms"
+    figure "batch.peak_in_flight" "$peak_in_flight"
     ;;
   faults)
     figure "faults.wall_s" "$wall"

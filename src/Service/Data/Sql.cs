@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using Dapper;
@@ -23,12 +24,32 @@ internal static class Sql
 
     /// <summary>
     /// Starts a write transaction. SQLite: BEGIN IMMEDIATE, which takes the database's write lock up front so two
-    /// writers queue on the busy timeout instead of deadlocking on a read-to-write upgrade.
+    /// writers cannot deadlock on a read-to-write upgrade. SQLite has one write lock per file, and a connection that
+    /// finds it taken sleeps in SQLite's busy handler (1, 2, 5 … 100 ms) on a pool thread, so under load the lock sits
+    /// free while waiters sleep. This process's writers therefore queue first on an async gate per database file and
+    /// take the lock one at a time, without blocking a thread; the busy timeout still covers other processes.
     /// </summary>
-    public static async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        connection is SqliteConnection sqlite
-            ? sqlite.BeginTransaction(deferred: false)
-            : await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+    public static async Task<WriteTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        if (connection is not SqliteConnection sqlite)
+        {
+            return new WriteTransaction(await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken), gate: null);
+        }
+
+        var gate = SqliteWriteGates.GetOrAdd(sqlite.DataSource, static _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return new WriteTransaction(sqlite.BeginTransaction(deferred: false), gate);
+        }
+        catch
+        {
+            gate.Release();
+            throw;
+        }
+    }
+
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> SqliteWriteGates = new(StringComparer.Ordinal);
 
     public static bool IsUniqueViolation(DbException exception) => exception switch
     {
@@ -36,4 +57,27 @@ internal static class Sql
         SqlException sql => sql.Number is 2601 or 2627,
         _ => false,
     };
+}
+
+/// <summary>
+/// A write transaction and, on SQLite, this process's turn at the database's write lock: disposing it ends the
+/// transaction (rolling back what was not committed) and then lets the next writer in.
+/// </summary>
+internal sealed class WriteTransaction(DbTransaction transaction, SemaphoreSlim? gate) : IAsyncDisposable
+{
+    private SemaphoreSlim? _gate = gate;
+
+    public DbTransaction Transaction { get; } = transaction;
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Transaction.DisposeAsync();
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _gate, null)?.Release();
+        }
+    }
 }

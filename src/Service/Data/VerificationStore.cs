@@ -56,8 +56,9 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
         var now = timeProvider.GetUtcNow();
         var ids = new List<Guid>(verifications.Count);
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using (var transaction = await Sql.BeginWriteAsync(connection, cancellationToken))
+        await using (var write = await Sql.BeginWriteAsync(connection, cancellationToken))
         {
+            var transaction = write.Transaction;
             foreach (var verification in verifications)
             {
                 var id = verification.Id ?? Guid.CreateVersion7(now);
@@ -133,7 +134,8 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
 
         try
         {
-            await using var transaction = await Sql.BeginWriteAsync(connection, cancellationToken);
+            await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
+            var transaction = write.Transaction;
             await connection.ExecuteAsync(new CommandDefinition(InsertSql, row, transaction, cancellationToken: cancellationToken));
             await AuditStore.AppendAsync(connection, transaction, access, AuditActions.Create, AuditRecordTypes.Verification, id.ToString(), now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -176,7 +178,8 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
     public async Task<VerificationRecord?> GetAsync(Guid id, AccessContext access, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await Sql.BeginWriteAsync(connection, cancellationToken);
+        await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
+        var transaction = write.Transaction;
         const string sql = """
             SELECT id, status, payer_id, member_key, payload_cipher, result_cipher, attempts, next_attempt_at,
                    lease_owner, lease_expires_at, last_error_code, last_error, created_at, created_by, updated_at,
@@ -278,7 +281,8 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
 
         var parameters = new { workerId = Sql.Truncate(workerId, 128), now, leaseExpiresAt = now + lease, maxItems };
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await Sql.BeginWriteAsync(connection, cancellationToken);
+        await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
+        var transaction = write.Transaction;
         IEnumerable<VerificationRow> claimed;
         if (IsSqlServer)
         {
@@ -310,6 +314,9 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
         else
         {
             // The transaction holds SQLite's single write lock (BEGIN IMMEDIATE), so select-and-update is atomic.
+            // Two ordered, limited index searches, expired leases first: one query with "queued … OR in-progress …"
+            // made SQLite read every due row and sort them on each claim, which grew with the queue (10,000 rows of
+            // a census batch read once per claimed item).
             const string sqlite = """
                 UPDATE verifications
                 SET status = 'in-progress',
@@ -319,10 +326,17 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
                     updated_at = @now,
                     version = version + 1
                 WHERE id IN (
-                    SELECT id FROM verifications
-                    WHERE (status = 'queued' AND next_attempt_at <= @now)
-                       OR (status = 'in-progress' AND lease_expires_at <= @now)
-                    ORDER BY next_attempt_at
+                    SELECT id FROM (
+                        SELECT id FROM verifications
+                        WHERE status = 'in-progress' AND lease_expires_at <= @now
+                        ORDER BY lease_expires_at
+                        LIMIT @maxItems)
+                    UNION ALL
+                    SELECT id FROM (
+                        SELECT id FROM verifications
+                        WHERE status = 'queued' AND next_attempt_at <= @now
+                        ORDER BY next_attempt_at
+                        LIMIT @maxItems)
                     LIMIT @maxItems)
                 RETURNING id, status, payer_id, member_key, payload_cipher, result_cipher, attempts, next_attempt_at,
                           lease_owner, lease_expires_at, last_error_code, last_error, created_at, created_by, updated_at,
@@ -528,7 +542,8 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
     {
         var now = timeProvider.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await Sql.BeginWriteAsync(connection, cancellationToken);
+        await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
+        var transaction = write.Transaction;
         const string sql = """
             UPDATE verifications
             SET status = @status,
@@ -575,7 +590,8 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
 
     private async Task<VerificationRecord?> ReadByIdempotencyKeyAsync(DbConnection connection, string idempotencyKey, AccessContext access, CancellationToken cancellationToken)
     {
-        await using var transaction = await Sql.BeginWriteAsync(connection, cancellationToken);
+        await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
+        var transaction = write.Transaction;
         const string sql = """
             SELECT id, status, payer_id, member_key, payload_cipher, result_cipher, attempts, next_attempt_at,
                    lease_owner, lease_expires_at, last_error_code, last_error, created_at, created_by, updated_at,

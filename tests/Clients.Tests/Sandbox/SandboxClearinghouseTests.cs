@@ -304,6 +304,26 @@ public sealed class SandboxClearinghouseTests
     }
 
     [Test]
+    public async Task Stats_count_the_inquiries_and_the_most_in_flight_at_once()
+    {
+        var slow = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PostRaw(Member("R600000001")))); // 300 ms each here
+        foreach (var response in slow)
+        {
+            response.Dispose();
+        }
+
+        await Ask(Member("W100000001"));
+
+        using var stats = JsonDocument.Parse(await _http.GetStringAsync("sandbox/stats"));
+        Assert.That(stats.RootElement.GetProperty("requests").GetInt64(), Is.EqualTo(4));
+        Assert.That(stats.RootElement.GetProperty("inFlight").GetInt32(), Is.Zero);
+        Assert.That(stats.RootElement.GetProperty("peakInFlight").GetInt32(), Is.EqualTo(3));
+
+        using var reset = await _http.PostAsync("sandbox/reset", content: null);
+        Assert.That(_sandbox.State.Traffic, Is.EqualTo(new SandboxTraffic(0, 0, 0)));
+    }
+
+    [Test]
     public async Task The_same_seed_injects_the_same_faults()
     {
         var options = new SandboxOptions { LatencyMs = 0, Seed = 42, Faults = new SandboxFaults { Http503 = 0.3, Http429 = 0.2, Aaa42 = 0.1 } };

@@ -85,7 +85,8 @@ public sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi)
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await Sql.BeginWriteAsync(connection, cancellationToken);
+        await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
+        var transaction = write.Transaction;
         const string sql = """
             INSERT INTO batch_rows (batch_id, line_number, patient_ref, verification_id, error_code, error)
             VALUES (@batchId, @line, @patientRef, @verificationId, @errorCode, @error)

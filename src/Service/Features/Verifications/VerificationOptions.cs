@@ -32,9 +32,13 @@ public sealed class VerificationOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Verifications in flight at once in one worker, across payers.</summary>
+    /// <summary>
+    /// Verifications in flight at once in one worker, across payers. A little above <c>Clearinghouse:MaxConcurrency</c>
+    /// (40) on purpose: an item also spends time being claimed, parsed, estimated and written, and those items must not
+    /// leave the clearinghouse's slots idle. The client's limiter still caps the calls in flight at the clearinghouse.
+    /// </summary>
     [Range(1, 1000)]
-    public int WorkerConcurrency { get; set; } = 40;
+    public int WorkerConcurrency { get; set; } = 50;
 
     /// <summary>Verifications in flight at once for one payer.</summary>
     [Range(1, 1000)]
