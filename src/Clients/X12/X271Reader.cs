@@ -96,7 +96,7 @@ public static class X271Reader
 
         private string? LastSegmentId => _lastSegmentKey == 0 ? null : KeyToId(_lastSegmentKey);
 
-        public void Accept(X12Segment segment)
+        public void Accept(in X12Segment segment)
         {
             _lastPosition = segment.Position;
             if (!segment.HasValidId)
@@ -193,7 +193,7 @@ public static class X271Reader
         public X271ReadResult ToResult(X12Delimiters delimitersRead, int segmentCount) =>
             new(delimitersRead, _interchangeControlNumber, _responses.ToArray(), _errors.ToArray(), _warnings.ToArray(), segmentCount);
 
-        private void OnInterchangeHeader(X12Segment segment)
+        private void OnInterchangeHeader(in X12Segment segment)
         {
             if (_inInterchange && !_interchangeClosed)
             {
@@ -218,7 +218,7 @@ public static class X271Reader
             }
         }
 
-        private void OnGroupHeader(X12Segment segment)
+        private void OnGroupHeader(in X12Segment segment)
         {
             if (_inTransaction)
             {
@@ -247,7 +247,7 @@ public static class X271Reader
             }
         }
 
-        private void OnTransactionHeader(X12Segment segment)
+        private void OnTransactionHeader(in X12Segment segment)
         {
             if (_inTransaction)
             {
@@ -291,7 +291,7 @@ public static class X271Reader
             }
         }
 
-        private void OnTransactionTrailer(X12Segment segment)
+        private void OnTransactionTrailer(in X12Segment segment)
         {
             if (!_inTransaction)
             {
@@ -314,7 +314,7 @@ public static class X271Reader
             CloseTransaction();
         }
 
-        private void OnGroupTrailer(X12Segment segment)
+        private void OnGroupTrailer(in X12Segment segment)
         {
             if (_inTransaction)
             {
@@ -342,7 +342,7 @@ public static class X271Reader
             _inGroup = false;
         }
 
-        private void OnInterchangeTrailer(X12Segment segment)
+        private void OnInterchangeTrailer(in X12Segment segment)
         {
             if (_inTransaction)
             {
@@ -379,7 +379,7 @@ public static class X271Reader
             _context = Context.Outside;
         }
 
-        private void OnTransactionSegment(X12Segment segment)
+        private void OnTransactionSegment(in X12Segment segment)
         {
             switch (segment.IdKey)
             {
@@ -450,7 +450,7 @@ public static class X271Reader
             }
         }
 
-        private void OnHierarchicalLevel(X12Segment segment)
+        private void OnHierarchicalLevel(in X12Segment segment)
         {
             _benefit = null;
             _relatedEntity = null;
@@ -556,7 +556,7 @@ public static class X271Reader
             }
         }
 
-        private void OnName(X12Segment segment)
+        private void OnName(in X12Segment segment)
         {
             var name = ReadName(segment);
             switch (_context)
@@ -587,7 +587,7 @@ public static class X271Reader
             }
         }
 
-        private void OnContact(X12Segment segment)
+        private void OnContact(in X12Segment segment)
         {
             var contact = ReadContact(segment);
             switch (_context)
@@ -609,7 +609,7 @@ public static class X271Reader
             }
         }
 
-        private void OnRejection(X12Segment segment)
+        private void OnRejection(in X12Segment segment)
         {
             switch (_context)
             {
@@ -633,7 +633,7 @@ public static class X271Reader
             }
         }
 
-        private void OnBenefit(X12Segment segment)
+        private void OnBenefit(in X12Segment segment)
         {
             if (_member is null || _context is not (Context.Member or Context.Benefit or Context.RelatedEntity))
             {
@@ -681,7 +681,7 @@ public static class X271Reader
             _context = Context.Benefit;
         }
 
-        private void OnMemberSegment(X12Segment segment)
+        private void OnMemberSegment(in X12Segment segment)
         {
             var member = _member!;
             switch (segment.IdKey)
@@ -713,7 +713,7 @@ public static class X271Reader
             }
         }
 
-        private void OnBenefitSegment(X12Segment segment)
+        private void OnBenefitSegment(in X12Segment segment)
         {
             var benefit = _benefit!;
             switch (segment.IdKey)
@@ -742,7 +742,7 @@ public static class X271Reader
             }
         }
 
-        private void OnRelatedEntitySegment(X12Segment segment)
+        private void OnRelatedEntitySegment(in X12Segment segment)
         {
             switch (segment.IdKey)
             {
@@ -760,7 +760,7 @@ public static class X271Reader
             }
         }
 
-        private X12Name ReadName(X12Segment segment) => new(
+        private X12Name ReadName(in X12Segment segment) => new(
             segment.GetString(1) ?? string.Empty,
             segment.GetString(2),
             segment.GetString(3),
@@ -769,7 +769,7 @@ public static class X271Reader
             segment.GetString(8),
             segment.GetString(9));
 
-        private static X12Contact ReadContact(X12Segment segment)
+        private static X12Contact ReadContact(in X12Segment segment)
         {
             var numbers = new List<X12CommunicationNumber>(3);
             for (var element = 3; element <= 7; element += 2)
@@ -783,13 +783,13 @@ public static class X271Reader
             return new X12Contact(segment.GetString(1), segment.GetString(2), numbers);
         }
 
-        private static X12Rejection ReadRejection(X12Segment segment, string loop) =>
+        private static X12Rejection ReadRejection(in X12Segment segment, string loop) =>
             new(loop, segment.GetString(1), segment.GetString(3), segment.GetString(4), segment.Position);
 
-        private static X12Reference ReadReference(X12Segment segment) =>
+        private static X12Reference ReadReference(in X12Segment segment) =>
             new(segment.GetString(1) ?? string.Empty, segment.GetString(2), segment.GetString(3));
 
-        private X12Date ReadDate(X12Segment segment)
+        private X12Date ReadDate(in X12Segment segment)
         {
             var date = X12Date.Create(segment.GetString(1) ?? string.Empty, segment.GetString(2), segment.GetString(3));
             if (date.Value is not null && date.Begin is null)
@@ -827,7 +827,7 @@ public static class X271Reader
             return filled == values.Length ? values : values[..filled];
         }
 
-        private void CheckNumber(X12Segment segment, int position, string what)
+        private void CheckNumber(in X12Segment segment, int position, string what)
         {
             var value = segment[position];
             if (!value.IsEmpty && !IsDecimal(value))
@@ -861,7 +861,7 @@ public static class X271Reader
             return digits > 0;
         }
 
-        private void Warning(X12Segment segment, int? element, string message) =>
+        private void Warning(in X12Segment segment, int? element, string message) =>
             _warnings.Add(new X12Issue(X12IssueSeverity.Warning, segment.Position, X12StringPool.Get(segment.Id), element, message));
 
         private void Warning(int position, string? segmentId, int? element, string message) =>
