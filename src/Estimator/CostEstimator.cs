@@ -41,16 +41,28 @@ public static class CostEstimator
             throw new ArgumentException($"The estimate request is not valid. Call Validate first. {problems}", nameof(request));
         }
 
-        RangeEstimate? range = null;
-        if (request.Range is { } bounds)
+        var estimate = Price(request.Program, request.Pricing, request.Coverage);
+        if (request.Range is not { } bounds)
         {
-            range = new RangeEstimate(
-                Price(Bound(request.Program, bounds.Weeks.Min, bounds.DaysPerWeek.Min), request.Pricing, request.Coverage, null),
-                Price(Bound(request.Program, bounds.Weeks.Max, bounds.DaysPerWeek.Max), request.Pricing, request.Coverage, null));
+            return estimate;
         }
 
-        return Price(request.Program, request.Pricing, request.Coverage, range);
+        // A bound that is the requested program itself (the website asks for 12 weeks at 5 days and a range up to
+        // 12 at 5) is that same estimate: priced once, not twice.
+        return estimate with
+        {
+            Range = new RangeEstimate(
+                IsProgram(request.Program, bounds.Weeks.Min, bounds.DaysPerWeek.Min)
+                    ? estimate
+                    : Price(Bound(request.Program, bounds.Weeks.Min, bounds.DaysPerWeek.Min), request.Pricing, request.Coverage),
+                IsProgram(request.Program, bounds.Weeks.Max, bounds.DaysPerWeek.Max)
+                    ? estimate
+                    : Price(Bound(request.Program, bounds.Weeks.Max, bounds.DaysPerWeek.Max), request.Pricing, request.Coverage)),
+        };
     }
+
+    private static bool IsProgram(ProgramSchedule program, int weeks, int daysPerWeek) =>
+        program.SessionDates is null && program.SessionWeekdays is null && program.Weeks == weeks && program.DaysPerWeek == daysPerWeek;
 
     // A range bound is the program with those weeks and days per week on the default weekdays, from the same start
     // date; closed dates still apply (the program is closed on them whatever its length).
@@ -62,11 +74,11 @@ public static class CostEstimator
         ClosedDates = program.ClosedDates,
     };
 
-    private static EstimateResult Price(ProgramSchedule program, Pricing pricing, Coverage? coverage, RangeEstimate? range)
+    private static EstimateResult Price(ProgramSchedule program, Pricing pricing, Coverage? coverage)
     {
         Span<DateOnly> dates = stackalloc DateOnly[EstimateRequestValidator.MaxSessions];
         var count = SessionSchedule.Build(program, dates);
         var ledger = new Ledger(pricing, coverage);
-        return ledger.Run(dates[..count], range);
+        return ledger.Run(dates[..count]);
     }
 }

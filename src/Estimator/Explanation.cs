@@ -36,18 +36,18 @@ internal static class Explanation
             return "No sessions fall in this schedule, so there is nothing to pay.";
         }
 
-        text.Append(Invariant, $"This estimate covers {Plural(context.Sessions, "session")} from {Date(context.First!.Value)} to {Date(context.Last!.Value)}, ")
-            .Append(Invariant, $"billed at {Money(context.Pricing.ChargePerDay)} a session.");
+        text.Append(Invariant, $"This estimate covers {Plural(context.Sessions, "session")} from {context.First!.Value:MMMM d, yyyy} to {context.Last!.Value:MMMM d, yyyy}, ")
+            .Append(Invariant, $"billed at ${context.Pricing.ChargePerDay:N2} a session.");
 
         var coverage = context.Coverage;
         var facts = context.Facts;
         if (coverage is null)
         {
-            text.Append(Invariant, $" You are paying for yourself, so each session is priced at our self-pay rate of {Money(context.Pricing.EffectiveSelfPayPerDay)}.");
+            text.Append(Invariant, $" You are paying for yourself, so each session is priced at our self-pay rate of ${context.Pricing.EffectiveSelfPayPerDay:N2}.");
         }
         else if (coverage.Status != CoverageStatus.Active)
         {
-            text.Append(Invariant, $" The coverage we were given is not active, so each session is priced at our self-pay rate of {Money(context.Pricing.EffectiveSelfPayPerDay)}.");
+            text.Append(Invariant, $" The coverage we were given is not active, so each session is priced at our self-pay rate of ${context.Pricing.EffectiveSelfPayPerDay:N2}.");
         }
         else
         {
@@ -56,13 +56,13 @@ internal static class Explanation
 
         if (facts.PackagePriceReachedOn is { } packageReached)
         {
-            text.Append(Invariant, $" Self-pay sessions are capped at our package price of {Money(context.Pricing.SelfPayPackagePrice!.Value)}; it is reached on {Date(packageReached)}, and self-pay sessions after that cost nothing more.");
+            text.Append(Invariant, $" Self-pay sessions are capped at our package price of ${context.Pricing.SelfPayPackagePrice!.Value:N2}; it is reached on {packageReached:MMMM d, yyyy}, and self-pay sessions after that cost nothing more.");
         }
 
-        text.Append(Invariant, $" In total you would pay about {Money(context.Totals.Patient)}");
+        text.Append(Invariant, $" In total you would pay about ${context.Totals.Patient:N2}");
         if (coverage is { Status: CoverageStatus.Active })
         {
-            text.Append(Invariant, $" and your plan about {Money(context.Totals.Payer)}");
+            text.Append(Invariant, $" and your plan about ${context.Totals.Payer:N2}");
         }
 
         return text.Append('.').ToString();
@@ -75,18 +75,18 @@ internal static class Explanation
         var allowed = context.Pricing.EffectiveAllowedPerDay;
         if (coverage.Network == NetworkStatus.In)
         {
-            text.Append(Invariant, $" We are in network with your plan, which allows {Money(allowed)} a session; you never owe the difference between our charge and that amount.");
+            text.Append(Invariant, $" We are in network with your plan, which allows ${allowed:N2} a session; you never owe the difference between our charge and that amount.");
         }
         else
         {
-            text.Append(Invariant, $" We are out of network with your plan, which allows {Money(allowed)} a session.");
+            text.Append(Invariant, $" We are out of network with your plan, which allows ${allowed:N2} a session.");
         }
 
         if (facts.CoveredSessions > 0)
         {
             if (coverage.CopayPerDay > 0m)
             {
-                text.Append(Invariant, $" You pay a copay of {Money(Math.Min(coverage.CopayPerDay, allowed))} for each covered session ({Money(breakdown.Copay)} in all)")
+                text.Append(Invariant, $" You pay a copay of ${Math.Min(coverage.CopayPerDay, allowed):N2} for each covered session (${breakdown.Copay:N2} in all)")
                     .Append(coverage.CopayCountsTowardOutOfPocket ? "." : "; your plan does not count copays toward your out-of-pocket maximum.");
             }
 
@@ -96,7 +96,7 @@ internal static class Explanation
             }
             else if (breakdown.Deductible > 0m)
             {
-                text.Append(Invariant, $" You pay the allowed amount in full until your deductible is met: {Money(breakdown.Deductible)} of deductible in all.");
+                text.Append(Invariant, $" You pay the allowed amount in full until your deductible is met: ${breakdown.Deductible:N2} of deductible in all.");
             }
             else if (coverage.Deductible.Individual is not null || coverage.Deductible.Family is not null)
             {
@@ -105,34 +105,34 @@ internal static class Explanation
 
             if (coverage.CoinsurancePercent > 0m)
             {
-                text.Append(Invariant, $" {(breakdown.Deductible > 0m ? "After that you" : "You")} pay {coverage.CoinsurancePercent.ToString("0.##", Invariant)}% of the allowed amount as coinsurance ({Money(breakdown.Coinsurance)} in all).");
+                text.Append(Invariant, $" {(breakdown.Deductible > 0m ? "After that you" : "You")} pay {coverage.CoinsurancePercent:0.##}% of the allowed amount as coinsurance (${breakdown.Coinsurance:N2} in all).");
             }
 
             if (facts.OutOfPocketMaxReachedOn is { } reached)
             {
-                text.Append(Invariant, $" Your out-of-pocket maximum is reached on {Date(reached)}; after that your plan pays covered sessions in full")
+                text.Append(Invariant, $" Your out-of-pocket maximum is reached on {reached:MMMM d, yyyy}; after that your plan pays covered sessions in full")
                     .Append(coverage.CopayCountsTowardOutOfPocket || coverage.CopayPerDay == 0m ? "." : ", except the copay.");
             }
         }
 
         if (facts.FirstPlanYearReset is { } reset)
         {
-            text.Append(Invariant, $" Your plan year starts again on {Date(reset)}: your deductible, out-of-pocket and visit counts start over from zero, and we assume the same benefits continue.");
+            text.Append(Invariant, $" Your plan year starts again on {reset:MMMM d, yyyy}: your deductible, out-of-pocket and visit counts start over from zero, and we assume the same benefits continue.");
         }
 
         if (facts.VisitLimitReached > 0)
         {
-            text.Append(Invariant, $" Your plan covers {Plural(coverage.VisitLimitPerPlanYear!.Value, "session")} a plan year, so {Plural(facts.VisitLimitReached, "session")} beyond that limit {(facts.VisitLimitReached == 1 ? "is" : "are")} priced at our self-pay rate of {Money(context.Pricing.EffectiveSelfPayPerDay)} ({Money(facts.VisitLimitReachedAmount)} in all).");
+            text.Append(Invariant, $" Your plan covers {Plural(coverage.VisitLimitPerPlanYear!.Value, "session")} a plan year, so {Plural(facts.VisitLimitReached, "session")} beyond that limit {(facts.VisitLimitReached == 1 ? "is" : "are")} priced at our self-pay rate of ${context.Pricing.EffectiveSelfPayPerDay:N2} (${facts.VisitLimitReachedAmount:N2} in all).");
         }
 
         if (facts.AfterCoverageEnds > 0)
         {
-            text.Append(Invariant, $" Your coverage ends on {Date(coverage.CoverageEndDate!.Value)}, so {Plural(facts.AfterCoverageEnds, "session")} after that {(facts.AfterCoverageEnds == 1 ? "is" : "are")} priced at our self-pay rate ({Money(facts.AfterCoverageEndsAmount)} in all).");
+            text.Append(Invariant, $" Your coverage ends on {coverage.CoverageEndDate!.Value:MMMM d, yyyy}, so {Plural(facts.AfterCoverageEnds, "session")} after that {(facts.AfterCoverageEnds == 1 ? "is" : "are")} priced at our self-pay rate (${facts.AfterCoverageEndsAmount:N2} in all).");
         }
 
         if (breakdown.BalanceBill > 0m)
         {
-            text.Append(Invariant, $" Because we are out of network, you also owe the difference between our charge and what your plan allows, {Money(context.Pricing.ChargePerDay - allowed)} a session ({Money(breakdown.BalanceBill)} in all); it does not count toward your deductible or out-of-pocket maximum.");
+            text.Append(Invariant, $" Because we are out of network, you also owe the difference between our charge and what your plan allows, ${context.Pricing.ChargePerDay - allowed:N2} a session (${breakdown.BalanceBill:N2} in all); it does not count toward your deductible or out-of-pocket maximum.");
         }
 
         if (coverage.PriorAuthorizationRequired)
@@ -140,10 +140,6 @@ internal static class Explanation
             text.Append(" Your plan requires prior authorization; this estimate assumes it is approved.");
         }
     }
-
-    private static string Money(decimal amount) => "$" + amount.ToString("N2", Invariant);
-
-    private static string Date(DateOnly date) => date.ToString("MMMM d, yyyy", Invariant);
 
     private static string Plural(int count, string noun) =>
         string.Create(Invariant, $"{count} {noun}{(count == 1 ? string.Empty : "s")}");

@@ -66,7 +66,7 @@ internal sealed class Ledger
         Embedded,
     }
 
-    public EstimateResult Run(ReadOnlySpan<DateOnly> dates, RangeEstimate? range)
+    public EstimateResult Run(ReadOnlySpan<DateOnly> dates)
     {
         var coverage = _coverage;
         var active = coverage is { Status: CoverageStatus.Active };
@@ -268,7 +268,6 @@ internal sealed class Ledger
             Monthly = monthly.AsReadOnly(),
             Warnings = warnings.Length == 0 ? ReadOnlyCollection<string>.Empty : Array.AsReadOnly(warnings),
             SessionsDetail = Array.AsReadOnly(lines),
-            Range = range,
             Explanation = Explanation.Write(context),
             Disclaimer = Explanation.Disclaimer,
         };

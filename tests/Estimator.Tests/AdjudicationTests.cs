@@ -242,6 +242,28 @@ public sealed class AdjudicationTests
     }
 
     [Test]
+    public void A_range_bound_equal_to_the_program_is_the_program_estimate_and_others_are_priced_on_their_own()
+    {
+        var program = new ProgramSchedule { StartDate = Requests.Monday, Weeks = 12, DaysPerWeek = 5, ClosedDates = [Requests.Monday.AddDays(30)] };
+        var request = Requests.Weekly(12, 5, Requests.InNetwork()) with { Program = program, Range = new ProgramRange(new IntRange(8, 12), new IntRange(3, 5)) };
+        var alone = CostEstimator.Estimate(request with { Range = null });
+        var low = CostEstimator.Estimate(request with { Program = program with { Weeks = 8, DaysPerWeek = 3 }, Range = null });
+
+        var result = CostEstimator.Estimate(request);
+
+        Assert.That(result.Range, Is.Not.Null);
+        Assert.That(result.Range!.High.Range, Is.Null);
+        Assert.That(result.Range.High with { Range = null }, Is.EqualTo(alone with { Range = null }).Using<EstimateResult>(SameEstimate));
+        Assert.That(result with { Range = null }, Is.EqualTo(alone).Using<EstimateResult>(SameEstimate));
+        Assert.That(result.Range.Low, Is.EqualTo(low).Using<EstimateResult>(SameEstimate));
+    }
+
+    private static bool SameEstimate(EstimateResult a, EstimateResult b) =>
+        a.Sessions == b.Sessions && a.Totals == b.Totals && a.Breakdown == b.Breakdown && a.Explanation == b.Explanation
+        && a.Monthly.SequenceEqual(b.Monthly) && a.Warnings.SequenceEqual(b.Warnings) && a.SessionsDetail.SequenceEqual(b.SessionsDetail)
+        && a.Range is null == b.Range is null;
+
+    [Test]
     public void Result_lists_cannot_be_changed_through_a_cast()
     {
         var result = CostEstimator.Estimate(Requests.Weekly(2, 3, Requests.InNetwork() with { PriorAuthorizationRequired = true }));

@@ -37,6 +37,46 @@ public sealed class EstimatesApiTests
     }
 
     [Test]
+    public async Task Concurrent_requests_over_kestrel_each_get_the_answer_to_their_own_body()
+    {
+        // The endpoint parses the body in place in Kestrel's buffers, which Kestrel reuses for the next request:
+        // answers must not mix up bodies under load. Each body is answered once alone, then all at once.
+        using var app = new ServiceApplication();
+        app.UseKestrel(0);
+        app.StartServer();
+        using var client = app.CreateClient(TestApiKeys.Website);
+        var bodies = Enumerable.Range(0, 24).Select(i =>
+        {
+            var request = EstimateCases.Load("S14-range-estimate-8-12-weeks-3-5-days")["request"]!.DeepClone().AsObject();
+            request["program"]!["weeks"] = 1 + i % 12;
+            request["program"]!["daysPerWeek"] = 1 + i % 5;
+            return request.ToJsonString();
+        }).ToArray();
+        var alone = new string[bodies.Length];
+        for (var i = 0; i < bodies.Length; i++)
+        {
+            alone[i] = await Post(client, bodies[i]);
+        }
+
+        var together = await Task.WhenAll(Enumerable.Range(0, 20 * bodies.Length).Select(i => Post(client, bodies[i % bodies.Length])));
+
+        Assert.That(alone.Distinct().Count(), Is.EqualTo(bodies.Length), "every body has its own answer");
+        for (var i = 0; i < together.Length; i++)
+        {
+            Assert.That(together[i], Is.EqualTo(alone[i % bodies.Length]), $"request {i}");
+        }
+    }
+
+    private static async Task<string> Post(HttpClient client, string body)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync(Url, content);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), text);
+        return text;
+    }
+
+    [Test]
     public async Task Money_is_written_with_two_decimals_and_dates_as_iso_days()
     {
         using var client = _app.CreateClient(TestApiKeys.Website);
