@@ -35,9 +35,6 @@ public static class EstimatesApi
         services.AddSingleton<IValidateOptions<WebsiteOptions>, WebsiteOptionsValidator>();
         services.AddSingleton<IValidateOptions<WebsiteOptions>, WebsiteOptionsCustomValidator>();
         services.AddSingleton<EstimatePricer>();
-        // The answer is written by source-generated code (no reflection): the website's calculator calls this endpoint
-        // on every change of an input, and serialising the 5 KB answer was the largest single cost of a request.
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, EstimatesJsonContext.Default));
 
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<WebsiteOptions>>((cors, website) =>
@@ -87,6 +84,7 @@ public static class EstimatesApi
             .WithSummary("Estimate what a patient would pay for an IOP program")
             .WithDescription("Anonymous; no personal data. Add ?detail=sessions for the day-by-day ledger.")
             .Accepts<EstimateRequestDto>("application/json")
+            .Produces<EstimateResponse>()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
@@ -94,7 +92,7 @@ public static class EstimatesApi
         return group;
     }
 
-    internal static async Task<Results<Ok<EstimateResponse>, ValidationProblem, ProblemHttpResult>> CreateEstimate(
+    internal static async Task<Results<JsonHttpResult<EstimateResponse>, ValidationProblem, ProblemHttpResult>> CreateEstimate(
         HttpRequest request,
         [FromQuery] string? detail,
         EstimatePricer pricer,
@@ -157,7 +155,7 @@ public static class EstimatesApi
         }
     }
 
-    private static Results<Ok<EstimateResponse>, ValidationProblem, ProblemHttpResult> Estimate(
+    private static Results<JsonHttpResult<EstimateResponse>, ValidationProblem, ProblemHttpResult> Estimate(
         ReadOnlySequence<byte> body, bool includeSessions, WireErrors errors, EstimatePricer pricer)
     {
         JsonDocument document;
@@ -184,7 +182,10 @@ public static class EstimatesApi
                 return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The estimate request is not valid.");
             }
 
-            return TypedResults.Ok(outcome.Response);
+            // Source-generated serialisation with the context's own options, so the generated fast path writes the
+            // 5 KB answer directly (through the app's resolver chain it would take the slower metadata path): the
+            // website's calculator calls this endpoint on every change of an input.
+            return TypedResults.Json(outcome.Response, EstimatesJsonContext.Default.EstimateResponse);
         }
     }
 
