@@ -14,19 +14,24 @@ internal static class X12StringPool
     /// <summary>The element as a string, shared when it is a short code; null when empty.</summary>
     public static string? Get(ReadOnlySpan<char> value)
     {
-        switch (value.Length)
+        if (value.Length <= 2)
         {
-            case 0:
+            if (value.IsEmpty)
+            {
                 return null;
-            case 1 when Index(value[0]) is var a and >= 0:
-                return One[a];
-            case 2 when Index(value[0]) is var a and >= 0 && Index(value[1]) is var b and >= 0:
-                return Two[(a * Alphabet.Length) + b];
-            case 3 when Three(value) is { } shared:
-                return shared;
-            default:
-                return value.ToString();
+            }
+
+            var a = Index(value[0]);
+            if (value.Length == 1)
+            {
+                return a >= 0 ? One[a] : value.ToString();
+            }
+
+            var b = Index(value[1]);
+            return (a | b) >= 0 ? Two[(a * Alphabet.Length) + b] : value.ToString();
         }
+
+        return (value.Length == 3 ? Three(value) : null) ?? value.ToString();
     }
 
     /// <summary>Position of <paramref name="c"/> in <see cref="Alphabet"/>; -1 when it is not there.</summary>

@@ -266,14 +266,20 @@ public sealed class X271Party
     public X12Name? Name { get; internal set; }
 
     /// <summary>PER contacts.</summary>
-    public IReadOnlyList<X12Contact> Contacts => ContactList;
+    public IReadOnlyList<X12Contact> Contacts => (IReadOnlyList<X12Contact>?)_contactList ?? [];
 
     /// <summary>AAA rejections at this level.</summary>
-    public IReadOnlyList<X12Rejection> Rejections => RejectionList;
+    public IReadOnlyList<X12Rejection> Rejections => (IReadOnlyList<X12Rejection>?)_rejectionList ?? [];
 
-    internal List<X12Contact> ContactList { get; } = [];
+    // The lists are created on first use, as in X271Benefit: most parties have no rejection, and each empty list was
+    // an allocation per file read.
+    internal List<X12Contact> ContactList => _contactList ??= [];
 
-    internal List<X12Rejection> RejectionList { get; } = [];
+    private List<X12Contact>? _contactList;
+
+    internal List<X12Rejection> RejectionList => _rejectionList ??= [];
+
+    private List<X12Rejection>? _rejectionList;
 }
 
 /// <summary>
@@ -308,32 +314,46 @@ public sealed class X271Member
     public string? RelationshipCode { get; internal set; }
 
     /// <summary>TRN trace numbers (TRN02).</summary>
-    public IReadOnlyList<string> TraceNumbers => TraceNumberList;
+    public IReadOnlyList<string> TraceNumbers => (IReadOnlyList<string>?)_traceNumberList ?? [];
 
     /// <summary>REF references (e.g. <c>6P</c> group number).</summary>
-    public IReadOnlyList<X12Reference> References => ReferenceList;
+    public IReadOnlyList<X12Reference> References => (IReadOnlyList<X12Reference>?)_referenceList ?? [];
 
     /// <summary>DTP dates (plan and eligibility dates).</summary>
-    public IReadOnlyList<X12Date> Dates => DateList;
+    public IReadOnlyList<X12Date> Dates => (IReadOnlyList<X12Date>?)_dateList ?? [];
 
     /// <summary>AAA rejections in 2100C/D.</summary>
-    public IReadOnlyList<X12Rejection> Rejections => RejectionList;
+    public IReadOnlyList<X12Rejection> Rejections => (IReadOnlyList<X12Rejection>?)_rejectionList ?? [];
 
     /// <summary>EB loops (2110C/D) in the order sent.</summary>
-    public IReadOnlyList<X271Benefit> Benefits => BenefitList;
+    public IReadOnlyList<X271Benefit> Benefits => (IReadOnlyList<X271Benefit>?)_benefitList ?? [];
 
-    internal List<string> TraceNumberList { get; } = [];
+    // Created on first use, as in X271Benefit: a subscriber who only carries dependents has none of them.
+    internal List<string> TraceNumberList => _traceNumberList ??= [];
 
-    internal List<X12Reference> ReferenceList { get; } = [];
+    private List<string>? _traceNumberList;
 
-    internal List<X12Date> DateList { get; } = [];
+    internal List<X12Reference> ReferenceList => _referenceList ??= [];
 
-    internal List<X12Rejection> RejectionList { get; } = [];
+    private List<X12Reference>? _referenceList;
 
-    internal List<X271Benefit> BenefitList { get; } = [];
+    internal List<X12Date> DateList => _dateList ??= [];
+
+    private List<X12Date>? _dateList;
+
+    internal List<X12Rejection> RejectionList => _rejectionList ??= [];
+
+    private List<X12Rejection>? _rejectionList;
+
+    internal List<X271Benefit> BenefitList => _benefitList ??= [];
+
+    private List<X271Benefit>? _benefitList;
+
+    /// <summary>True once an EB or an AAA has been read into this member.</summary>
+    internal bool HasBenefitsOrRejections => _benefitList is { Count: > 0 } || _rejectionList is { Count: > 0 };
 
     /// <summary>Prints no PHI.</summary>
-    public override string ToString() => $"X271Member {{ Loop = {Loop}, Benefits = {BenefitList.Count} }}";
+    public override string ToString() => $"X271Member {{ Loop = {Loop}, Benefits = {Benefits.Count} }}";
 }
 
 /// <summary>

@@ -26,7 +26,7 @@ public static class X271Reader
     /// <summary>Reads a 271 interchange.</summary>
     public static X271ReadResult Read(ReadOnlySpan<char> text)
     {
-        var reader = new X12SegmentReader(text);
+        var reader = new X12SegmentReader(text, stackalloc int[64]);
         if (reader.Fault is not null)
         {
             return new X271ReadResult(null, null, [], [reader.Fault], [], 0);
@@ -57,8 +57,9 @@ public static class X271Reader
     /// <summary>The mutable state of one read: envelope counters, the current loops, the issues found.</summary>
     private sealed class ReadState(X12Delimiters delimiters)
     {
-        private readonly List<X12Issue> _errors = [];
-        private readonly List<X12Issue> _warnings = [];
+        // Issues are rare in a good file: the lists are created on first use.
+        private List<X12Issue>? _errors;
+        private List<X12Issue>? _warnings;
         private readonly List<X271Response> _responses = [];
         private readonly Dictionary<string, string> _hierarchicalLevels = new(StringComparer.Ordinal);
 
@@ -184,14 +185,14 @@ public static class X271Reader
                 Warning(_lastPosition, LastSegmentId, null, $"interchange {_interchangeControlNumber} has no IEA trailer");
             }
 
-            if (!_sawTransaction && _errors.Count == 0)
+            if (!_sawTransaction && _errors is null)
             {
                 Error(_lastPosition, LastSegmentId, null, "the interchange holds no 271 transaction (no ST segment)");
             }
         }
 
         public X271ReadResult ToResult(X12Delimiters delimitersRead, int segmentCount) =>
-            new(delimitersRead, _interchangeControlNumber, _responses.ToArray(), _errors.ToArray(), _warnings.ToArray(), segmentCount);
+            new(delimitersRead, _interchangeControlNumber, _responses.ToArray(), _errors?.ToArray() ?? [], _warnings?.ToArray() ?? [], segmentCount);
 
         private void OnInterchangeHeader(in X12Segment segment)
         {
@@ -536,7 +537,7 @@ public static class X271Reader
                 return;
             }
 
-            if (_dependentsOfSubscriber == 0 || _subscriber.BenefitList.Count > 0 || _subscriber.RejectionList.Count > 0)
+            if (_dependentsOfSubscriber == 0 || _subscriber.HasBenefitsOrRejections)
             {
                 _responses.Insert(_subscriberResponseIndex, new X271Response(_transactionControlNumber, _referenceIdentification, _payer, _provider, _subscriber, null));
                 _responsesForPayer++;
@@ -862,13 +863,13 @@ public static class X271Reader
         }
 
         private void Warning(in X12Segment segment, int? element, string message) =>
-            _warnings.Add(new X12Issue(X12IssueSeverity.Warning, segment.Position, X12StringPool.Get(segment.Id), element, message));
+            (_warnings ??= []).Add(new X12Issue(X12IssueSeverity.Warning, segment.Position, X12StringPool.Get(segment.Id), element, message));
 
         private void Warning(int position, string? segmentId, int? element, string message) =>
-            _warnings.Add(new X12Issue(X12IssueSeverity.Warning, position, segmentId, element, message));
+            (_warnings ??= []).Add(new X12Issue(X12IssueSeverity.Warning, position, segmentId, element, message));
 
         private void Error(int position, string? segmentId, int? element, string message) =>
-            _errors.Add(new X12Issue(X12IssueSeverity.Error, position, segmentId, element, message));
+            (_errors ??= []).Add(new X12Issue(X12IssueSeverity.Error, position, segmentId, element, message));
 
         private static string KeyToId(int key)
         {
