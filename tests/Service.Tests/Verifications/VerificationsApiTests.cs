@@ -147,6 +147,32 @@ public sealed class VerificationsApiTests
     }
 
     [Test]
+    public async Task Every_field_of_the_wrong_type_is_named_in_one_answer_without_echoing_its_value()
+    {
+        using var client = _host.Client(TestApiKeys.Admissions);
+        const string json = """
+            {"patient": {"firstName": 5, "LastName": "Rivera", "dateOfBirth": 19800101},
+             "insurance": "60054",
+             "dateOfService": "2026-12-01",
+             "consent": {"obtained": "yes", "method": "verbal"},
+             "program": {"startDate": "2026-12-07", "weeks": "eight", "daysPerWeek": "4"},
+             "pricing": {"chargePerDay": true}}
+            """;
+
+        using var response = await client.PostAsync("/api/v1/verifications", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var problem = await VerificationsHost.ReadAsync(response);
+        var errors = problem["errors"]!.AsObject();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(errors.Select(e => e.Key), Is.EquivalentTo(new[]
+        {
+            "patient.firstName", "patient.dateOfBirth", "insurance", "consent.obtained", "program.weeks", "pricing.chargePerDay",
+        }), "every wrong type at once; lastName matched case-insensitively, daysPerWeek read from text; the first name is not also 'required'");
+        Assert.That((string?)errors["patient.dateOfBirth"]![0], Is.EqualTo("Must be a string."));
+        Assert.That(problem.ToJsonString(), Does.Not.Contain("19800101").And.Not.Contain("Rivera"));
+    }
+
+    [Test]
     public async Task A_repeated_idempotency_key_returns_the_same_verification()
     {
         using var client = _host.Client(TestApiKeys.Admissions);

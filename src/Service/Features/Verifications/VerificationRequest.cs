@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using CoverageCheck.Service.Features.Estimates;
 
 namespace CoverageCheck.Service.Features.Verifications;
 
@@ -52,35 +52,186 @@ internal sealed class VerificationRequest
         public decimal? SelfPayPackagePrice { get; set; }
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        NumberHandling = JsonNumberHandling.AllowReadingFromString,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
-    };
-
     /// <summary>Reads and validates a request; on failure, the errors name every bad field by its wire path.</summary>
     public static async Task<(VerificationPayload? Payload, Dictionary<string, string[]> Errors)> ReadAsync(
         Stream body, DateOnly today, CancellationToken cancellationToken)
     {
-        VerificationRequest? request;
+        JsonDocument document;
         try
         {
-            request = await JsonSerializer.DeserializeAsync<VerificationRequest>(body, JsonOptions, cancellationToken);
+            document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
         }
         catch (JsonException e)
         {
-            var path = WirePath(e.Path);
-            return (null, new() { [path] = [$"This is not a valid value here ({Trim(e.Message)})."] });
+            return (null, new() { ["$"] = [$"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})."] });
         }
 
-        if (request is null)
+        using (document)
         {
-            return (null, new() { ["$"] = ["A JSON object is required."] });
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (null, new() { ["$"] = ["A JSON object is required."] });
+            }
+
+            // Every field of the wrong JSON type is named (a deserializer would stop at the first), then the rules run
+            // on what could be read; a field that could not be read is not also reported as missing.
+            var wire = new WireErrors();
+            var request = Read(document.RootElement, wire);
+            var rules = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            var payload = request.Validate(today, rules);
+            wire.AddDomainErrors(rules.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
+            return (wire.IsEmpty ? payload : null, wire.ToDictionary());
+        }
+    }
+
+    private static VerificationRequest Read(JsonElement root, WireErrors errors)
+    {
+        var patient = Lenient.Object(root, "patient", errors);
+        var insurance = Lenient.Object(root, "insurance", errors);
+        var consent = Lenient.Object(root, "consent", errors);
+        var program = Lenient.Object(root, "program", errors);
+        var pricing = Lenient.Object(root, "pricing", errors);
+        return new VerificationRequest
+        {
+            Patient = patient is { } p
+                ? new PatientDto
+                {
+                    FirstName = Lenient.Text(p, "patient", "firstName", errors),
+                    LastName = Lenient.Text(p, "patient", "lastName", errors),
+                    DateOfBirth = Lenient.Text(p, "patient", "dateOfBirth", errors),
+                }
+                : null,
+            Insurance = insurance is { } i
+                ? new InsuranceDto
+                {
+                    PayerId = Lenient.Text(i, "insurance", "payerId", errors),
+                    MemberId = Lenient.Text(i, "insurance", "memberId", errors),
+                    GroupNumber = Lenient.Text(i, "insurance", "groupNumber", errors),
+                }
+                : null,
+            DateOfService = Lenient.Text(root, "", "dateOfService", errors),
+            Consent = consent is { } c
+                ? new ConsentDto { Obtained = Lenient.Flag(c, "consent", "obtained", errors), Method = Lenient.Text(c, "consent", "method", errors) }
+                : null,
+            Program = program is { } g
+                ? new ProgramDto
+                {
+                    StartDate = Lenient.Text(g, "program", "startDate", errors),
+                    Weeks = Lenient.Number(g, "program", "weeks", errors, static (JsonElement e, out int v) => e.TryGetInt32(out v), int.TryParse, "Must be a whole number."),
+                    DaysPerWeek = Lenient.Number(g, "program", "daysPerWeek", errors, static (JsonElement e, out int v) => e.TryGetInt32(out v), int.TryParse, "Must be a whole number."),
+                }
+                : null,
+            Pricing = pricing is { } m
+                ? new PricingDto
+                {
+                    ChargePerDay = Money(m, "chargePerDay", errors),
+                    AllowedPerDay = Money(m, "allowedPerDay", errors),
+                    SelfPayPerDay = Money(m, "selfPayPerDay", errors),
+                    SelfPayPackagePrice = Money(m, "selfPayPackagePrice", errors),
+                }
+                : null,
+        };
+
+        static decimal? Money(JsonElement pricing, string name, WireErrors errors) =>
+            Lenient.Number(pricing, "pricing", name, errors, static (JsonElement e, out decimal v) => e.TryGetDecimal(out v), decimal.TryParse, "Must be a number, such as 650.00.");
+    }
+
+    /// <summary>
+    /// Reads members as the API always has: names case-insensitively, numbers also from strings (the staff form
+    /// sends text), <see langword="null"/> as absent; a member of the wrong JSON type is named and read as absent.
+    /// </summary>
+    private static class Lenient
+    {
+        public delegate bool JsonNumber<T>(JsonElement element, out T value);
+
+        public delegate bool TextNumber<T>(string text, NumberStyles styles, IFormatProvider provider, out T value);
+
+        public static JsonElement? Object(JsonElement parent, string name, WireErrors errors)
+        {
+            if (Find(parent, name) is not { } value)
+            {
+                return null;
+            }
+
+            if (value.ValueKind == JsonValueKind.Object)
+            {
+                return value;
+            }
+
+            errors.Add(name, "Must be a JSON object.");
+            return null;
         }
 
-        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        var payload = request.Validate(today, errors);
-        return (errors.Count == 0 ? payload : null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
+        public static string? Text(JsonElement parent, string path, string name, WireErrors errors)
+        {
+            if (Find(parent, name) is not { } value)
+            {
+                return null;
+            }
+
+            if (value.ValueKind == JsonValueKind.String)
+            {
+                return value.GetString();
+            }
+
+            errors.Add(Field(path, name), "Must be a string.");
+            return null;
+        }
+
+        public static bool? Flag(JsonElement parent, string path, string name, WireErrors errors)
+        {
+            if (Find(parent, name) is not { } value)
+            {
+                return null;
+            }
+
+            if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            {
+                return value.GetBoolean();
+            }
+
+            errors.Add(Field(path, name), "Must be true or false.");
+            return null;
+        }
+
+        public static T? Number<T>(
+            JsonElement parent, string path, string name, WireErrors errors, JsonNumber<T> fromJson, TextNumber<T> fromText, string message)
+            where T : struct
+        {
+            if (Find(parent, name) is not { } value)
+            {
+                return null;
+            }
+
+            if (value.ValueKind == JsonValueKind.Number && fromJson(value, out var number))
+            {
+                return number;
+            }
+
+            if (value.ValueKind == JsonValueKind.String
+                && fromText(value.GetString()!.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out number))
+            {
+                return number;
+            }
+
+            errors.Add(Field(path, name), message);
+            return null;
+        }
+
+        private static string Field(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+
+        private static JsonElement? Find(JsonElement parent, string name)
+        {
+            foreach (var member in parent.EnumerateObject())
+            {
+                if (member.NameEquals(name) || string.Equals(member.Name, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return member.Value.ValueKind == JsonValueKind.Null ? null : member.Value;
+                }
+            }
+
+            return null;
+        }
     }
 
     private VerificationPayload? Validate(DateOnly today, Dictionary<string, List<string>> errors)
@@ -218,15 +369,5 @@ internal sealed class VerificationRequest
             new ConsentInfo(Consent?.Obtained == true, Consent?.Method),
             program,
             pricing);
-    }
-
-    private static string WirePath(string? jsonPath) =>
-        string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? "$" : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath;
-
-    // JsonException messages end with the path and position; the field name already says where.
-    private static string Trim(string message)
-    {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
     }
 }
