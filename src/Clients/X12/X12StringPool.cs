@@ -11,6 +11,9 @@ internal static class X12StringPool
     private static readonly string[] One = BuildOne();
     private static readonly string[] Two = BuildTwo();
 
+    /// <summary>One-item lists of the one- and two-character codes, filled on first use (a benign race: they are immutable).</summary>
+    private static readonly IReadOnlyList<string>?[] Singles = new IReadOnlyList<string>?[Alphabet.Length * (Alphabet.Length + 1)];
+
     /// <summary>The element as a string, shared when it is a short code; null when empty.</summary>
     public static string? Get(ReadOnlySpan<char> value)
     {
@@ -32,6 +35,22 @@ internal static class X12StringPool
         }
 
         return (value.Length == 3 ? Three(value) : null) ?? value.ToString();
+    }
+
+    /// <summary>
+    /// A non-empty element as a one-item list (an EB03 with a single service type code): shared when it is a one- or
+    /// two-character code, like the strings themselves, since most EB segments carry exactly one such code.
+    /// </summary>
+    public static IReadOnlyList<string> GetSingle(ReadOnlySpan<char> value)
+    {
+        var slot = value.Length switch
+        {
+            1 => Index(value[0]),
+            2 when Index(value[0]) is var a and >= 0 && Index(value[1]) is var b and >= 0 => Alphabet.Length + (a * Alphabet.Length) + b,
+            _ => -1,
+        };
+
+        return slot < 0 ? [Get(value)!] : Singles[slot] ??= [Get(value)!];
     }
 
     /// <summary>Position of <paramref name="c"/> in <see cref="Alphabet"/>; -1 when it is not there.</summary>

@@ -54,14 +54,17 @@ public static class X271Reader
         Ignored,
     }
 
-    /// <summary>The mutable state of one read: envelope counters, the current loops, the issues found.</summary>
-    private sealed class ReadState(X12Delimiters delimiters)
+    /// <summary>
+    /// The mutable state of one read: envelope counters, the current loops, the issues found. A struct on the
+    /// reading method's stack, not an object per interchange read; it is never copied.
+    /// </summary>
+    private struct ReadState(X12Delimiters delimiters)
     {
         // Issues are rare in a good file: the lists are created on first use.
         private List<X12Issue>? _errors;
         private List<X12Issue>? _warnings;
         private readonly List<X271Response> _responses = [];
-        private readonly Dictionary<string, string> _hierarchicalLevels = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _hierarchicalIds = new(StringComparer.Ordinal);
 
         private string? _interchangeControlNumber;
         private bool _inInterchange;
@@ -269,7 +272,7 @@ public static class X271Reader
             _transactionPosition = segment.Position;
             _referenceIdentification = null;
             _context = Context.Header;
-            _hierarchicalLevels.Clear();
+            _hierarchicalIds.Clear();
             _payer = null;
             _provider = null;
             _subscriber = null;
@@ -462,12 +465,12 @@ public static class X271Reader
             {
                 Warning(segment, 1, "HL01 (hierarchical ID) is missing");
             }
-            else if (!_hierarchicalLevels.TryAdd(id, X12StringPool.Get(level) ?? string.Empty))
+            else if (!_hierarchicalIds.Add(id))
             {
                 Warning(segment, 1, $"HL01 '{id}' repeats an earlier HL");
             }
 
-            if (parent is not null && !_hierarchicalLevels.ContainsKey(parent))
+            if (parent is not null && !_hierarchicalIds.Contains(parent))
             {
                 Warning(segment, 2, $"HL02 parent '{parent}' is not an earlier HL");
             }
@@ -812,7 +815,7 @@ public static class X271Reader
             var count = separator == '\0' ? 0 : element.Count(separator);
             if (count == 0)
             {
-                return [X12StringPool.Get(element)!];
+                return X12StringPool.GetSingle(element);
             }
 
             var values = new string[count + 1];
