@@ -41,7 +41,7 @@ public static class CostEstimator
             throw new ArgumentException($"The estimate request is not valid. Call Validate first. {problems}", nameof(request));
         }
 
-        var estimate = Price(request.Program, request.Pricing, request.Coverage);
+        var estimate = Price(request.Program, request.Pricing, request.Coverage, request.IncludeSessionsDetail);
         if (request.Range is not { } bounds)
         {
             return estimate;
@@ -54,10 +54,10 @@ public static class CostEstimator
             Range = new RangeEstimate(
                 IsProgram(request.Program, bounds.Weeks.Min, bounds.DaysPerWeek.Min)
                     ? estimate
-                    : Price(Bound(request.Program, bounds.Weeks.Min, bounds.DaysPerWeek.Min), request.Pricing, request.Coverage),
+                    : Price(Bound(request.Program, bounds.Weeks.Min, bounds.DaysPerWeek.Min), request.Pricing, request.Coverage, request.IncludeSessionsDetail),
                 IsProgram(request.Program, bounds.Weeks.Max, bounds.DaysPerWeek.Max)
                     ? estimate
-                    : Price(Bound(request.Program, bounds.Weeks.Max, bounds.DaysPerWeek.Max), request.Pricing, request.Coverage)),
+                    : Price(Bound(request.Program, bounds.Weeks.Max, bounds.DaysPerWeek.Max), request.Pricing, request.Coverage, request.IncludeSessionsDetail)),
         };
     }
 
@@ -74,11 +74,11 @@ public static class CostEstimator
         ClosedDates = program.ClosedDates,
     };
 
-    private static EstimateResult Price(ProgramSchedule program, Pricing pricing, Coverage? coverage)
+    private static EstimateResult Price(ProgramSchedule program, Pricing pricing, Coverage? coverage, bool sessionsDetail)
     {
         Span<DateOnly> dates = stackalloc DateOnly[EstimateRequestValidator.MaxSessions];
         var count = SessionSchedule.Build(program, dates);
         var ledger = new Ledger(pricing, coverage);
-        return ledger.Run(dates[..count]);
+        return ledger.Run(dates[..count], sessionsDetail);
     }
 }

@@ -20,6 +20,13 @@ public sealed record EstimateRequest
     public ProgramRange? Range { get; init; }
 
     /// <summary>
+    /// Whether the result carries the day-by-day ledger (<see cref="EstimateResult.SessionsDetail"/>); default
+    /// <see langword="true"/>. When <see langword="false"/> it is empty and every other figure is the same: the
+    /// ledger is most of an estimate's memory, and an answer that does not show it need not build it.
+    /// </summary>
+    public bool IncludeSessionsDetail { get; init; } = true;
+
+    /// <summary>
     /// Checks every domain rule of the contract and names each broken one by its wire field path
     /// (for example <c>program.daysPerWeek</c> or <c>coverage.coinsurancePercent</c>).
     /// </summary>

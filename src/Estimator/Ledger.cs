@@ -66,7 +66,7 @@ internal sealed class Ledger
         Embedded,
     }
 
-    public EstimateResult Run(ReadOnlySpan<DateOnly> dates)
+    public EstimateResult Run(ReadOnlySpan<DateOnly> dates, bool sessionsDetail)
     {
         var coverage = _coverage;
         var active = coverage is { Status: CoverageStatus.Active };
@@ -87,7 +87,7 @@ internal sealed class Ledger
             nextPlanYear = new DateOnly(beginning.Year + 1, planYearStart.Month, planYearStart.Day).DayNumber;
         }
 
-        var lines = new SessionEstimate[dates.Length];
+        var lines = sessionsDetail ? new SessionEstimate[dates.Length] : null;
         var monthly = new List<MonthlyEstimate>(MonthsSpanned(dates));
         var facts = new LedgerFacts();
         long charges = 0, allowedTotal = 0, copayTotal = 0, deductibleTotal = 0, coinsuranceTotal = 0,
@@ -202,18 +202,21 @@ internal sealed class Ledger
                 payer = 0;
             }
 
-            lines[i] = new SessionEstimate(
-                date,
-                kind,
-                Money(_charge),
-                Money(allowed),
-                Money(copay),
-                Money(deductible),
-                Money(coinsurance),
-                Money(balanceBill),
-                Money(selfPay),
-                Money(patient),
-                Money(payer));
+            if (lines is not null)
+            {
+                lines[i] = new SessionEstimate(
+                    date,
+                    kind,
+                    Money(_charge),
+                    Money(allowed),
+                    Money(copay),
+                    Money(deductible),
+                    Money(coinsurance),
+                    Money(balanceBill),
+                    Money(selfPay),
+                    Money(patient),
+                    Money(payer));
+            }
 
             charges += _charge;
             allowedTotal += allowed;
@@ -267,7 +270,7 @@ internal sealed class Ledger
             // Read-only wrappers: a caller cannot cast a result's lists back to arrays and change them.
             Monthly = monthly.AsReadOnly(),
             Warnings = warnings.Length == 0 ? ReadOnlyCollection<string>.Empty : Array.AsReadOnly(warnings),
-            SessionsDetail = Array.AsReadOnly(lines),
+            SessionsDetail = lines is null ? ReadOnlyCollection<SessionEstimate>.Empty : Array.AsReadOnly(lines),
             Explanation = Explanation.Write(context),
             Disclaimer = Explanation.Disclaimer,
         };

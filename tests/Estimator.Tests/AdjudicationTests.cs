@@ -258,8 +258,23 @@ public sealed class AdjudicationTests
         Assert.That(result.Range.Low, Is.EqualTo(low).Using<EstimateResult>(SameEstimate));
     }
 
+    [Test]
+    public void Without_the_sessions_detail_every_other_figure_is_the_same()
+    {
+        var request = Requests.Weekly(12, 5, Requests.InNetwork()) with { Range = new ProgramRange(new IntRange(8, 12), new IntRange(3, 5)) };
+
+        var full = CostEstimator.Estimate(request);
+        var lean = CostEstimator.Estimate(request with { IncludeSessionsDetail = false });
+
+        Assert.That(full.SessionsDetail, Has.Count.EqualTo(60));
+        Assert.That((lean.SessionsDetail.Count, lean.Range!.Low.SessionsDetail.Count, lean.Range.High.SessionsDetail.Count), Is.EqualTo((0, 0, 0)));
+        Assert.That(lean with { SessionsDetail = full.SessionsDetail, Range = null }, Is.EqualTo(full with { Range = null }).Using<EstimateResult>(SameEstimate));
+        Assert.That(lean.Range.Low with { SessionsDetail = full.Range!.Low.SessionsDetail }, Is.EqualTo(full.Range.Low).Using<EstimateResult>(SameEstimate));
+    }
+
     private static bool SameEstimate(EstimateResult a, EstimateResult b) =>
-        a.Sessions == b.Sessions && a.Totals == b.Totals && a.Breakdown == b.Breakdown && a.Explanation == b.Explanation
+        a.Sessions == b.Sessions && a.FirstSession == b.FirstSession && a.LastSession == b.LastSession && a.Totals == b.Totals
+        && a.Breakdown == b.Breakdown && a.Explanation == b.Explanation && a.Disclaimer == b.Disclaimer
         && a.Monthly.SequenceEqual(b.Monthly) && a.Warnings.SequenceEqual(b.Warnings) && a.SessionsDetail.SequenceEqual(b.SessionsDetail)
         && a.Range is null == b.Range is null;
 

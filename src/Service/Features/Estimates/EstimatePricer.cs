@@ -36,7 +36,7 @@ public sealed class EstimatePricer(IOptionsMonitor<RateCardOptions> rateCard)
             given?.AllowedPerDay ?? card.AllowedPerDay,
             given?.SelfPayPerDay ?? card.SelfPayPerDay,
             given?.SelfPayPackagePrice ?? card.SelfPayPackagePrice);
-        var request = new EstimateRequest { Program = input.Program, Pricing = pricing, Coverage = input.Coverage, Range = input.Range };
+        var request = new EstimateRequest { Program = input.Program, Pricing = pricing, Coverage = input.Coverage, Range = input.Range, IncludeSessionsDetail = includeSessions };
 
         var errors = request.Validate();
         if (errors.Count > 0)
@@ -59,7 +59,7 @@ public sealed class EstimatePricer(IOptionsMonitor<RateCardOptions> rateCard)
 
         var low = card.ChargeRangeLow!.Value;
         var atLow = EstimateResponse.From(
-            CostEstimator.Estimate(new EstimateRequest { Program = input.Program, Pricing = pricing with { ChargePerDay = low }, Coverage = input.Coverage }),
+            CostEstimator.Estimate(new EstimateRequest { Program = input.Program, Pricing = pricing with { ChargePerDay = low }, Coverage = input.Coverage, IncludeSessionsDetail = includeSessions }),
             includeSessions);
         var atHigh = response with { Range = null, Pricing = null, SessionsDetail = includeSessions ? response.SessionsDetail : null };
         var warnings = response.Warnings.Append(ChargeUnknownWarning).Order(StringComparer.Ordinal).ToArray();
