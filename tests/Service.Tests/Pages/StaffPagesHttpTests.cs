@@ -125,6 +125,47 @@ public sealed class StaffPagesHttpTests
         Assert.That(System.Text.Encoding.UTF8.GetString(database), Does.Not.Contain(PagesHost.Password));
     }
 
+    [Test]
+    public async Task Five_wrong_passwords_lock_the_name_even_for_the_right_one_but_not_other_names()
+    {
+        await AddUserAsync("guessed.name", "admissions");
+        await AddUserAsync("other.name", "admissions");
+        using var client = Browser();
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            answers.Add(await SignInAsync(client, "guessed.name", "wrong-password-" + i));
+        }
+
+        using var locked = await PostSignInAsync(client, "GUESSED.name", PagesHost.Password);
+        var page = await locked.Content.ReadAsStringAsync();
+
+        Assert.That(answers, Is.All.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(locked.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "the right password no longer helps");
+        Assert.That(locked.Headers.RetryAfter?.Delta, Is.GreaterThan(TimeSpan.Zero).And.LessThanOrEqualTo(TimeSpan.FromMinutes(15)));
+        Assert.That(page, Does.Contain("Too many failed sign-ins"));
+        Assert.That(await SignInAsync(client, "other.name", PagesHost.Password), Is.EqualTo(HttpStatusCode.Redirect), "another name from the same address");
+    }
+
+    private static async Task<HttpStatusCode> SignInAsync(HttpClient client, string name, string password)
+    {
+        using var response = await PostSignInAsync(client, name, password);
+        return response.StatusCode;
+    }
+
+    private static async Task<HttpResponseMessage> PostSignInAsync(HttpClient client, string name, string password)
+    {
+        var form = await client.GetStringAsync("/staff/sign-in");
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__csrf\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        return await client.PostAsync("/staff/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["username"] = name,
+            ["password"] = password,
+            ["__csrf"] = token,
+        }));
+    }
+
     private IConfiguration Configuration() => new ConfigurationBuilder()
         .AddInMemoryCollection(new Dictionary<string, string?> { ["Data:Directory"] = _app.DataDirectory })
         .Build();

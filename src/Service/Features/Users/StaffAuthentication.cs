@@ -22,6 +22,25 @@ public sealed class StaffSignInOptions
 
     [ValidateObjectMembers]
     public SessionOptions Session { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public SignInThrottleOptions SignInThrottle { get; set; } = new();
+}
+
+/// <summary><c>Auth:SignInThrottle</c>: how many failed staff sign-ins are allowed before attempts are refused.</summary>
+public sealed class SignInThrottleOptions
+{
+    /// <summary>Failed sign-ins for one user name within <see cref="Window"/> before that name is refused.</summary>
+    [Range(1, 1000)]
+    public int MaxFailuresPerUser { get; set; } = 5;
+
+    /// <summary>Failed sign-ins from one client address within <see cref="Window"/> before that address is refused.</summary>
+    [Range(1, 10_000)]
+    public int MaxFailuresPerAddress { get; set; } = 20;
+
+    /// <summary>How long a failure counts.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
 }
 
 public sealed class OidcOptions
@@ -126,6 +145,7 @@ public static class StaffAuthentication
         services.AddOptionsWithValidateOnStart<StaffSignInOptions>().BindConfiguration(StaffSignInOptions.SectionName);
         services.AddSingleton<IValidateOptions<StaffSignInOptions>, StaffSignInOptionsValidator>();
         services.AddSingleton<IValidateOptions<StaffSignInOptions>, StaffSignInOptionsCustomValidator>();
+        services.AddSingleton<SignInThrottle>();
         services.AddSingleton<UserStore>();
         services.AddOptions<CookieAuthenticationOptions>(CookieScheme)
             .Configure<IOptions<StaffSignInOptions>>((cookie, staff) => cookie.ExpireTimeSpan = staff.Value.Session.IdleTimeout);

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 
 namespace CoverageCheck.Service.Pages.Staff;
 
-internal sealed class SignInModel(UserStore users, IOptions<StaffSignInOptions> options, TimeProvider timeProvider, ILogger<SignInModel> logger) : PageModel
+internal sealed class SignInModel(
+    UserStore users, SignInThrottle throttle, IOptions<StaffSignInOptions> options, TimeProvider timeProvider, ILogger<SignInModel> logger) : PageModel
 {
     public string? Error { get; private set; }
 
@@ -22,17 +23,34 @@ internal sealed class SignInModel(UserStore users, IOptions<StaffSignInOptions> 
     {
         ReturnUrl = StaffAuthentication.LocalOrHome(returnUrl);
         Username = username?.Trim();
+        var address = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var wait = throttle.RetryAfter(Username ?? "", address);
+        if (wait > TimeSpan.Zero)
+        {
+            // Refused before the password is looked at, so guessing goes no faster; the same answer whether or not
+            // the name exists.
+            var minutes = (int)Math.Ceiling(wait.TotalMinutes);
+            logger.LogWarning("A staff sign-in was refused: too many failed attempts for the name or the address.");
+            Error = $"Too many failed sign-ins. Try again in {minutes} minute{(minutes == 1 ? "" : "s")}, or ask an administrator.";
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Page();
+        }
+
         var user = string.IsNullOrEmpty(Username) || string.IsNullOrEmpty(password)
             ? null
             : await users.SignInAsync(Username, password, cancellationToken);
         if (user is null)
         {
             // One message for an unknown name, a wrong password and a disabled account.
+            throttle.Failed(Username ?? "", address);
             logger.LogInformation("A staff sign-in failed.");
             Error = "The user name or password is not right, or the account is disabled.";
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }
+
+        throttle.Succeeded(Username!);
 
         await HttpContext.SignInAsync(
             StaffAuthentication.CookieScheme,
