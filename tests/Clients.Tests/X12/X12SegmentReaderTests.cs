@@ -159,4 +159,33 @@ public sealed class X12SegmentReaderTests
         Assert.That(count, Is.EqualTo(100));
         Assert.That(hundredth, Is.EqualTo("100"));
     }
+
+    // #8: the reader finds separators and the terminator 16 characters at a time; a plan description of every length
+    // up to 40 puts both at every position of a block, and after it, the next segment must still start right.
+    [Test]
+    public void Elements_read_the_same_wherever_they_fall_in_a_scanned_block([Range(0, 40)] int length)
+    {
+        var plan = new string('P', length);
+        var reader = new X12SegmentReader(Minimal.Replace("EB*1*IND*AI^AJ^AK**PLAN~", $"EB*1*IND*30**{plan}*23*~", StringComparison.Ordinal));
+        string? eb05 = null, eb06 = null, next = null;
+        var elements = 0;
+        while (reader.Read(out var segment))
+        {
+            if (segment.Is("EB"))
+            {
+                eb05 = segment[5].ToString();
+                eb06 = segment[6].ToString();
+                elements = segment.ElementCount;
+            }
+            else if (eb05 is not null && next is null)
+            {
+                next = segment.Text.ToString();
+            }
+        }
+
+        Assert.That(eb05, Is.EqualTo(plan));
+        Assert.That(eb06, Is.EqualTo("23"));
+        Assert.That(elements, Is.EqualTo(7));
+        Assert.That(next, Is.EqualTo("SE*3*0001"));
+    }
 }

@@ -161,6 +161,22 @@ public sealed class X271ReaderTests
         Assert.That(result.Errors.Single().ToString(), Is.EqualTo("segment 17 (EB), element 1: EB01 (eligibility or benefit information code) is missing: the row cannot be read"));
     }
 
+    // #8: X271Reader keeps the element starts in a stack buffer of 64; a longer segment must move to the heap intact.
+    [Test]
+    public void An_EB_with_more_elements_than_the_stack_buffer_holds_is_read_whole()
+    {
+        var padded = "EB*6*IND*30**GOLD 123 PLAN" + new string('*', 90) + "END~";
+        var text = EligibilityFiles.Fixture("inactive.271").Replace("EB*6*IND*30**GOLD 123 PLAN~", padded, StringComparison.Ordinal);
+
+        var result = X271Reader.Read(text);
+
+        Assert.That(result.Errors, Is.Empty);
+        var benefit = result.Responses.Single().Patient!.Benefits.Single();
+        Assert.That(benefit.InformationCode, Is.EqualTo("6"));
+        Assert.That(benefit.PlanCoverageDescription, Is.EqualTo("GOLD 123 PLAN"));
+        Assert.That(benefit.Messages, Is.EqualTo(new[] { "Coverage terminated 12/31/2025" }));
+    }
+
     [Test]
     public void A_non_numeric_amount_is_a_warning_at_its_element()
     {
