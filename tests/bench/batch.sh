@@ -3,7 +3,8 @@
 #   tests/bench/batch.sh plain    # 10,000 rows, 100 ms sandbox latency, 40 in flight: wall time vs the 25 s ideal, peak RSS
 #   tests/bench/batch.sh faults   # the same with 5 % 503, 2 % timeouts, 1 % 429, 1 % AAA 42 injected
 #   tests/bench/batch.sh crash    # the same (with faults) and a SIGKILL half-way, then a restart on the same data folder
-# ROWS (default 10000), LATENCY_MS (100), CONCURRENCY (40) and TIME_LIMIT (seconds, default 270) change the run.
+# ROWS (default 10000), LATENCY_MS (100), CONCURRENCY (40), WORKER_CONCURRENCY (CONCURRENCY + 25 %) and TIME_LIMIT
+# (seconds, default 270) change the run.
 # Prints FIGURE lines for run-all.sh; exits non-zero when a check fails.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -31,7 +32,7 @@ new_key finance_key finance finance
 # - Verification:PerPayerConcurrency = the same 50: the generated census (like a real IOP census) puts half its rows on
 #   one payer (Aetna, 6 of its 12 members); with the default 20 the Aetna rows would hold the other worker slots
 #   waiting for a per-payer slot, and the run would measure head-of-line blocking, not the clearinghouse limit.
-worker_concurrency=$((concurrency + concurrency / 4))
+worker_concurrency="${WORKER_CONCURRENCY:-$((concurrency + concurrency / 4))}"
 sandbox_port="$(free_port)"
 sandbox_url="http://127.0.0.1:$sandbox_port"
 settings=(
