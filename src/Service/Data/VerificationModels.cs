@@ -204,6 +204,9 @@ public static class VerificationChangeKinds
 }
 
 /// <summary>What changed between two runs for the same member. <see cref="Detail"/> must not contain PHI.</summary>
+/// <summary>A change found against the previous verification, written with the new verification's completion.</summary>
+public sealed record DetectedChange(Guid PreviousVerificationId, string Kind, string Detail);
+
 public sealed record VerificationChange
 {
     public long Id { get; init; }

@@ -373,14 +373,15 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
         DateTimeOffset checkedAt,
         CancellationToken cancellationToken,
         string? lastErrorCode = null,
-        string? lastError = null)
+        string? lastError = null,
+        IReadOnlyList<DetectedChange>? changes = null)
     {
         if (!VerificationStatus.IsFinal(status))
         {
             throw new ArgumentException($"A verification completes as '{VerificationStatus.Completed}' or '{VerificationStatus.Failed}', not '{status}'.", nameof(status));
         }
 
-        return await FinishAsync(id, workerId, status, resultJson, checkedAt, completed: true, lastErrorCode, lastError, cancellationToken);
+        return await FinishAsync(id, workerId, status, resultJson, checkedAt, completed: true, lastErrorCode, lastError, cancellationToken, changes);
     }
 
     /// <summary>Gives up on a claimed verification until staff look at it; fenced like <see cref="CompleteAsync"/>.</summary>
@@ -500,11 +501,12 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
         return [.. rows];
     }
 
-    /// <summary>Records what changed between two runs for the same member; <see cref="VerificationChange.Detail"/> holds no PHI.</summary>
-    public async Task RecordChangeAsync(Guid verificationId, Guid? previousVerificationId, string kind, string detail, DateTimeOffset detectedAt, CancellationToken cancellationToken)
+    /// <summary>Records what changed between two runs for the same member; the detail holds no PHI.</summary>
+    private static async Task InsertChangeAsync(
+        DbConnection connection, DbTransaction? transaction, Guid verificationId, Guid? previousVerificationId, string kind, string detail,
+        DateTimeOffset detectedAt, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(kind);
-        await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
             INSERT INTO verification_changes (verification_id, previous_verification_id, kind, detail, detected_at)
             VALUES (@verificationId, @previousVerificationId, @kind, @detail, @detectedAt)
@@ -512,6 +514,7 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
         await connection.ExecuteAsync(new CommandDefinition(
             sql,
             new { verificationId, previousVerificationId, kind = Sql.Ansi(kind, 64), detail = Sql.Truncate(detail, 512), detectedAt },
+            transaction,
             cancellationToken: cancellationToken));
     }
 
@@ -538,7 +541,8 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
         bool completed,
         string? lastErrorCode,
         string? lastError,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyList<DetectedChange>? changes = null)
     {
         var now = timeProvider.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -582,6 +586,13 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
         if (resultJson is not null)
         {
             await AuditStore.AppendAsync(connection, transaction, AccessContext.ForWorker(workerId), AuditActions.Update, AuditRecordTypes.Verification, id.ToString(), now, cancellationToken);
+        }
+
+        // In the same transaction: whoever sees the verification completed also sees what changed, and a crash
+        // between the two cannot leave a completed re-check without its changes.
+        foreach (var change in changes ?? [])
+        {
+            await InsertChangeAsync(connection, transaction, id, change.PreviousVerificationId, change.Kind, change.Detail, checkedAt, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

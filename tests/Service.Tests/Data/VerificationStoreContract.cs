@@ -409,14 +409,25 @@ public abstract class VerificationStoreContract
     }
 
     [Test]
-    public async Task Changes_between_runs_are_recorded_and_listed_in_order()
+    public async Task Changes_between_runs_are_written_with_the_completion_and_listed_in_order()
     {
         var first = (await Store.InsertAsync(TestPatients.Jane.ToNew(), TestPatients.Admissions, default)).Record.Id;
         var second = (await Store.InsertAsync(TestPatients.Jane.ToNew() with { PreviousVerificationId = first }, TestPatients.Admissions, default)).Record.Id;
         var at = _db.Clock.GetUtcNow();
+        DetectedChange[] found =
+        [
+            new(first, VerificationChangeKinds.DeductibleProgressed, "in-network individual deductible remaining 1300.00 -> 900.00"),
+            new(first, VerificationChangeKinds.CoverageEnded, "plan end 2026-12-31"),
+        ];
+        var claimed = await Store.ClaimAsync("worker-a", at, TimeSpan.FromMinutes(2), 10, default);
+        Assert.That(claimed.Select(c => c.Id), Does.Contain(second));
 
-        await Store.RecordChangeAsync(second, first, VerificationChangeKinds.DeductibleProgressed, "in-network individual deductible remaining 1300.00 -> 900.00", at, default);
-        await Store.RecordChangeAsync(second, first, VerificationChangeKinds.CoverageEnded, "plan end 2026-12-31", at, default);
+        var lost = await Store.CompleteAsync(second, "worker-b", VerificationStatus.Completed, "{}", at, default, changes: found);
+        Assert.That(lost, Is.False, "another worker's lease");
+        Assert.That(await Store.ListChangesAsync(second, default), Is.Empty, "nothing written without the lease");
+
+        var written = await Store.CompleteAsync(second, "worker-a", VerificationStatus.Completed, "{}", at, default, changes: found);
+        Assert.That(written, Is.True);
 
         var changes = await Store.ListChangesAsync(second, default);
         Assert.That(changes.Select(c => (c.Kind, c.Detail, c.PreviousVerificationId, c.DetectedAt)), Is.EqualTo(new[]

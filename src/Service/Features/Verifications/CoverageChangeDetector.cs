@@ -8,17 +8,14 @@ namespace CoverageCheck.Service.Features.Verifications;
 /// What changed between a verification and the one it re-checks: coverage ended or started, the plan changed, the
 /// deductible or out-of-pocket progressed. Details name amounts and plan names, never the person.
 /// </summary>
-internal sealed class CoverageChangeDetector(VerificationStore store, TimeProvider timeProvider)
+internal sealed class CoverageChangeDetector(VerificationStore store)
 {
-    public async Task RecordAsync(Guid verificationId, Guid previousId, VerificationResult? current, CancellationToken cancellationToken)
+    /// <summary>What changed since <paramref name="previousId"/>; the caller writes it with the new result.</summary>
+    public async Task<IReadOnlyList<DetectedChange>> DetectAsync(Guid previousId, VerificationResult? current, CancellationToken cancellationToken)
     {
         var previousRecord = await store.GetAsync(previousId, AccessContext.ForWorker("re-verification", "compare with the previous verification"), cancellationToken);
         var previous = VerificationResult.FromJson(previousRecord?.ResultJson);
-        var now = timeProvider.GetUtcNow();
-        foreach (var (kind, detail) in Detect(previous?.Coverage, current?.Coverage))
-        {
-            await store.RecordChangeAsync(verificationId, previousId, kind, detail, now, cancellationToken);
-        }
+        return [.. Detect(previous?.Coverage, current?.Coverage).Select(change => new DetectedChange(previousId, change.Kind, change.Detail))];
     }
 
     internal static IEnumerable<(string Kind, string Detail)> Detect(NormalizedCoverage? before, NormalizedCoverage? after)

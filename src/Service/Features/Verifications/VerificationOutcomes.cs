@@ -24,12 +24,11 @@ internal sealed class VerificationOutcomes(
         switch (attempt.Outcome)
         {
             case AttemptOutcome.Completed:
-                written = await store.CompleteAsync(record.Id, leaseOwner, VerificationStatus.Completed, attempt.Result!.ToJson(), now, cancellationToken);
-                if (written && record.PreviousVerificationId is { } previous)
-                {
-                    await changes.RecordAsync(record.Id, previous, attempt.Result, cancellationToken);
-                }
-
+                var found = record.PreviousVerificationId is { } previous
+                    ? await changes.DetectAsync(previous, attempt.Result, cancellationToken)
+                    : null;
+                written = await store.CompleteAsync(
+                    record.Id, leaseOwner, VerificationStatus.Completed, attempt.Result!.ToJson(), now, cancellationToken, changes: found);
                 break;
 
             case AttemptOutcome.NeedsReview:
