@@ -37,7 +37,14 @@ internal static class Sql
         }
 
         var gate = SqliteWriteGates.GetOrAdd(sqlite.DataSource, static _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
+        // As long as SQLite itself would wait for the lock (the command timeout): a writer that never lets go fails
+        // the others with a clear error instead of hanging them.
+        var wait = TimeSpan.FromSeconds(Math.Max(1, sqlite.DefaultTimeout));
+        if (!await gate.WaitAsync(wait, cancellationToken))
+        {
+            throw new TimeoutException($"The database stayed busy for {wait.TotalSeconds:0} s; the write was not started.");
+        }
+
         try
         {
             return new WriteTransaction(sqlite.BeginTransaction(deferred: false), gate);
