@@ -33,12 +33,17 @@ public sealed class VerificationOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Verifications in flight at once in one worker, across payers. A little above <c>Clearinghouse:MaxConcurrency</c>
-    /// (40) on purpose: an item also spends time being claimed, parsed, estimated and written, and those items must not
-    /// leave the clearinghouse's slots idle. The client's limiter still caps the calls in flight at the clearinghouse.
+    /// Verifications in flight at once in one worker, across payers. When not set: a quarter above
+    /// <c>Clearinghouse:MaxConcurrency</c> (50 for its default 40), because an item also spends time being claimed,
+    /// parsed, estimated and written, and those items must not leave the clearinghouse's slots idle. The client's
+    /// limiter still caps the calls in flight at the clearinghouse.
     /// </summary>
     [Range(1, 1000)]
-    public int WorkerConcurrency { get; set; } = 50;
+    public int? WorkerConcurrency { get; set; }
+
+    /// <summary><see cref="WorkerConcurrency"/>, or a quarter above the clearinghouse's limit when it is not set.</summary>
+    public int EffectiveWorkerConcurrency(int clearinghouseMaxConcurrency) =>
+        WorkerConcurrency ?? Math.Max(1, clearinghouseMaxConcurrency + (clearinghouseMaxConcurrency / 4));
 
     /// <summary>Verifications in flight at once for one payer.</summary>
     [Range(1, 1000)]

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using CoverageCheck.Clients.Clearinghouse;
 using CoverageCheck.Service.Data;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +21,7 @@ internal sealed class VerificationWorker(
     DatabaseReadiness readiness,
     TimeProvider timeProvider,
     IOptions<VerificationOptions> options,
+    IOptions<ClearinghouseOptions> clearinghouse,
     ILogger<VerificationWorker> logger) : BackgroundService
 {
     private readonly string _workerId = $"worker:{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
@@ -47,18 +49,22 @@ internal sealed class VerificationWorker(
             return; // the migration service stops the host and says why
         }
 
-        var channel = Channel.CreateBounded<VerificationRecord>(new BoundedChannelOptions(settings.WorkerConcurrency)
+        var concurrency = settings.EffectiveWorkerConcurrency(clearinghouse.Value.MaxConcurrency);
+        logger.LogInformation(
+            "The verification worker runs up to {Concurrency} verifications at once, {PerPayer} per payer, {ClearinghouseLimit} at the clearinghouse",
+            concurrency, settings.PerPayerConcurrency, clearinghouse.Value.MaxConcurrency);
+        var channel = Channel.CreateBounded<VerificationRecord>(new BoundedChannelOptions(concurrency)
         {
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        var consumers = Enumerable.Range(0, settings.WorkerConcurrency)
+        var consumers = Enumerable.Range(0, concurrency)
             .Select(_ => Task.Run(() => ConsumeAsync(channel.Reader, stoppingToken), CancellationToken.None))
             .ToArray();
 
         try
         {
-            await ProduceAsync(channel.Writer, settings, stoppingToken);
+            await ProduceAsync(channel.Writer, settings, concurrency, stoppingToken);
         }
         finally
         {
@@ -67,7 +73,7 @@ internal sealed class VerificationWorker(
         }
     }
 
-    private async Task ProduceAsync(ChannelWriter<VerificationRecord> writer, VerificationOptions settings, CancellationToken stoppingToken)
+    private async Task ProduceAsync(ChannelWriter<VerificationRecord> writer, VerificationOptions settings, int concurrency, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -75,7 +81,7 @@ internal sealed class VerificationWorker(
             try
             {
                 // Claim only what can start now: a claimed item waiting in a queue would burn its lease.
-                var free = settings.WorkerConcurrency - Volatile.Read(ref _inFlight);
+                var free = concurrency - Volatile.Read(ref _inFlight);
                 if (free > 0)
                 {
                     var claimed = await store.ClaimAsync(_workerId, timeProvider.GetUtcNow(), settings.LeaseDuration, free, stoppingToken);
