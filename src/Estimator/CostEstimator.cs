@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace CoverageCheck.Estimator;
 
 /// <summary>
@@ -33,14 +35,36 @@ public static class CostEstimator
     /// </exception>
     public static EstimateResult Estimate(EstimateRequest request)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var errors = EstimateRequestValidator.Validate(request);
-        if (errors.Count > 0)
+        if (!TryEstimate(request, out var result, out var errors))
         {
             var problems = string.Join("; ", errors.Select(pair => $"{pair.Key}: {string.Join(" ", pair.Value)}"));
             throw new ArgumentException($"The estimate request is not valid. Call Validate first. {problems}", nameof(request));
         }
 
+        return result;
+    }
+
+    /// <summary>
+    /// Validates and prices in one call, for input from outside: the request's rules are checked once, and a broken
+    /// one is returned instead of thrown.
+    /// </summary>
+    /// <param name="request">The request to check and price.</param>
+    /// <param name="result">The estimate when the request is valid; otherwise <see langword="null"/>.</param>
+    /// <param name="errors">Messages keyed by wire field path; empty when the request is valid.</param>
+    /// <returns><see langword="true"/> when the request is valid and <paramref name="result"/> is set.</returns>
+    public static bool TryEstimate(
+        EstimateRequest request,
+        [NotNullWhen(true)] out EstimateResult? result,
+        out IReadOnlyDictionary<string, string[]> errors)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        errors = EstimateRequestValidator.Validate(request);
+        result = errors.Count == 0 ? Price(request) : null;
+        return result is not null;
+    }
+
+    private static EstimateResult Price(EstimateRequest request)
+    {
         var estimate = Price(request.Program, request.Pricing, request.Coverage, request.IncludeSessionsDetail);
         if (request.Range is not { } bounds)
         {

@@ -74,6 +74,23 @@ public sealed class ValidationTests
     }
 
     [Test]
+    public void TryEstimate_returns_the_errors_of_a_bad_request_and_the_estimate_of_a_good_one()
+    {
+        var bad = Requests.Weekly(0, 9, Requests.InNetwork());
+        var good = Requests.Weekly(12, 5, Requests.InNetwork());
+
+        Assert.That(CostEstimator.TryEstimate(bad, out var none, out var errors), Is.False);
+        Assert.That(none, Is.Null);
+        Assert.That(errors.Keys, Is.EquivalentTo(CostEstimator.Validate(bad).Keys));
+        Assert.That(errors, Is.Not.Empty);
+        Assert.Throws<ArgumentException>(() => CostEstimator.Estimate(bad));
+
+        Assert.That(CostEstimator.TryEstimate(good, out var result, out var noErrors), Is.True);
+        Assert.That(noErrors, Is.Empty);
+        Assert.That((result!.Totals, result.Explanation), Is.EqualTo((CostEstimator.Estimate(good).Totals, CostEstimator.Estimate(good).Explanation)));
+    }
+
+    [Test]
     public void A_valid_request_has_no_errors()
     {
         Assert.That(Requests.Weekly(12, 5, Requests.InNetwork()).Validate(), Is.Empty);

@@ -38,8 +38,7 @@ public sealed class EstimatePricer(IOptionsMonitor<RateCardOptions> rateCard)
             given?.SelfPayPackagePrice ?? card.SelfPayPackagePrice);
         var request = new EstimateRequest { Program = input.Program, Pricing = pricing, Coverage = input.Coverage, Range = input.Range, IncludeSessionsDetail = includeSessions };
 
-        var errors = request.Validate();
-        if (errors.Count > 0)
+        if (!CostEstimator.TryEstimate(request, out var estimate, out var errors))
         {
             return new EstimateOutcome(null, errors);
         }
@@ -51,7 +50,7 @@ public sealed class EstimatePricer(IOptionsMonitor<RateCardOptions> rateCard)
             pricing.SelfPayPackagePrice is { } package ? EstimateResponse.Cents(package) : null,
             chargeKnown,
             given?.ChargePerDay is not null ? FromRequest : chargeKnown ? FromRateCard : FromPublishedRange);
-        var response = EstimateResponse.From(CostEstimator.Estimate(request), includeSessions, used);
+        var response = EstimateResponse.From(estimate, includeSessions, used);
         if (chargeKnown)
         {
             return new EstimateOutcome(response, errors);
