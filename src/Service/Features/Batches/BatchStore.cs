@@ -242,44 +242,20 @@ public sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi)
             WHERE r.batch_id = @id
             ORDER BY r.line_number
             """;
-        var rows = await connection.QueryAsync<ReportSourceRow>(new CommandDefinition(sql, new { id }, cancellationToken: cancellationToken));
-        return
-        [
-            .. rows.Select(r => new BatchReportSource(
-                new BatchRowRecord
-                {
-                    Line = r.Line,
-                    PatientRef = r.PatientRef,
-                    VerificationId = r.VerificationId,
-                    ErrorCode = r.ErrorCode,
-                    Error = r.Error,
-                    VerificationStatus = r.VerificationStatus,
-                    PayerId = r.PayerId,
-                    CheckedAt = r.CheckedAt,
-                    CompletedAt = r.CompletedAt,
-                    ProgramEnd = r.ProgramEnd,
-                    LastErrorCode = r.LastErrorCode,
-                    LastError = r.LastError,
-                },
-                r.VerificationId is { } vid && r.PayloadCipher is { } payload ? phi.Unprotect(payload, vid, VerificationStore.PayloadColumn) : null,
-                r.VerificationId is { } rid && r.ResultCipher is { } result ? phi.Unprotect(result, rid, VerificationStore.ResultColumn) : null)),
-        ];
+        // Two objects per row: the row as ListRowsAsync reads it, and the ciphertext from PayloadCipher on (null
+        // for a rejected census record, which has no verification).
+        var rows = await connection.QueryAsync<BatchRowRecord, Ciphers?, BatchReportSource>(
+            new CommandDefinition(sql, new { id }, cancellationToken: cancellationToken),
+            (row, ciphers) => new BatchReportSource(
+                row,
+                row.VerificationId is { } vid && ciphers?.PayloadCipher is { } payload ? phi.Unprotect(payload, vid, VerificationStore.PayloadColumn) : null,
+                row.VerificationId is { } rid && ciphers?.ResultCipher is { } result ? phi.Unprotect(result, rid, VerificationStore.ResultColumn) : null),
+            splitOn: nameof(Ciphers.PayloadCipher));
+        return [.. rows];
     }
 
-    private sealed record ReportSourceRow
+    private sealed record Ciphers
     {
-        public int Line { get; init; }
-        public string? PatientRef { get; init; }
-        public Guid? VerificationId { get; init; }
-        public string? ErrorCode { get; init; }
-        public string? Error { get; init; }
-        public string? VerificationStatus { get; init; }
-        public string? PayerId { get; init; }
-        public DateTimeOffset? CheckedAt { get; init; }
-        public DateTimeOffset? CompletedAt { get; init; }
-        public DateOnly? ProgramEnd { get; init; }
-        public string? LastErrorCode { get; init; }
-        public string? LastError { get; init; }
         public byte[]? PayloadCipher { get; init; }
         public byte[]? ResultCipher { get; init; }
     }
