@@ -61,29 +61,7 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
             var transaction = write.Transaction;
             foreach (var verification in verifications)
             {
-                var id = verification.Id ?? Guid.CreateVersion7(now);
-                var row = new
-                {
-                    id,
-                    status = Sql.Ansi(VerificationStatus.Queued, 16),
-                    payerId = Sql.Ansi(verification.PayerId.Trim(), 32),
-                    memberKey = Sql.Ansi(phi.MemberKey(verification.PayerId, verification.MemberId), 64),
-                    payloadCipher = phi.Protect(verification.PayloadJson, id, PayloadColumn),
-                    attempts = 0,
-                    nextAttemptAt = verification.NotBefore ?? now,
-                    leaseOwner = (string?)null,
-                    leaseExpiresAt = (DateTimeOffset?)null,
-                    createdAt = now,
-                    createdBy = Sql.Truncate(access.Actor, 128),
-                    idempotencyKey = Sql.Ansi(null, 64),
-                    batchId = verification.BatchId,
-                    batchLine = verification.BatchLine,
-                    programEnd = verification.ProgramEnd,
-                    previousVerificationId = verification.PreviousVerificationId,
-                };
-                await connection.ExecuteAsync(new CommandDefinition(InsertSql, row, transaction, cancellationToken: cancellationToken));
-                await AuditStore.AppendAsync(connection, transaction, access, AuditActions.Create, AuditRecordTypes.Verification, id.ToString(), now, cancellationToken);
-                ids.Add(id);
+                ids.Add((await InsertRowAsync(connection, transaction, verification, idempotencyKey: null, access, now, cancellationToken)).Id);
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -110,6 +88,40 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
         }
 
         var now = timeProvider.GetUtcNow();
+        VerificationRecord inserted;
+        try
+        {
+            await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
+            var transaction = write.Transaction;
+            inserted = await InsertRowAsync(connection, transaction, verification, idempotencyKey, access, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbException ex) when (idempotencyKey is not null && Sql.IsUniqueViolation(ex))
+        {
+            // Two requests with the same key raced; the other one won. Answer with its record.
+            var winner = await ReadByIdempotencyKeyAsync(connection, idempotencyKey, access, cancellationToken)
+                ?? throw new InvalidOperationException("An idempotency key conflicted but its verification cannot be found.", ex);
+            return new InsertedVerification(winner, Created: false);
+        }
+
+        // [LogProperties] + [Phi]: the member ID and payload are erased by the redactor before any sink sees them.
+        LogStored(logger, inserted.Id, verification);
+        return new InsertedVerification(inserted, Created: true);
+    }
+
+    /// <summary>
+    /// Inserts one verification (queued, or in-progress when <see cref="NewVerification.Lease"/> is set) and its audit
+    /// entry inside <paramref name="transaction"/>; returns it as stored.
+    /// </summary>
+    private async Task<VerificationRecord> InsertRowAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        NewVerification verification,
+        string? idempotencyKey,
+        AccessContext access,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
         var id = verification.Id ?? Guid.CreateVersion7(now);
         var leased = verification.Lease is not null;
         var row = new
@@ -131,47 +143,28 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
             programEnd = verification.ProgramEnd,
             previousVerificationId = verification.PreviousVerificationId,
         };
-
-        try
+        await connection.ExecuteAsync(new CommandDefinition(InsertSql, row, transaction, cancellationToken: cancellationToken));
+        await AuditStore.AppendAsync(connection, transaction, access, AuditActions.Create, AuditRecordTypes.Verification, id.ToString(), now, cancellationToken);
+        return new VerificationRecord
         {
-            await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
-            var transaction = write.Transaction;
-            await connection.ExecuteAsync(new CommandDefinition(InsertSql, row, transaction, cancellationToken: cancellationToken));
-            await AuditStore.AppendAsync(connection, transaction, access, AuditActions.Create, AuditRecordTypes.Verification, id.ToString(), now, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-        catch (DbException ex) when (idempotencyKey is not null && Sql.IsUniqueViolation(ex))
-        {
-            // Two requests with the same key raced; the other one won. Answer with its record.
-            var winner = await ReadByIdempotencyKeyAsync(connection, idempotencyKey, access, cancellationToken)
-                ?? throw new InvalidOperationException("An idempotency key conflicted but its verification cannot be found.", ex);
-            return new InsertedVerification(winner, Created: false);
-        }
-
-        // [LogProperties] + [Phi]: the member ID and payload are erased by the redactor before any sink sees them.
-        LogStored(logger, id, verification);
-        return new InsertedVerification(
-            new VerificationRecord
-            {
-                Id = id,
-                Status = row.status.Value!,
-                PayerId = row.payerId.Value!,
-                MemberKey = row.memberKey.Value!,
-                PayloadJson = verification.PayloadJson,
-                Attempts = row.attempts,
-                NextAttemptAt = row.nextAttemptAt,
-                LeaseOwner = row.leaseOwner,
-                LeaseExpiresAt = row.leaseExpiresAt,
-                CreatedAt = now,
-                CreatedBy = row.createdBy!,
-                UpdatedAt = now,
-                BatchId = row.batchId,
-                BatchLine = row.batchLine,
-                ProgramEnd = row.programEnd,
-                PreviousVerificationId = row.previousVerificationId,
-                Version = 1,
-            },
-            Created: true);
+            Id = id,
+            Status = row.status.Value!,
+            PayerId = row.payerId.Value!,
+            MemberKey = row.memberKey.Value!,
+            PayloadJson = verification.PayloadJson,
+            Attempts = row.attempts,
+            NextAttemptAt = row.nextAttemptAt,
+            LeaseOwner = row.leaseOwner,
+            LeaseExpiresAt = row.leaseExpiresAt,
+            CreatedAt = now,
+            CreatedBy = row.createdBy!,
+            UpdatedAt = now,
+            BatchId = row.batchId,
+            BatchLine = row.batchLine,
+            ProgramEnd = row.programEnd,
+            PreviousVerificationId = row.previousVerificationId,
+            Version = 1,
+        };
     }
 
     /// <summary>The verification with its payload and result decrypted, or null; the read is audited.</summary>
