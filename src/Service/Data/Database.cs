@@ -62,7 +62,7 @@ public sealed class Database : IDbConnectionFactory
                 // checkpoint), which lifts the one-writer ceiling from ~100 to thousands of commits a second. A killed
                 // process loses nothing it committed (tests/bench/batch.sh crash); only an OS crash or power loss can
                 // undo the last commits, never corrupt the file. SQLite's recommended setting for WAL.
-                command.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+                command.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;";
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
 

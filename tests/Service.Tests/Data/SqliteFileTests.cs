@@ -8,6 +8,20 @@ namespace CoverageCheck.Service.Tests.Data;
 public sealed class SqliteFileTests
 {
     [Test]
+    public async Task Connections_enforce_foreign_keys_and_run_wal_with_synchronous_normal()
+    {
+        await using var db = await TestDatabase.CreateSqliteAsync();
+        await using var connection = await db.Database.OpenAsync(default);
+
+        Assert.That(await connection.ExecuteScalarAsync<long>("PRAGMA foreign_keys"), Is.EqualTo(1));
+        Assert.That(await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"), Is.EqualTo("wal"));
+        Assert.That(await connection.ExecuteScalarAsync<long>("PRAGMA synchronous"), Is.EqualTo(1), "NORMAL");
+        var orphan = Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => connection.ExecuteAsync(
+            "INSERT INTO batch_rows (batch_id, line_number, error_code) VALUES ('NO-SUCH-BATCH', 1, 'x')"));
+        Assert.That(orphan!.SqliteErrorCode, Is.EqualTo(19), "FOREIGN KEY constraint failed");
+    }
+
+    [Test]
     public async Task The_database_files_contain_no_names_dates_of_birth_or_member_ids()
     {
         await using var db = await TestDatabase.CreateSqliteAsync();
