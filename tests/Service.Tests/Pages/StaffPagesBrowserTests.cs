@@ -64,7 +64,15 @@ public sealed class StaffPagesBrowserTests
     }
 
     [TearDown]
-    public async Task CloseContextAsync() => await _context.CloseAsync();
+    public async Task CloseContextAsync()
+    {
+        await _context.CloseAsync();
+        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
+        {
+            // The service runs as a child process: its warnings and errors explain a page that did not change.
+            await TestContext.Out.WriteLineAsync($"--- service log (Warning and above) ---\n{_host.Log}");
+        }
+    }
 
     [OneTimeTearDown]
     public async Task StopAsync()
