@@ -158,6 +158,12 @@ public static class EstimatesApi
     private static Results<JsonHttpResult<EstimateResponse>, ValidationProblem, ProblemHttpResult> Estimate(
         ReadOnlySequence<byte> body, bool includeSessions, WireErrors errors, EstimatePricer pricer)
     {
+        // A well-formed request is read in one pass; anything else is read again below, where every bad field is named.
+        if (body.IsSingleSegment && EstimateRequestReader.TryRead(body.FirstSpan, out var fast))
+        {
+            return Answer(fast, includeSessions, errors, pricer);
+        }
+
         JsonDocument document;
         try
         {
@@ -174,19 +180,24 @@ public static class EstimatesApi
 
         using (document)
         {
-            var input = EstimateWire.Read(document.RootElement, errors);
-            var outcome = pricer.Estimate(input, includeSessions);
-            errors.AddDomainErrors(outcome.Errors);
-            if (!errors.IsEmpty || outcome.Response is null)
-            {
-                return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The estimate request is not valid.");
-            }
-
-            // Source-generated serialisation with the context's own options, so the generated fast path writes the
-            // 5 KB answer directly (through the app's resolver chain it would take the slower metadata path): the
-            // website's calculator calls this endpoint on every change of an input.
-            return TypedResults.Json(outcome.Response, EstimatesJsonContext.Default.EstimateResponse);
+            return Answer(EstimateWire.Read(document.RootElement, errors), includeSessions, errors, pricer);
         }
+    }
+
+    private static Results<JsonHttpResult<EstimateResponse>, ValidationProblem, ProblemHttpResult> Answer(
+        EstimateInput input, bool includeSessions, WireErrors errors, EstimatePricer pricer)
+    {
+        var outcome = pricer.Estimate(input, includeSessions);
+        errors.AddDomainErrors(outcome.Errors);
+        if (!errors.IsEmpty || outcome.Response is null)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The estimate request is not valid.");
+        }
+
+        // Source-generated serialisation with the context's own options, so the generated fast path writes the
+        // 5 KB answer directly (through the app's resolver chain it would take the slower metadata path): the
+        // website's calculator calls this endpoint on every change of an input.
+        return TypedResults.Json(outcome.Response, EstimatesJsonContext.Default.EstimateResponse);
     }
 
     private static ProblemHttpResult TooLarge() => TypedResults.Problem(
