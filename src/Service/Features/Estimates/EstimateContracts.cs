@@ -83,7 +83,29 @@ public sealed record EstimateResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ChargeRangeDto? ChargeRange)
 {
     /// <summary>Maps a library result to the wire, money always with two decimals.</summary>
-    public static EstimateResponse From(EstimateResult result, bool includeSessions, PricingUsedDto? pricing = null) => new(
+    public static EstimateResponse From(EstimateResult result, bool includeSessions, PricingUsedDto? pricing = null)
+    {
+        var estimate = Map(result, includeSessions);
+        if (result.Range is not { } range)
+        {
+            return pricing is null ? estimate : estimate with { Pricing = pricing };
+        }
+
+        // A range bound that is the program itself (the estimator prices it once and copies it into the result with
+        // the range) is mapped once too.
+        return estimate with
+        {
+            Range = new RangeResponseDto(
+                IsCopyOf(result, range.Low) ? estimate : Map(range.Low, includeSessions),
+                IsCopyOf(result, range.High) ? estimate : Map(range.High, includeSessions)),
+            Pricing = pricing,
+        };
+    }
+
+    // Each priced schedule has its own monthly list; a copy made with `with` shares it.
+    private static bool IsCopyOf(EstimateResult result, EstimateResult bound) => ReferenceEquals(result.Monthly, bound.Monthly);
+
+    private static EstimateResponse Map(EstimateResult result, bool includeSessions) => new(
         result.Sessions,
         result.FirstSession,
         result.LastSession,
@@ -97,17 +119,16 @@ public sealed record EstimateResponse(
         result.Monthly.Select(m => new MonthlyDto(
             string.Create(CultureInfo.InvariantCulture, $"{m.Year:0000}-{m.Month:00}"), m.Sessions, Cents(m.Patient), Cents(m.Payer))).ToArray(),
         result.Warnings,
-        result.Range is { } range
-            ? new RangeResponseDto(From(range.Low, includeSessions), From(range.High, includeSessions))
-            : null,
+        null,
         includeSessions ? result.SessionsDetail.Select(SessionDto.From).ToArray() : null,
         result.Explanation,
         result.Disclaimer,
-        pricing,
+        null,
         null);
 
     /// <summary>Money on the wire always carries two decimals (<c>1200.00</c>, not <c>1200</c>).</summary>
-    internal static decimal Cents(decimal amount) => decimal.Round(amount, 2, MidpointRounding.AwayFromZero) + 0.00m;
+    internal static decimal Cents(decimal amount) =>
+        amount.Scale == 2 ? amount : decimal.Round(amount, 2, MidpointRounding.AwayFromZero) + 0.00m; // the ledger's amounts already are
 }
 
 /// <summary><c>totals</c>.</summary>
