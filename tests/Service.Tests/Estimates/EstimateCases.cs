@@ -12,6 +12,12 @@ internal static class EstimateCases
         return JsonNode.Parse(File.ReadAllText(path))!.AsObject();
     }
 
+    /// <summary>The id of every reference case, such as <c>S01-copay-only</c>.</summary>
+    public static IEnumerable<string> Ids() =>
+        Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), "tests", "Estimator.Tests", "Cases"), "*.json")
+            .Select(path => Path.GetFileNameWithoutExtension(path))
+            .Order(StringComparer.Ordinal);
+
     /// <summary>
     /// Asserts that every member of <paramref name="expected"/> is in <paramref name="actual"/> with the same value
     /// (numbers compared as decimals, arrays element by element); the response may carry more members.
@@ -53,7 +59,7 @@ internal static class EstimateCases
         }
     }
 
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
