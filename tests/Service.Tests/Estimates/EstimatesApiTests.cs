@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CoverageCheck.Service.Features.Estimates;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CoverageCheck.Service.Tests.Estimates;
 
@@ -65,6 +67,32 @@ public sealed class EstimatesApiTests
         {
             Assert.That(together[i], Is.EqualTo(alone[i % bodies.Length]), $"request {i}");
         }
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task The_answer_is_the_serializers_json_sent_with_its_length_not_in_chunks(bool sessions)
+    {
+        using var app = new ServiceApplication();
+        app.UseKestrel(0);
+        app.StartServer();
+        using var client = app.CreateClient(TestApiKeys.Website);
+        var body = File.ReadAllText(Path.Combine(EstimateCases.RepositoryRoot(), "samples", "estimates", "iop-12-weeks-ppo.json"));
+
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync(Url + (sessions ? "?detail=sessions" : ""), content);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), Encoding.UTF8.GetString(bytes));
+        Assert.That(response.Headers.TransferEncodingChunked, Is.Not.True);
+        Assert.That(response.Content.Headers.ContentLength, Is.EqualTo(bytes.Length));
+        Assert.That(response.Content.Headers.ContentType?.ToString(), Is.EqualTo("application/json; charset=utf-8"));
+        using var document = JsonDocument.Parse(body);
+        var pricer = app.Services.GetRequiredService<EstimatePricer>();
+        var expected = JsonSerializer.SerializeToUtf8Bytes(
+            pricer.Estimate(EstimateWire.Read(document.RootElement, new WireErrors()), sessions).Response!,
+            EstimatesJsonContext.Default.EstimateResponse);
+        Assert.That(Encoding.UTF8.GetString(bytes), Is.EqualTo(Encoding.UTF8.GetString(expected)));
     }
 
     private static async Task<string> Post(HttpClient client, string body)
