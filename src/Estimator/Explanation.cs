@@ -57,18 +57,18 @@ internal static class Explanation
     private static void WriteSessions(StringBuilder text, ExplanationContext context)
     {
 
-        text.Append(Invariant, $"This estimate covers {Plural(context.Sessions, "session")} from {context.First!.Value:MMMM d, yyyy} to {context.Last!.Value:MMMM d, yyyy}, ")
-            .Append(Invariant, $"billed at ${context.Pricing.ChargePerDay:N2} a session.");
+        text.Append(Invariant, $"This estimate covers {Plural(context.Sessions, "session")} from {new LongDate(context.First!.Value)} to {new LongDate(context.Last!.Value)}, ")
+            .Append(Invariant, $"billed at ${new Dollars(context.Pricing.ChargePerDay)} a session.");
 
         var coverage = context.Coverage;
         var facts = context.Facts;
         if (coverage is null)
         {
-            text.Append(Invariant, $" You are paying for yourself, so each session is priced at our self-pay rate of ${context.Pricing.EffectiveSelfPayPerDay:N2}.");
+            text.Append(Invariant, $" You are paying for yourself, so each session is priced at our self-pay rate of ${new Dollars(context.Pricing.EffectiveSelfPayPerDay)}.");
         }
         else if (coverage.Status != CoverageStatus.Active)
         {
-            text.Append(Invariant, $" The coverage we were given is not active, so each session is priced at our self-pay rate of ${context.Pricing.EffectiveSelfPayPerDay:N2}.");
+            text.Append(Invariant, $" The coverage we were given is not active, so each session is priced at our self-pay rate of ${new Dollars(context.Pricing.EffectiveSelfPayPerDay)}.");
         }
         else
         {
@@ -77,13 +77,13 @@ internal static class Explanation
 
         if (facts.PackagePriceReachedOn is { } packageReached)
         {
-            text.Append(Invariant, $" Self-pay sessions are capped at our package price of ${context.Pricing.SelfPayPackagePrice!.Value:N2}; it is reached on {packageReached:MMMM d, yyyy}, and self-pay sessions after that cost nothing more.");
+            text.Append(Invariant, $" Self-pay sessions are capped at our package price of ${new Dollars(context.Pricing.SelfPayPackagePrice!.Value)}; it is reached on {new LongDate(packageReached)}, and self-pay sessions after that cost nothing more.");
         }
 
-        text.Append(Invariant, $" In total you would pay about ${context.Totals.Patient:N2}");
+        text.Append(Invariant, $" In total you would pay about ${new Dollars(context.Totals.Patient)}");
         if (coverage is { Status: CoverageStatus.Active })
         {
-            text.Append(Invariant, $" and your plan about ${context.Totals.Payer:N2}");
+            text.Append(Invariant, $" and your plan about ${new Dollars(context.Totals.Payer)}");
         }
 
         text.Append('.');
@@ -96,18 +96,18 @@ internal static class Explanation
         var allowed = context.Pricing.EffectiveAllowedPerDay;
         if (coverage.Network == NetworkStatus.In)
         {
-            text.Append(Invariant, $" We are in network with your plan, which allows ${allowed:N2} a session; you never owe the difference between our charge and that amount.");
+            text.Append(Invariant, $" We are in network with your plan, which allows ${new Dollars(allowed)} a session; you never owe the difference between our charge and that amount.");
         }
         else
         {
-            text.Append(Invariant, $" We are out of network with your plan, which allows ${allowed:N2} a session.");
+            text.Append(Invariant, $" We are out of network with your plan, which allows ${new Dollars(allowed)} a session.");
         }
 
         if (facts.CoveredSessions > 0)
         {
             if (coverage.CopayPerDay > 0m)
             {
-                text.Append(Invariant, $" You pay a copay of ${Math.Min(coverage.CopayPerDay, allowed):N2} for each covered session (${breakdown.Copay:N2} in all)")
+                text.Append(Invariant, $" You pay a copay of ${new Dollars(Math.Min(coverage.CopayPerDay, allowed))} for each covered session (${new Dollars(breakdown.Copay)} in all)")
                     .Append(coverage.CopayCountsTowardOutOfPocket ? "." : "; your plan does not count copays toward your out-of-pocket maximum.");
             }
 
@@ -117,7 +117,7 @@ internal static class Explanation
             }
             else if (breakdown.Deductible > 0m)
             {
-                text.Append(Invariant, $" You pay the allowed amount in full until your deductible is met: ${breakdown.Deductible:N2} of deductible in all.");
+                text.Append(Invariant, $" You pay the allowed amount in full until your deductible is met: ${new Dollars(breakdown.Deductible)} of deductible in all.");
             }
             else if (coverage.Deductible.Individual is not null || coverage.Deductible.Family is not null)
             {
@@ -126,34 +126,34 @@ internal static class Explanation
 
             if (coverage.CoinsurancePercent > 0m)
             {
-                text.Append(Invariant, $" {(breakdown.Deductible > 0m ? "After that you" : "You")} pay {coverage.CoinsurancePercent:0.##}% of the allowed amount as coinsurance (${breakdown.Coinsurance:N2} in all).");
+                text.Append(Invariant, $" {(breakdown.Deductible > 0m ? "After that you" : "You")} pay {coverage.CoinsurancePercent:0.##}% of the allowed amount as coinsurance (${new Dollars(breakdown.Coinsurance)} in all).");
             }
 
             if (facts.OutOfPocketMaxReachedOn is { } reached)
             {
-                text.Append(Invariant, $" Your out-of-pocket maximum is reached on {reached:MMMM d, yyyy}; after that your plan pays covered sessions in full")
+                text.Append(Invariant, $" Your out-of-pocket maximum is reached on {new LongDate(reached)}; after that your plan pays covered sessions in full")
                     .Append(coverage.CopayCountsTowardOutOfPocket || coverage.CopayPerDay == 0m ? "." : ", except the copay.");
             }
         }
 
         if (facts.FirstPlanYearReset is { } reset)
         {
-            text.Append(Invariant, $" Your plan year starts again on {reset:MMMM d, yyyy}: your deductible, out-of-pocket and visit counts start over from zero, and we assume the same benefits continue.");
+            text.Append(Invariant, $" Your plan year starts again on {new LongDate(reset)}: your deductible, out-of-pocket and visit counts start over from zero, and we assume the same benefits continue.");
         }
 
         if (facts.VisitLimitReached > 0)
         {
-            text.Append(Invariant, $" Your plan covers {Plural(coverage.VisitLimitPerPlanYear!.Value, "session")} a plan year, so {Plural(facts.VisitLimitReached, "session")} beyond that limit {(facts.VisitLimitReached == 1 ? "is" : "are")} priced at our self-pay rate of ${context.Pricing.EffectiveSelfPayPerDay:N2} (${facts.VisitLimitReachedAmount:N2} in all).");
+            text.Append(Invariant, $" Your plan covers {Plural(coverage.VisitLimitPerPlanYear!.Value, "session")} a plan year, so {Plural(facts.VisitLimitReached, "session")} beyond that limit {(facts.VisitLimitReached == 1 ? "is" : "are")} priced at our self-pay rate of ${new Dollars(context.Pricing.EffectiveSelfPayPerDay)} (${new Dollars(facts.VisitLimitReachedAmount)} in all).");
         }
 
         if (facts.AfterCoverageEnds > 0)
         {
-            text.Append(Invariant, $" Your coverage ends on {coverage.CoverageEndDate!.Value:MMMM d, yyyy}, so {Plural(facts.AfterCoverageEnds, "session")} after that {(facts.AfterCoverageEnds == 1 ? "is" : "are")} priced at our self-pay rate (${facts.AfterCoverageEndsAmount:N2} in all).");
+            text.Append(Invariant, $" Your coverage ends on {new LongDate(coverage.CoverageEndDate!.Value)}, so {Plural(facts.AfterCoverageEnds, "session")} after that {(facts.AfterCoverageEnds == 1 ? "is" : "are")} priced at our self-pay rate (${new Dollars(facts.AfterCoverageEndsAmount)} in all).");
         }
 
         if (breakdown.BalanceBill > 0m)
         {
-            text.Append(Invariant, $" Because we are out of network, you also owe the difference between our charge and what your plan allows, ${context.Pricing.ChargePerDay - allowed:N2} a session (${breakdown.BalanceBill:N2} in all); it does not count toward your deductible or out-of-pocket maximum.");
+            text.Append(Invariant, $" Because we are out of network, you also owe the difference between our charge and what your plan allows, ${new Dollars(context.Pricing.ChargePerDay - allowed)} a session (${new Dollars(breakdown.BalanceBill)} in all); it does not count toward your deductible or out-of-pocket maximum.");
         }
 
         if (coverage.PriorAuthorizationRequired)
