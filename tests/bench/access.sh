@@ -106,7 +106,7 @@ done
 echo "rate limit: $limited of 70 anonymous estimate requests answered 429 (must be > 0); keyed: $keyed_limited of 70 (must be 0)"
 if [ "$limited" -eq 0 ] || [ "$keyed_limited" -ne 0 ]; then failures=$((failures + 1)); fi
 
-# The PHI scan. Every name, date of birth (ISO, X12 CCYYMMDD and US M/D/YYYY) and member ID this run sent: the census
+# The PHI scan. Every patient_ref, name, date of birth (ISO, X12 CCYYMMDD and US M/D/YYYY) and member ID this run sent: the census
 # rows, the real-time verification and the 271 upload's subscriber. The database files are copied while the service
 # runs (coveragecheck.db-wal and -shm exist only then; a clean stop checkpoints the WAL into the main file) and
 # scanned again after the stop.
@@ -118,7 +118,7 @@ stop_service
 import csv, sys
 for row in csv.reader(sys.stdin):
     if len(row) < 6: continue
-    for value in (row[1], row[2], row[5]):
+    for value in (row[0], row[1], row[2], row[5]):  # patient_ref (a chart number), names, member ID
         if len(value) >= 3: print(value)
     dob = row[3]
     parts = dob.split("-")
@@ -157,7 +157,7 @@ while IFS= read -r value; do
     fi
   done
 done <"$work/phi.txt"
-echo "PHI scan: $(wc -l <"$work/phi.txt") values (names, dates of birth in 3 formats, member IDs) in ${#scanned[@]} files ($(du -ch "${scanned[@]}" | tail -1 | cut -f1), log $(wc -l <"$log") lines) and 2 table dumps: $found found"
+echo "PHI scan: $(wc -l <"$work/phi.txt") values (patient_refs, names, dates of birth in 3 formats, member IDs) in ${#scanned[@]} files ($(du -ch "${scanned[@]}" | tail -1 | cut -f1), log $(wc -l <"$log") lines) and 2 table dumps: $found found"
 figure "access.matrix_cells" "$cells"
 figure "access.matrix_failures" "$failures"
 figure "access.phi_found" "$found"

@@ -42,7 +42,7 @@ public sealed class CensusReaderTests
     [TestCase(7, "P-005", CensusErrorCodes.InvalidDate, "date_of_birth is not a real calendar date")]
     [TestCase(8, "P-006", CensusErrorCodes.DateOfBirthInFuture, "date_of_birth is later than today.")]
     [TestCase(9, "P-007", CensusErrorCodes.UnknownPayer, "payer_id \"99999\" is not in the payer table.")]
-    [TestCase(10, "P-001", CensusErrorCodes.DuplicatePatientRef, "patient_ref \"P-001\" is already used on line 2.")]
+    [TestCase(10, "P-001", CensusErrorCodes.DuplicatePatientRef, "This patient_ref is already used on line 2.")]
     [TestCase(11, "P-008", CensusErrorCodes.ColumnCount, "Expected 11 fields, found 12")]
     [TestCase(12, "P-009", CensusErrorCodes.ColumnCount, "Expected 11 fields, found 4")]
     [TestCase(14, "P-010", CensusErrorCodes.InvalidValue, "days_per_week \"0\" must be a whole number from 1 to 7.")]

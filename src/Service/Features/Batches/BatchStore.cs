@@ -1,3 +1,4 @@
+using System.Globalization;
 using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Security;
 using Dapper;
@@ -57,6 +58,14 @@ public sealed record BatchReportSource(BatchRowRecord Row, string? PayloadJson, 
 /// </summary>
 public sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi)
 {
+    /// <summary>
+    /// The column a census row's <c>patient_ref</c> is encrypted for. A site's reference for a patient (often the chart
+    /// number) in a treatment program's census is PHI under HIPAA and 42 CFR Part 2, so it is stored as
+    /// <c>phi1:</c> plus the base64 of <see cref="PhiProtector"/>'s output, bound to its batch and line.
+    /// </summary>
+    internal const string PatientRefColumn = "batch_rows.patient_ref";
+
+    private const string PatientRefPrefix = "phi1:";
     private const int ErrorLength = 512;
     private const int PatientRefLength = 128;
 
@@ -95,7 +104,7 @@ public sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi)
         {
             batchId,
             line = row.Line,
-            patientRef = Sql.Truncate(row.PatientRef, PatientRefLength),
+            patientRef = ProtectPatientRef(batchId, row.Line, Sql.Truncate(row.PatientRef, PatientRefLength)),
             verificationId = row.VerificationId,
             errorCode = Sql.Ansi(row.ErrorCode, 32),
             error = Sql.Truncate(row.Error, ErrorLength),
@@ -203,7 +212,7 @@ public sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi)
             ORDER BY line_number
             """;
         var rows = await connection.QueryAsync<BatchRowEntryRow>(new CommandDefinition(sql, new { id }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new BatchRowEntry(r.Line, r.PatientRef, r.VerificationId, r.ErrorCode, r.Error))];
+        return [.. rows.Select(r => new BatchRowEntry(r.Line, RevealPatientRef(id, r.Line, r.PatientRef), r.VerificationId, r.ErrorCode, r.Error))];
     }
 
     /// <summary>Every row of a batch in census order, with its verification's state.</summary>
@@ -221,7 +230,7 @@ public sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi)
             ORDER BY r.line_number
             """;
         var rows = await connection.QueryAsync<BatchRowRecord>(new CommandDefinition(sql, new { id }, cancellationToken: cancellationToken));
-        return [.. rows];
+        return [.. rows.Select(row => row with { PatientRef = RevealPatientRef(id, row.Line, row.PatientRef) })];
     }
 
     /// <summary>
@@ -247,12 +256,24 @@ public sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi)
         var rows = await connection.QueryAsync<BatchRowRecord, Ciphers?, BatchReportSource>(
             new CommandDefinition(sql, new { id }, cancellationToken: cancellationToken),
             (row, ciphers) => new BatchReportSource(
-                row,
+                row with { PatientRef = RevealPatientRef(id, row.Line, row.PatientRef) },
                 row.VerificationId is { } vid && ciphers?.PayloadCipher is { } payload ? phi.Unprotect(payload, vid, VerificationStore.PayloadColumn) : null,
                 row.VerificationId is { } rid && ciphers?.ResultCipher is { } result ? phi.Unprotect(result, rid, VerificationStore.ResultColumn) : null),
             splitOn: nameof(Ciphers.PayloadCipher));
         return [.. rows];
     }
+
+    private string? ProtectPatientRef(Guid batchId, int line, string? patientRef) =>
+        patientRef is null ? null : PatientRefPrefix + Convert.ToBase64String(phi.Protect(patientRef, batchId, PatientRefColumnOf(line)));
+
+    // A value without the prefix was stored before patient_ref was encrypted (as plain text) and is read as it is.
+    private string? RevealPatientRef(Guid batchId, int line, string? stored) =>
+        stored is not null && stored.StartsWith(PatientRefPrefix, StringComparison.Ordinal)
+            ? phi.Unprotect(Convert.FromBase64String(stored[PatientRefPrefix.Length..]), batchId, PatientRefColumnOf(line))
+            : stored;
+
+    // Bound to the line too, so a row's ciphertext copied onto another row of the batch does not decrypt.
+    private static string PatientRefColumnOf(int line) => string.Create(CultureInfo.InvariantCulture, $"{PatientRefColumn}:{line}");
 
     private sealed record Ciphers
     {

@@ -173,7 +173,7 @@ public sealed class CensusReader(Func<string, bool> isKnownPayer)
 
         if (duplicateOf is { } first)
         {
-            problems.Add((CensusErrorCodes.DuplicatePatientRef, string.Create(CultureInfo.InvariantCulture, $"patient_ref \"{patientRef}\" is already used on line {first}.")));
+            problems.Add((CensusErrorCodes.DuplicatePatientRef, string.Create(CultureInfo.InvariantCulture, $"This patient_ref is already used on line {first}.")));
         }
 
         if (patientRef is null)
