@@ -57,6 +57,12 @@ public sealed record NewVerification
     /// <summary>When the worker may first pick it up; default now.</summary>
     public DateTimeOffset? NotBefore { get; init; }
 
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the request that created it, so the worker's attempts join that trace; null
+    /// when traces are not recorded. Not PHI.
+    /// </summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>Insert as in-progress, leased to the caller, instead of queued (see <see cref="VerificationLease"/>).</summary>
     public VerificationLease? Lease { get; init; }
 

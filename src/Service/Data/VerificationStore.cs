@@ -17,6 +17,9 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
     internal const string ResultColumn = "verifications.result_cipher";
     private const int LastErrorLength = 512;
 
+    // "00-" + 32 hex trace id + "-" + 16 hex span id + "-" + 2 hex flags.
+    private const int TraceParentLength = 55;
+
     private bool IsSqlServer => database.Dialect == DatabaseProvider.SqlServer;
 
     private const string InsertSql = """
@@ -144,6 +147,15 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
             previousVerificationId = verification.PreviousVerificationId,
         };
         await connection.ExecuteAsync(new CommandDefinition(InsertSql, row, transaction, cancellationToken: cancellationToken));
+        if (verification.TraceParent is { Length: > 0 and <= TraceParentLength } traceParent)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO verification_traces (verification_id, trace_parent) VALUES (@id, @traceParent)",
+                new { id, traceParent = Sql.Ansi(traceParent, TraceParentLength) },
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+
         await AuditStore.AppendAsync(connection, transaction, access, AuditActions.Create, AuditRecordTypes.Verification, id.ToString(), now, cancellationToken);
         return new VerificationRecord
         {
@@ -165,6 +177,14 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
             PreviousVerificationId = row.previousVerificationId,
             Version = 1,
         };
+    }
+
+    /// <summary>The W3C <c>traceparent</c> of the request that created a verification, if it was recorded.</summary>
+    public async Task<string?> GetTraceParentAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT trace_parent FROM verification_traces WHERE verification_id = @id", new { id }, cancellationToken: cancellationToken));
     }
 
     /// <summary>The verification with its payload and result decrypted, or null; the read is audited.</summary>

@@ -55,6 +55,8 @@ internal sealed class VerificationIntake(
             return [];
         }
 
+        var traceParent = VerificationTelemetry.CurrentTraceParent();
+
         var now = timeProvider.GetUtcNow();
         var ids = await store.InsertQueuedAsync(
             [.. submissions.Select(submission => new NewVerification
@@ -67,6 +69,7 @@ internal sealed class VerificationIntake(
                 BatchId = submission.BatchId,
                 BatchLine = submission.BatchLine,
                 PreviousVerificationId = submission.PreviousVerificationId,
+                TraceParent = traceParent,
             })],
             access,
             cancellationToken);
@@ -92,6 +95,7 @@ internal sealed class VerificationIntake(
                 BatchId = submit.BatchId,
                 BatchLine = submit.BatchLine,
                 PreviousVerificationId = submit.PreviousVerificationId,
+                TraceParent = VerificationTelemetry.CurrentTraceParent(),
                 // The real-time attempt holds the lease, so no worker takes the item while the caller waits.
                 Lease = submit.RealTime ? new VerificationLease(leaseOwner, settings.LeaseDuration) : null,
             },

@@ -47,9 +47,12 @@ internal sealed class VerificationProcessor(
     /// <summary>Health benefit plan coverage: the fallback every payer must answer.</summary>
     internal const string HealthPlanServiceType = "30";
 
-    public async Task<AttemptResult> AttemptAsync(Guid verificationId, VerificationPayload payload, int attempt, CancellationToken cancellationToken)
+    // parent: the trace the verification was created in, for an attempt outside that request (the worker's);
+    // default: the current activity, if any.
+    public async Task<AttemptResult> AttemptAsync(
+        Guid verificationId, VerificationPayload payload, int attempt, CancellationToken cancellationToken, ActivityContext parent = default)
     {
-        using var activity = VerificationTelemetry.Source.StartActivity("verification.attempt");
+        using var activity = VerificationTelemetry.Source.StartActivity("verification.attempt", ActivityKind.Internal, parent);
         activity?.SetTag("verification.id", verificationId);
         activity?.SetTag("payer.id", payload.Insurance.PayerId);
         activity?.SetTag("verification.attempt", attempt);

@@ -13,6 +13,24 @@ internal sealed class VerificationTelemetry : IDisposable
     public const string Name = "CoverageCheck.Verifications";
     public static readonly ActivitySource Source = new(Name);
 
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the current activity when it is recorded (traces are exported), for the
+    /// verification to keep: its later attempts in the worker then join the request's trace. Null otherwise.
+    /// </summary>
+    public static string? CurrentTraceParent() =>
+        Activity.Current is { Recorded: true, IdFormat: ActivityIdFormat.W3C } current ? current.Id : null;
+
+    /// <summary>
+    /// The trace a worker attempt joins: the one the verification was created in, when traces are recorded and it kept
+    /// one; otherwise none (the attempt starts its own).
+    /// </summary>
+    public static async Task<ActivityContext> ParentOfAttemptAsync(VerificationStore store, Guid verificationId, CancellationToken cancellationToken) =>
+        Source.HasListeners()
+        && await store.GetTraceParentAsync(verificationId, cancellationToken) is { } traceParent
+        && ActivityContext.TryParse(traceParent, null, out var parent)
+            ? parent
+            : default;
+
     private readonly Meter _meter;
     private readonly Counter<long> _attempts;
     private readonly Counter<long> _retries;

@@ -177,7 +177,8 @@ internal sealed class VerificationWorker(
         try
         {
             var payload = VerificationPayloadJson.Read(record.PayloadJson);
-            attempt = await processor.AttemptAsync(record.Id, payload, record.Attempts, attemptToken.Token);
+            var parent = await VerificationTelemetry.ParentOfAttemptAsync(store, record.Id, attemptToken.Token);
+            attempt = await processor.AttemptAsync(record.Id, payload, record.Attempts, attemptToken.Token, parent);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
