@@ -6,7 +6,38 @@ using CoverageCheck.Service.Features.Users;
 namespace CoverageCheck.Service.Commands;
 
 /// <summary>What a command can use: the service's configuration (appsettings, environment), the data folder, output.</summary>
-public sealed record CommandContext(IConfiguration Configuration, DataDirectory DataDirectory, TextWriter Output, TextWriter Error);
+public sealed record CommandContext(IConfiguration Configuration, DataDirectory DataDirectory, TextWriter Output, TextWriter Error)
+{
+    /// <summary>
+    /// The configured database, migrated first if needed (the same rules as <c>DatabaseExtensions.AddDatabase</c>: the
+    /// configured provider and connection string, else the SQLite file in the data folder); null, with the reason
+    /// written to <see cref="Error"/>, when it cannot be reached.
+    /// </summary>
+    internal async Task<Database?> OpenMigratedDatabaseAsync(CancellationToken cancellationToken)
+    {
+        DapperTypeHandlers.Register();
+        var options = new DatabaseOptions();
+        Configuration.GetSection(DatabaseOptions.SectionName).Bind(options);
+        options.ConnectionString = Configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(options.ConnectionString) && options.Provider == DatabaseProvider.Sqlite)
+        {
+            options.ConnectionString = $"Data Source={DataDirectory.EnsureExists().File(DatabaseExtensions.DefaultSqliteFileName)}";
+        }
+
+        var database = new Database(Microsoft.Extensions.Options.Options.Create(options));
+        try
+        {
+            await new DatabaseMigrator(database, Microsoft.Extensions.Options.Options.Create(options), Microsoft.Extensions.Logging.Abstractions.NullLogger<DatabaseMigrator>.Instance)
+                .MigrateAsync(cancellationToken);
+            return database;
+        }
+        catch (DatabaseUnavailableException ex)
+        {
+            Error.WriteLine(ex.Message);
+            return null;
+        }
+    }
+}
 
 /// <summary>
 /// Operator commands run through the service executable (<c>dotnet run --project src/Service -- keys add …</c>).
@@ -20,6 +51,7 @@ public static class CommandLine
         (KeysCommand.Name, KeysCommand.Create),
         (BatchCommand.Name, BatchCommand.Create),
         (UsersCommand.Name, UsersCommand.Create),
+        (PhiCommand.Name, PhiCommand.Create),
     ];
 
     /// <summary>True when <paramref name="args"/> named a command, which has then run (its exit code is in <see cref="Environment.ExitCode"/>).</summary>

@@ -23,6 +23,9 @@ public static class AuditActions
     public const string Update = "update";
     public const string Claim = "claim";
     public const string Export = "export";
+
+    /// <summary>PHI decrypted and encrypted again under the current key after a key rotation (<c>phi rekey</c>).</summary>
+    public const string Rekey = "rekey";
 }
 
 /// <summary>The <c>record_type</c> values of the audit trail.</summary>

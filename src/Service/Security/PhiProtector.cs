@@ -39,6 +39,13 @@ public sealed class PhiProtector
         _lookupKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, lookupSource, 32, salt: [], info: s_lookupKeyInfo);
     }
 
+    /// <summary>The id of the key new values are encrypted with (<c>Phi:KeyId</c>).</summary>
+    public int CurrentKeyId => _currentKeyId;
+
+    /// <summary>Whether <paramref name="protectedValue"/> was encrypted with a key other than the current one.</summary>
+    public bool IsUnderOlderKey(ReadOnlySpan<byte> protectedValue) =>
+        protectedValue.Length >= HeaderSize && protectedValue[0] == FormatVersion && protectedValue[1] != _currentKeyId;
+
     /// <summary>Encrypts <paramref name="plaintext"/> for one column of one record.</summary>
     public byte[] Protect(string plaintext, Guid recordId, string column)
     {

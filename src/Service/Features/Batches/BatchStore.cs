@@ -65,7 +65,7 @@ public sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi)
     /// </summary>
     internal const string PatientRefColumn = "batch_rows.patient_ref";
 
-    private const string PatientRefPrefix = "phi1:";
+    internal const string PatientRefPrefix = "phi1:";
     private const int ErrorLength = 512;
     private const int PatientRefLength = 128;
 
@@ -273,7 +273,7 @@ public sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi)
             : stored;
 
     // Bound to the line too, so a row's ciphertext copied onto another row of the batch does not decrypt.
-    private static string PatientRefColumnOf(int line) => string.Create(CultureInfo.InvariantCulture, $"{PatientRefColumn}:{line}");
+    internal static string PatientRefColumnOf(int line) => string.Create(CultureInfo.InvariantCulture, $"{PatientRefColumn}:{line}");
 
     private sealed record Ciphers
     {

@@ -1,10 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using CoverageCheck.Service.Commands;
-using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Security;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace CoverageCheck.Service.Features.Users;
 
@@ -58,14 +55,8 @@ internal static class UsersCommand
             return 2;
         }
 
-        var (database, options) = OpenDatabase(context);
-        try
+        if (await context.OpenMigratedDatabaseAsync(cancellationToken) is not { } database)
         {
-            await new DatabaseMigrator(database, Options.Create(options), NullLogger<DatabaseMigrator>.Instance).MigrateAsync(cancellationToken);
-        }
-        catch (DatabaseUnavailableException ex)
-        {
-            context.Error.WriteLine(ex.Message);
             return 1;
         }
 
@@ -79,22 +70,6 @@ internal static class UsersCommand
 
         context.Output.WriteLine($"Created user '{userName}' with role(s) {string.Join(", ", roles.Distinct(StringComparer.Ordinal))}. They can sign in at /staff/sign-in.");
         return 0;
-    }
-
-    private static (Database Database, DatabaseOptions Options) OpenDatabase(CommandContext context)
-    {
-        // The same rules as DatabaseExtensions.AddDatabase: the configured provider and connection string, else the
-        // SQLite file in the data folder.
-        DapperTypeHandlers.Register();
-        var options = new DatabaseOptions();
-        context.Configuration.GetSection(DatabaseOptions.SectionName).Bind(options);
-        options.ConnectionString = context.Configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
-        if (string.IsNullOrWhiteSpace(options.ConnectionString) && options.Provider == DatabaseProvider.Sqlite)
-        {
-            options.ConnectionString = $"Data Source={context.DataDirectory.EnsureExists().File(DatabaseExtensions.DefaultSqliteFileName)}";
-        }
-
-        return (new Database(Options.Create(options)), options);
     }
 }
 

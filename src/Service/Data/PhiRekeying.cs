@@ -1,0 +1,232 @@
+using CoverageCheck.Service.Features.Batches;
+using CoverageCheck.Service.Features.Verifications;
+using CoverageCheck.Service.Security;
+using Dapper;
+
+namespace CoverageCheck.Service.Data;
+
+/// <summary>What <see cref="PhiRekeying"/> did.</summary>
+/// <param name="Verifications">Verifications read.</param>
+/// <param name="VerificationsRekeyed">Verifications whose request or result was encrypted again under the current key.</param>
+/// <param name="MemberKeysChanged">Verifications whose lookup hash was computed again with the target lookup key.</param>
+/// <param name="ChangedMeanwhile">Verifications the service changed while this ran; left as the service wrote them.</param>
+/// <param name="PatientRefs">Encrypted census patient_refs read.</param>
+/// <param name="PatientRefsRekeyed">Census patient_refs encrypted again under the current key.</param>
+public sealed record PhiRekeyReport(
+    int Verifications, int VerificationsRekeyed, int MemberKeysChanged, int ChangedMeanwhile, int PatientRefs, int PatientRefsRekeyed);
+
+/// <summary>
+/// After a key rotation (new <c>Phi:Key</c> and <c>Phi:KeyId</c>, the old key under <c>Phi:PreviousKeys</c>), encrypts
+/// every stored value that is still under an older key again under the current one, so the old key can then be
+/// removed. With a lookup protector it also recomputes each verification's <c>member_key</c> with that protector's
+/// lookup key, for moving <c>Phi:LookupKeyId</c> to the new key. Runs beside the service: each row is written only if
+/// it still holds what was read (a value the service rewrote meanwhile is already under the service's key), in chunks of
+/// one write transaction each, and every record whose PHI it decrypted gets an audit entry (<c>rekey</c>).
+/// </summary>
+internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector phi, TimeProvider timeProvider)
+{
+    private const int ChunkSize = 200;
+
+    public async Task<PhiRekeyReport> RunAsync(AccessContext access, PhiProtector? lookup, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var (read, rekeyed, memberKeys, changed) = await RekeyVerificationsAsync(access, lookup, progress, cancellationToken);
+        var (refs, refsRekeyed, refsChanged) = await RekeyPatientRefsAsync(access, progress, cancellationToken);
+        return new PhiRekeyReport(read, rekeyed, memberKeys, changed + refsChanged, refs, refsRekeyed);
+    }
+
+    private async Task<(int Read, int Rekeyed, int MemberKeys, int Changed)> RekeyVerificationsAsync(
+        AccessContext access, PhiProtector? lookup, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        int read = 0, rekeyed = 0, memberKeys = 0, changed = 0;
+        var after = Guid.Empty;
+        while (true)
+        {
+            IReadOnlyList<StoredVerification> chunk;
+            await using (var connection = await database.OpenAsync(cancellationToken))
+            {
+                var sql = database.Dialect == DatabaseProvider.SqlServer
+                    ? """
+                      SELECT TOP (@limit) id AS Id, member_key AS MemberKey, payload_cipher AS PayloadCipher, result_cipher AS ResultCipher
+                      FROM dbo.verifications WHERE id > @after ORDER BY id
+                      """
+                    : """
+                      SELECT id AS Id, member_key AS MemberKey, payload_cipher AS PayloadCipher, result_cipher AS ResultCipher
+                      FROM verifications WHERE id > @after ORDER BY id LIMIT @limit
+                      """;
+                chunk = [.. await connection.QueryAsync<StoredVerification>(new CommandDefinition(sql, new { after, limit = ChunkSize }, cancellationToken: cancellationToken))];
+            }
+
+            if (chunk.Count == 0)
+            {
+                break;
+            }
+
+            read += chunk.Count;
+            after = chunk[^1].Id;
+            var updates = new List<(StoredVerification Old, byte[] Payload, byte[]? Result, string MemberKey)>();
+            foreach (var row in chunk)
+            {
+                var payloadOld = phi.IsUnderOlderKey(row.PayloadCipher);
+                var resultOld = row.ResultCipher is { } r && phi.IsUnderOlderKey(r);
+                if (!payloadOld && !resultOld && lookup is null)
+                {
+                    continue;
+                }
+
+                var payloadJson = phi.Unprotect(row.PayloadCipher, row.Id, VerificationStore.PayloadColumn);
+                var memberKey = row.MemberKey;
+                if (lookup is not null)
+                {
+                    var insurance = VerificationPayloadJson.Read(payloadJson).Insurance;
+                    memberKey = lookup.MemberKey(insurance.PayerId, insurance.MemberId);
+                }
+
+                if (!payloadOld && !resultOld && memberKey == row.MemberKey)
+                {
+                    continue;
+                }
+
+                var payload = payloadOld ? phi.Protect(payloadJson, row.Id, VerificationStore.PayloadColumn) : row.PayloadCipher;
+                var result = resultOld
+                    ? phi.Protect(phi.Unprotect(row.ResultCipher!, row.Id, VerificationStore.ResultColumn), row.Id, VerificationStore.ResultColumn)
+                    : row.ResultCipher;
+                updates.Add((row, payload, result, memberKey));
+            }
+
+            if (updates.Count > 0)
+            {
+                await using var connection = await database.OpenAsync(cancellationToken);
+                await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
+                var now = timeProvider.GetUtcNow();
+                foreach (var (old, payload, result, memberKey) in updates)
+                {
+                    // Only if the row still holds what was read; the service may have completed it meanwhile.
+                    var rows = await connection.ExecuteAsync(new CommandDefinition(
+                        """
+                        UPDATE verifications SET payload_cipher = @payload, result_cipher = @result, member_key = @memberKey
+                        WHERE id = @id AND payload_cipher = @oldPayload
+                          AND ((result_cipher IS NULL AND @oldResult IS NULL) OR result_cipher = @oldResult)
+                        """,
+                        new
+                        {
+                            id = old.Id,
+                            payload,
+                            result,
+                            memberKey = Sql.Ansi(memberKey, 64),
+                            oldPayload = old.PayloadCipher,
+                            oldResult = old.ResultCipher,
+                        },
+                        write.Transaction,
+                        cancellationToken: cancellationToken));
+                    await AuditStore.AppendAsync(connection, write.Transaction, access, AuditActions.Rekey, AuditRecordTypes.Verification, old.Id.ToString(), now, cancellationToken);
+                    if (rows == 0)
+                    {
+                        changed++;
+                        continue;
+                    }
+
+                    rekeyed += !ReferenceEquals(payload, old.PayloadCipher) || !ReferenceEquals(result, old.ResultCipher) ? 1 : 0;
+                    memberKeys += memberKey != old.MemberKey ? 1 : 0;
+                }
+
+                await write.Transaction.CommitAsync(cancellationToken);
+            }
+
+            progress?.Report($"verifications: {read} read, {rekeyed} encrypted again, {memberKeys} lookup hashes recomputed");
+        }
+
+        return (read, rekeyed, memberKeys, changed);
+    }
+
+    private async Task<(int Read, int Rekeyed, int Changed)> RekeyPatientRefsAsync(
+        AccessContext access, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        int read = 0, rekeyed = 0, changed = 0;
+        var (afterBatch, afterLine) = (Guid.Empty, -1);
+        while (true)
+        {
+            IReadOnlyList<StoredPatientRef> chunk;
+            await using (var connection = await database.OpenAsync(cancellationToken))
+            {
+                var sql = database.Dialect == DatabaseProvider.SqlServer
+                    ? """
+                      SELECT TOP (@limit) batch_id AS BatchId, line_number AS Line, patient_ref AS PatientRef
+                      FROM dbo.batch_rows
+                      WHERE patient_ref LIKE 'phi1:%' AND (batch_id > @afterBatch OR (batch_id = @afterBatch AND line_number > @afterLine))
+                      ORDER BY batch_id, line_number
+                      """
+                    : """
+                      SELECT batch_id AS BatchId, line_number AS Line, patient_ref AS PatientRef
+                      FROM batch_rows
+                      WHERE patient_ref LIKE 'phi1:%' AND (batch_id > @afterBatch OR (batch_id = @afterBatch AND line_number > @afterLine))
+                      ORDER BY batch_id, line_number LIMIT @limit
+                      """;
+                chunk = [.. await connection.QueryAsync<StoredPatientRef>(new CommandDefinition(
+                    sql, new { afterBatch, afterLine, limit = ChunkSize }, cancellationToken: cancellationToken))];
+            }
+
+            if (chunk.Count == 0)
+            {
+                break;
+            }
+
+            read += chunk.Count;
+            (afterBatch, afterLine) = (chunk[^1].BatchId, chunk[^1].Line);
+            var updates = new List<(StoredPatientRef Old, string Value)>();
+            foreach (var row in chunk)
+            {
+                var cipher = Convert.FromBase64String(row.PatientRef[BatchStore.PatientRefPrefix.Length..]);
+                if (phi.IsUnderOlderKey(cipher))
+                {
+                    var column = BatchStore.PatientRefColumnOf(row.Line);
+                    var again = phi.Protect(phi.Unprotect(cipher, row.BatchId, column), row.BatchId, column);
+                    updates.Add((row, BatchStore.PatientRefPrefix + Convert.ToBase64String(again)));
+                }
+            }
+
+            if (updates.Count > 0)
+            {
+                await using var connection = await database.OpenAsync(cancellationToken);
+                await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
+                var now = timeProvider.GetUtcNow();
+                foreach (var (old, value) in updates)
+                {
+                    var rows = await connection.ExecuteAsync(new CommandDefinition(
+                        "UPDATE batch_rows SET patient_ref = @value WHERE batch_id = @batchId AND line_number = @line AND patient_ref = @old",
+                        new { value, batchId = old.BatchId, line = old.Line, old = old.PatientRef },
+                        write.Transaction,
+                        cancellationToken: cancellationToken));
+                    rekeyed += rows;
+                    changed += 1 - rows;
+                }
+
+                // One entry per batch touched in this chunk: its rows' patient_refs were decrypted.
+                foreach (var batch in updates.Select(u => u.Old.BatchId).Distinct())
+                {
+                    await AuditStore.AppendAsync(connection, write.Transaction, access, AuditActions.Rekey, AuditRecordTypes.Batch, batch.ToString(), now, cancellationToken);
+                }
+
+                await write.Transaction.CommitAsync(cancellationToken);
+            }
+
+            progress?.Report($"census patient_refs: {read} read, {rekeyed} encrypted again");
+        }
+
+        return (read, rekeyed, changed);
+    }
+
+    private sealed record StoredVerification
+    {
+        public Guid Id { get; init; }
+        public string MemberKey { get; init; } = "";
+        public byte[] PayloadCipher { get; init; } = [];
+        public byte[]? ResultCipher { get; init; }
+    }
+
+    private sealed record StoredPatientRef
+    {
+        public Guid BatchId { get; init; }
+        public int Line { get; init; }
+        public string PatientRef { get; init; } = "";
+    }
+}
