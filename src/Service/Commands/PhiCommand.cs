@@ -63,8 +63,7 @@ internal static class PhiCommand
         }
 
         var access = new AccessContext($"operator:{Environment.UserName}", Roles.Admin, "PHI key rotation");
-        var progress = new Progress<string>(context.Output.WriteLine);
-        var report = await new PhiRekeying(database, phi, timeProvider).RunAsync(access, lookup, progress, cancellationToken);
+        var report = await new PhiRekeying(database, phi, timeProvider).RunAsync(access, lookup, context.Output.WriteLine, cancellationToken);
         context.Output.WriteLine(
             $"Done: {report.Verifications} verifications read, {report.VerificationsRekeyed} encrypted again under key {phi.CurrentKeyId}"
             + (lookup is null ? "" : $", {report.MemberKeysChanged} lookup hashes recomputed with key {lookupKeyId}")

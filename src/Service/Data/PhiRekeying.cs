@@ -27,7 +27,7 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
 {
     private const int ChunkSize = 200;
 
-    public async Task<PhiRekeyReport> RunAsync(AccessContext access, PhiProtector? lookup, IProgress<string>? progress, CancellationToken cancellationToken)
+    public async Task<PhiRekeyReport> RunAsync(AccessContext access, PhiProtector? lookup, Action<string>? progress, CancellationToken cancellationToken)
     {
         var (read, rekeyed, memberKeys, changed) = await RekeyVerificationsAsync(access, lookup, progress, cancellationToken);
         var (refs, refsRekeyed, refsChanged) = await RekeyPatientRefsAsync(access, progress, cancellationToken);
@@ -35,7 +35,7 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
     }
 
     private async Task<(int Read, int Rekeyed, int MemberKeys, int Changed)> RekeyVerificationsAsync(
-        AccessContext access, PhiProtector? lookup, IProgress<string>? progress, CancellationToken cancellationToken)
+        AccessContext access, PhiProtector? lookup, Action<string>? progress, CancellationToken cancellationToken)
     {
         int read = 0, rekeyed = 0, memberKeys = 0, changed = 0;
         var after = Guid.Empty;
@@ -44,15 +44,15 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
             IReadOnlyList<StoredVerification> chunk;
             await using (var connection = await database.OpenAsync(cancellationToken))
             {
-                var sql = database.Dialect == DatabaseProvider.SqlServer
-                    ? """
-                      SELECT TOP (@limit) id AS Id, member_key AS MemberKey, payload_cipher AS PayloadCipher, result_cipher AS ResultCipher
-                      FROM dbo.verifications WHERE id > @after ORDER BY id
-                      """
-                    : """
-                      SELECT id AS Id, member_key AS MemberKey, payload_cipher AS PayloadCipher, result_cipher AS ResultCipher
-                      FROM verifications WHERE id > @after ORDER BY id LIMIT @limit
-                      """;
+                const string sqlServer = """
+                    SELECT TOP (@limit) id AS Id, member_key AS MemberKey, payload_cipher AS PayloadCipher, result_cipher AS ResultCipher
+                    FROM dbo.verifications WHERE id > @after ORDER BY id
+                    """;
+                const string sqlite = """
+                    SELECT id AS Id, member_key AS MemberKey, payload_cipher AS PayloadCipher, result_cipher AS ResultCipher
+                    FROM verifications WHERE id > @after ORDER BY id LIMIT @limit
+                    """;
+                var sql = database.Dialect == DatabaseProvider.SqlServer ? sqlServer : sqlite;
                 chunk = [.. await connection.QueryAsync<StoredVerification>(new CommandDefinition(sql, new { after, limit = ChunkSize }, cancellationToken: cancellationToken))];
             }
 
@@ -101,12 +101,13 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
                 foreach (var (old, payload, result, memberKey) in updates)
                 {
                     // Only if the row still holds what was read; the service may have completed it meanwhile.
-                    var rows = await connection.ExecuteAsync(new CommandDefinition(
-                        """
+                    const string update = """
                         UPDATE verifications SET payload_cipher = @payload, result_cipher = @result, member_key = @memberKey
                         WHERE id = @id AND payload_cipher = @oldPayload
                           AND ((result_cipher IS NULL AND @oldResult IS NULL) OR result_cipher = @oldResult)
-                        """,
+                        """;
+                    var rows = await connection.ExecuteAsync(new CommandDefinition(
+                        update,
                         new
                         {
                             id = old.Id,
@@ -132,14 +133,14 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
                 await write.Transaction.CommitAsync(cancellationToken);
             }
 
-            progress?.Report($"verifications: {read} read, {rekeyed} encrypted again, {memberKeys} lookup hashes recomputed");
+            progress?.Invoke($"verifications: {read} read, {rekeyed} encrypted again, {memberKeys} lookup hashes recomputed");
         }
 
         return (read, rekeyed, memberKeys, changed);
     }
 
     private async Task<(int Read, int Rekeyed, int Changed)> RekeyPatientRefsAsync(
-        AccessContext access, IProgress<string>? progress, CancellationToken cancellationToken)
+        AccessContext access, Action<string>? progress, CancellationToken cancellationToken)
     {
         int read = 0, rekeyed = 0, changed = 0;
         var (afterBatch, afterLine) = (Guid.Empty, -1);
@@ -148,19 +149,19 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
             IReadOnlyList<StoredPatientRef> chunk;
             await using (var connection = await database.OpenAsync(cancellationToken))
             {
-                var sql = database.Dialect == DatabaseProvider.SqlServer
-                    ? """
-                      SELECT TOP (@limit) batch_id AS BatchId, line_number AS Line, patient_ref AS PatientRef
-                      FROM dbo.batch_rows
-                      WHERE patient_ref LIKE 'phi1:%' AND (batch_id > @afterBatch OR (batch_id = @afterBatch AND line_number > @afterLine))
-                      ORDER BY batch_id, line_number
-                      """
-                    : """
-                      SELECT batch_id AS BatchId, line_number AS Line, patient_ref AS PatientRef
-                      FROM batch_rows
-                      WHERE patient_ref LIKE 'phi1:%' AND (batch_id > @afterBatch OR (batch_id = @afterBatch AND line_number > @afterLine))
-                      ORDER BY batch_id, line_number LIMIT @limit
-                      """;
+                const string sqlServer = """
+                    SELECT TOP (@limit) batch_id AS BatchId, line_number AS Line, patient_ref AS PatientRef
+                    FROM dbo.batch_rows
+                    WHERE patient_ref LIKE 'phi1:%' AND (batch_id > @afterBatch OR (batch_id = @afterBatch AND line_number > @afterLine))
+                    ORDER BY batch_id, line_number
+                    """;
+                const string sqlite = """
+                    SELECT batch_id AS BatchId, line_number AS Line, patient_ref AS PatientRef
+                    FROM batch_rows
+                    WHERE patient_ref LIKE 'phi1:%' AND (batch_id > @afterBatch OR (batch_id = @afterBatch AND line_number > @afterLine))
+                    ORDER BY batch_id, line_number LIMIT @limit
+                    """;
+                var sql = database.Dialect == DatabaseProvider.SqlServer ? sqlServer : sqlite;
                 chunk = [.. await connection.QueryAsync<StoredPatientRef>(new CommandDefinition(
                     sql, new { afterBatch, afterLine, limit = ChunkSize }, cancellationToken: cancellationToken))];
             }
@@ -191,8 +192,9 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
                 var now = timeProvider.GetUtcNow();
                 foreach (var (old, value) in updates)
                 {
+                    const string update = "UPDATE batch_rows SET patient_ref = @value WHERE batch_id = @batchId AND line_number = @line AND patient_ref = @old";
                     var rows = await connection.ExecuteAsync(new CommandDefinition(
-                        "UPDATE batch_rows SET patient_ref = @value WHERE batch_id = @batchId AND line_number = @line AND patient_ref = @old",
+                        update,
                         new { value, batchId = old.BatchId, line = old.Line, old = old.PatientRef },
                         write.Transaction,
                         cancellationToken: cancellationToken));
@@ -209,7 +211,7 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
                 await write.Transaction.CommitAsync(cancellationToken);
             }
 
-            progress?.Report($"census patient_refs: {read} read, {rekeyed} encrypted again");
+            progress?.Invoke($"census patient_refs: {read} read, {rekeyed} encrypted again");
         }
 
         return (read, rekeyed, changed);

@@ -149,8 +149,9 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
         await connection.ExecuteAsync(new CommandDefinition(InsertSql, row, transaction, cancellationToken: cancellationToken));
         if (verification.TraceParent is { Length: > 0 and <= TraceParentLength } traceParent)
         {
+            const string insertTrace = "INSERT INTO verification_traces (verification_id, trace_parent) VALUES (@id, @traceParent)";
             await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO verification_traces (verification_id, trace_parent) VALUES (@id, @traceParent)",
+                insertTrace,
                 new { id, traceParent = Sql.Ansi(traceParent, TraceParentLength) },
                 transaction,
                 cancellationToken: cancellationToken));
@@ -182,9 +183,9 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
     /// <summary>The W3C <c>traceparent</c> of the request that created a verification, if it was recorded.</summary>
     public async Task<string?> GetTraceParentAsync(Guid id, CancellationToken cancellationToken)
     {
+        const string sql = "SELECT trace_parent FROM verification_traces WHERE verification_id = @id";
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
-            "SELECT trace_parent FROM verification_traces WHERE verification_id = @id", new { id }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(sql, new { id }, cancellationToken: cancellationToken));
     }
 
     /// <summary>The verification with its payload and result decrypted, or null; the read is audited.</summary>
