@@ -68,6 +68,7 @@ internal static class PhiCommand
             $"Done: {report.Verifications} verifications read, {report.VerificationsRekeyed} encrypted again under key {phi.CurrentKeyId}"
             + (lookup is null ? "" : $", {report.MemberKeysChanged} lookup hashes recomputed with key {lookupKeyId}")
             + $"; {report.PatientRefs} census patient_refs read, {report.PatientRefsRekeyed} encrypted again"
+            + $"; {report.GoodFaithEstimates} good faith estimates read, {report.GoodFaithEstimatesRekeyed} encrypted again"
             + (report.ChangedMeanwhile > 0 ? $"; {report.ChangedMeanwhile} changed by the service meanwhile (run again to check them)." : "."));
         return 0;
     }

@@ -33,6 +33,7 @@ public static class AuditRecordTypes
 {
     public const string Verification = "verification";
     public const string Batch = "batch";
+    public const string GoodFaithEstimate = "good-faith-estimate";
 }
 
 /// <summary>One row of the audit trail.</summary>

@@ -1,5 +1,6 @@
 using CoverageCheck.Service.Features.Batches;
 using CoverageCheck.Service.Features.Verifications;
+using CoverageCheck.Service.Pages.Staff;
 using CoverageCheck.Service.Security;
 using Dapper;
 
@@ -12,16 +13,26 @@ namespace CoverageCheck.Service.Data;
 /// <param name="ChangedMeanwhile">Verifications the service changed while this ran; left as the service wrote them.</param>
 /// <param name="PatientRefs">Encrypted census patient_refs read.</param>
 /// <param name="PatientRefsRekeyed">Census patient_refs encrypted again under the current key.</param>
+/// <param name="GoodFaithEstimates">Issued Good Faith Estimate documents read.</param>
+/// <param name="GoodFaithEstimatesRekeyed">Issued Good Faith Estimate documents encrypted again under the current key.</param>
 public sealed record PhiRekeyReport(
-    int Verifications, int VerificationsRekeyed, int MemberKeysChanged, int ChangedMeanwhile, int PatientRefs, int PatientRefsRekeyed);
+    int Verifications,
+    int VerificationsRekeyed,
+    int MemberKeysChanged,
+    int ChangedMeanwhile,
+    int PatientRefs,
+    int PatientRefsRekeyed,
+    int GoodFaithEstimates,
+    int GoodFaithEstimatesRekeyed);
 
 /// <summary>
 /// After a key rotation (new <c>Phi:Key</c> and <c>Phi:KeyId</c>, the old key under <c>Phi:PreviousKeys</c>), encrypts
-/// every stored value that is still under an older key again under the current one, so the old key can then be
-/// removed. With a lookup protector it also recomputes each verification's <c>member_key</c> with that protector's
-/// lookup key, for moving <c>Phi:LookupKeyId</c> to the new key. Runs beside the service: each row is written only if
-/// it still holds what was read (a value the service rewrote meanwhile is already under the service's key), in chunks of
-/// one write transaction each, and every record whose PHI it decrypted gets an audit entry (<c>rekey</c>).
+/// every stored value still under an older key again under the current one (requests, results, census patient_refs,
+/// issued Good Faith Estimates), so the old key can then be removed. With a lookup protector it also recomputes each
+/// verification's <c>member_key</c> with that protector's lookup key, for moving <c>Phi:LookupKeyId</c> to the new key.
+/// Runs beside the service: each row is written only if it still holds what was read (a value the service rewrote
+/// meanwhile is already under the service's key), in chunks of one write transaction each, and every record whose PHI
+/// it decrypted gets an audit entry (<c>rekey</c>).
 /// </summary>
 internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector phi, TimeProvider timeProvider)
 {
@@ -31,7 +42,8 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
     {
         var (read, rekeyed, memberKeys, changed) = await RekeyVerificationsAsync(access, lookup, progress, cancellationToken);
         var (refs, refsRekeyed, refsChanged) = await RekeyPatientRefsAsync(access, progress, cancellationToken);
-        return new PhiRekeyReport(read, rekeyed, memberKeys, changed + refsChanged, refs, refsRekeyed);
+        var (documents, documentsRekeyed) = await RekeyGoodFaithEstimatesAsync(access, progress, cancellationToken);
+        return new PhiRekeyReport(read, rekeyed, memberKeys, changed + refsChanged, refs, refsRekeyed, documents, documentsRekeyed);
     }
 
     private async Task<(int Read, int Rekeyed, int MemberKeys, int Changed)> RekeyVerificationsAsync(
@@ -215,6 +227,67 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
         }
 
         return (read, rekeyed, changed);
+    }
+
+    // Issued documents are never changed otherwise (the database refuses it); their ciphertext may be rewritten.
+    private async Task<(int Read, int Rekeyed)> RekeyGoodFaithEstimatesAsync(
+        AccessContext access, Action<string>? progress, CancellationToken cancellationToken)
+    {
+        int read = 0, rekeyed = 0;
+        var after = Guid.Empty;
+        while (true)
+        {
+            IReadOnlyList<StoredDocument> chunk;
+            await using (var connection = await database.OpenAsync(cancellationToken))
+            {
+                const string sqlServer = """
+                    SELECT TOP (@limit) id AS Id, document_cipher AS DocumentCipher
+                    FROM dbo.good_faith_estimates WHERE id > @after ORDER BY id
+                    """;
+                const string sqlite = """
+                    SELECT id AS Id, document_cipher AS DocumentCipher
+                    FROM good_faith_estimates WHERE id > @after ORDER BY id LIMIT @limit
+                    """;
+                var sql = database.Dialect == DatabaseProvider.SqlServer ? sqlServer : sqlite;
+                chunk = [.. await connection.QueryAsync<StoredDocument>(new CommandDefinition(sql, new { after, limit = ChunkSize }, cancellationToken: cancellationToken))];
+            }
+
+            if (chunk.Count == 0)
+            {
+                break;
+            }
+
+            read += chunk.Count;
+            after = chunk[^1].Id;
+            var updates = chunk.Where(row => phi.IsUnderOlderKey(row.DocumentCipher)).ToList();
+            if (updates.Count > 0)
+            {
+                await using var connection = await database.OpenAsync(cancellationToken);
+                await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
+                var now = timeProvider.GetUtcNow();
+                foreach (var row in updates)
+                {
+                    var column = GoodFaithEstimateStore.DocumentColumn;
+                    var again = phi.ProtectBytes(phi.UnprotectBytes(row.DocumentCipher, row.Id, column), row.Id, column);
+                    const string update = "UPDATE good_faith_estimates SET document_cipher = @again WHERE id = @id AND document_cipher = @old";
+                    rekeyed += await connection.ExecuteAsync(new CommandDefinition(
+                        update, new { again, id = row.Id, old = row.DocumentCipher }, write.Transaction, cancellationToken: cancellationToken));
+                    await AuditStore.AppendAsync(connection, write.Transaction, access, AuditActions.Rekey, AuditRecordTypes.GoodFaithEstimate, row.Id.ToString(), now, cancellationToken);
+                }
+
+                await write.Transaction.CommitAsync(cancellationToken);
+            }
+
+            progress?.Invoke($"good faith estimates: {read} read, {rekeyed} encrypted again");
+        }
+
+        return (read, rekeyed);
+    }
+
+    private sealed record StoredDocument
+    {
+        public Guid Id { get; init; }
+        public byte[] DocumentCipher { get; init; } = [];
     }
 
     private sealed record StoredVerification

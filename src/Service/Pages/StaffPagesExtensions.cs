@@ -32,6 +32,7 @@ public static class StaffPagesExtensions
         services.AddSingleton<IValidateOptions<ProviderOptions>, ProviderOptionsValidator>();
         services.AddSingleton<IValidateOptions<ProviderOptions>, ProviderOptionsCustomValidator>();
         services.AddSingleton<GoodFaithEstimateDocument>();
+        services.AddSingleton<GoodFaithEstimateStore>();
         services.AddScoped<StaffVerifications>();
         return builder;
     }
@@ -51,8 +52,8 @@ public static class StaffPagesExtensions
 
         var staff = endpoints.MapGroup("/staff/verifications").ExcludeFromDescription().RequireAuthorization(Policies.VerificationsRead);
         staff.MapGet("/{id:guid}/status", StaffEndpoints.StatusAsync);
-        staff.MapGet("/{id:guid}/good-faith-estimate.pdf", StaffEndpoints.GoodFaithEstimateAsync)
-            .RequireAuthorization(Policies.VerificationsWrite);
+        endpoints.MapGroup("/staff/good-faith-estimates").ExcludeFromDescription().RequireAuthorization(Policies.VerificationsWrite)
+            .MapGet("/{id:guid}", StaffEndpoints.GoodFaithEstimateAsync);
         return endpoints;
     }
 }

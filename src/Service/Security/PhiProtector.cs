@@ -52,17 +52,7 @@ public sealed class PhiProtector
         var plainBytes = Encoding.UTF8.GetBytes(plaintext);
         try
         {
-            var output = new byte[HeaderSize + NonceSize + TagSize + plainBytes.Length];
-            output[0] = FormatVersion;
-            output[1] = _currentKeyId;
-            var nonce = output.AsSpan(HeaderSize, NonceSize);
-            RandomNumberGenerator.Fill(nonce);
-            var tag = output.AsSpan(HeaderSize + NonceSize, TagSize);
-            var cipher = output.AsSpan(HeaderSize + NonceSize + TagSize);
-
-            using var aes = new AesGcm(_keys[_currentKeyId], TagSize);
-            aes.Encrypt(nonce, plainBytes, cipher, tag, AssociatedData(output.AsSpan(0, HeaderSize), recordId, column));
-            return output;
+            return ProtectBytes(plainBytes, recordId, column);
         }
         finally
         {
@@ -70,9 +60,40 @@ public sealed class PhiProtector
         }
     }
 
+    /// <summary>Encrypts binary <paramref name="plaintext"/> (a document) for one column of one record.</summary>
+    public byte[] ProtectBytes(ReadOnlySpan<byte> plaintext, Guid recordId, string column)
+    {
+        var output = new byte[HeaderSize + NonceSize + TagSize + plaintext.Length];
+        output[0] = FormatVersion;
+        output[1] = _currentKeyId;
+        var nonce = output.AsSpan(HeaderSize, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        var tag = output.AsSpan(HeaderSize + NonceSize, TagSize);
+        var cipher = output.AsSpan(HeaderSize + NonceSize + TagSize);
+
+        using var aes = new AesGcm(_keys[_currentKeyId], TagSize);
+        aes.Encrypt(nonce, plaintext, cipher, tag, AssociatedData(output.AsSpan(0, HeaderSize), recordId, column));
+        return output;
+    }
+
     /// <summary>Decrypts a value written by <see cref="Protect"/> for the same record and column.</summary>
     /// <exception cref="PhiDecryptionException">The value is not authentic for this record, column and key set.</exception>
     public string Unprotect(byte[] protectedValue, Guid recordId, string column)
+    {
+        var plainBytes = UnprotectBytes(protectedValue, recordId, column);
+        try
+        {
+            return Encoding.UTF8.GetString(plainBytes);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plainBytes);
+        }
+    }
+
+    /// <summary>Decrypts a value written by <see cref="ProtectBytes"/> (or <see cref="Protect"/>) for the same record and column.</summary>
+    /// <exception cref="PhiDecryptionException">The value is not authentic for this record, column and key set.</exception>
+    public byte[] UnprotectBytes(byte[] protectedValue, Guid recordId, string column)
     {
         if (protectedValue.Length < HeaderSize + NonceSize + TagSize || protectedValue[0] != FormatVersion)
         {
@@ -96,16 +117,13 @@ public sealed class PhiProtector
                 input.Slice(HeaderSize + NonceSize, TagSize),
                 plainBytes,
                 AssociatedData(input[..HeaderSize], recordId, column));
-            return Encoding.UTF8.GetString(plainBytes);
+            return plainBytes;
         }
         catch (AuthenticationTagMismatchException ex)
         {
+            CryptographicOperations.ZeroMemory(plainBytes);
             throw new PhiDecryptionException(
                 $"The {column} value of record {recordId} failed authentication: wrong key, moved between records, or altered.", ex);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(plainBytes);
         }
     }
 

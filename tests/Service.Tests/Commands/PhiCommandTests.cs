@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using CoverageCheck.Service.Commands;
 using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Features.Batches;
+using CoverageCheck.Service.Pages.Staff;
 using CoverageCheck.Service.Tests.Data;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,11 +26,17 @@ public sealed class PhiCommandTests
         var batches = new BatchStore(db.Database, db.Phi);
         var batch = await batches.CreateAsync(Guid.NewGuid(), TestPatients.Admissions, db.Clock.GetUtcNow(), default);
         await batches.AddRowsAsync(batch.Id, [new BatchRowEntry(2, "CHART-5512", null, "missing-value", "x")], default);
+        var gfe = new IssuedGoodFaithEstimate
+        {
+            Id = Guid.CreateVersion7(), VerificationId = done.Record.Id, EstimateNumber = "GFE-1", IssuedAt = db.Clock.GetUtcNow(), IssuedBy = "ana",
+        };
+        await new GoodFaithEstimateStore(db.Database, db.Phi).AddAsync(gfe, [1, 2, 3], TestPatients.Admissions, default);
 
         var (exit, output, error) = await RekeyAsync(db, "--lookup-key-id", "2");
 
         Assert.That(exit, Is.Zero, error);
-        Assert.That(output, Does.Contain("2 verifications read, 2 encrypted again under key 2").And.Contain("2 lookup hashes recomputed").And.Contain("1 census patient_refs read, 1 encrypted again"));
+        Assert.That(output, Does.Contain("2 verifications read, 2 encrypted again under key 2").And.Contain("2 lookup hashes recomputed")
+            .And.Contain("1 census patient_refs read, 1 encrypted again").And.Contain("1 good faith estimates read, 1 encrypted again"));
         // The new key alone (no previous keys) now reads everything, and finds members by the new lookup hash.
         var newOnly = TestDatabase.CreateProtector(NewKey, keyId: 2);
         var store = new VerificationStore(db.Database, newOnly, db.Clock, NullLogger<VerificationStore>.Instance);
@@ -43,12 +50,15 @@ public sealed class PhiCommandTests
             Assert.That(readDone!.ResultJson, Is.EqualTo("""{"coverage":{"active":true}}"""));
             Assert.That(rows.Single().PatientRef, Is.EqualTo("CHART-5512"));
         });
+        var document = await new GoodFaithEstimateStore(db.Database, newOnly).GetAsync(gfe.Id, TestPatients.Admissions, db.Clock.GetUtcNow(), default);
+        Assert.That(document!.Value.Pdf, Is.EqualTo(new byte[] { 1, 2, 3 }));
         var audit = await db.Audit.ListForRecordAsync(AuditRecordTypes.Verification, queued.Record.Id.ToString(), default);
         Assert.That(audit.Count(a => a.Action == AuditActions.Rekey), Is.EqualTo(1), "reading PHI to encrypt it again is audited");
 
         var again = await RekeyAsync(db, "--lookup-key-id", "2");
 
-        Assert.That(again.Output, Does.Contain("2 verifications read, 0 encrypted again").And.Contain("0 lookup hashes recomputed").And.Contain("1 census patient_refs read, 0 encrypted again"));
+        Assert.That(again.Output, Does.Contain("2 verifications read, 0 encrypted again").And.Contain("0 lookup hashes recomputed")
+            .And.Contain("1 census patient_refs read, 0 encrypted again").And.Contain("1 good faith estimates read, 0 encrypted again"));
     }
 
     [Test]

@@ -168,6 +168,7 @@ public sealed class StaffPagesBrowserTests
         await Assertions.Expect(_page.Locator("#banner h1")).ToHaveTextAsync("Coverage is not active");
         await Assertions.Expect(_page.Locator("#gfe-link")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("primary"));
 
+        var resultUrl = _page.Url;
         var download = await _page.RunAndWaitForDownloadAsync(() => _page.ClickAsync("#gfe-link"));
         Assert.That(download.SuggestedFilename, Does.Match("^good-faith-estimate-[0-9a-f]{32}\\.pdf$"));
         var file = Path.Combine(ScreenshotFolder(), "good-faith-estimate.pdf");
@@ -196,6 +197,16 @@ public sealed class StaffPagesBrowserTests
 
         TestContext.AddTestAttachment(file, "Good Faith Estimate");
         RenderFirstPage(file);
+
+        // Kept as issued: the result page lists it, and its link gives the very same document again.
+        await _page.GotoAsync(resultUrl);
+        await Assertions.Expect(_page.Locator("#issued-estimates li")).ToHaveCountAsync(1);
+        await Assertions.Expect(_page.Locator("#issued-estimates li")).ToContainTextAsync("by ana.admissions");
+        var again = await _page.RunAndWaitForDownloadAsync(() => _page.ClickAsync("#issued-estimates a"));
+        var copy = Path.Combine(Path.GetTempPath(), $"gfe-copy-{Guid.NewGuid():N}.pdf");
+        await again.SaveAsAsync(copy);
+        Assert.That(await File.ReadAllBytesAsync(copy), Is.EqualTo(await File.ReadAllBytesAsync(file)), "the copy given again is the document issued");
+        File.Delete(copy);
     }
 
     [Test]

@@ -40,16 +40,34 @@ internal sealed class GoodFaithEstimateDocument(EstimatePricer pricer, IOptionsM
             "The self-pay estimate could not be made: " + string.Join(" ", outcome.Errors.SelectMany(e => e.Value)));
     }
 
+    /// <summary>Issues a new estimate for a verification: its id and number, and the PDF to hand over and keep.</summary>
+    /// <exception cref="PdfFontsMissingException">No usable fonts on this machine.</exception>
+    public (IssuedGoodFaithEstimate Estimate, byte[] Pdf) Issue(Guid verificationId, VerificationPayload payload, string issuedBy)
+    {
+        var now = timeProvider.GetUtcNow();
+        var id = Guid.CreateVersion7(now);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(provider.CurrentValue.TimeZone);
+        var issued = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var estimate = new IssuedGoodFaithEstimate
+        {
+            Id = id,
+            VerificationId = verificationId,
+            // The date and the random part of a version 7 GUID: unique, and short enough to read out on the phone.
+            EstimateNumber = string.Create(CultureInfo.InvariantCulture, $"GFE-{issued:yyyyMMdd}-{id.ToString("N")[^8..].ToUpperInvariant()}"),
+            IssuedAt = now,
+            IssuedBy = issuedBy,
+        };
+        return (estimate, Write(payload, estimate.EstimateNumber, issued));
+    }
+
     /// <summary>Writes the PDF.</summary>
     /// <exception cref="PdfFontsMissingException">No usable fonts on this machine.</exception>
-    public byte[] Write(VerificationPayload payload)
+    internal byte[] Write(VerificationPayload payload, string estimateNumber, DateOnly issued)
     {
         DejaVuFontResolver.EnsureInstalled();
         var estimate = SelfPayEstimate(payload);
         var program = payload.Program ?? new ProgramInfo(payload.DateOfService, 8, 5);
         var options = provider.CurrentValue;
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
-        var issued = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(timeProvider.GetUtcNow(), zone).DateTime);
         var selfPayPerDay = estimate.Pricing?.SelfPayPerDay ?? 0m;
 
         using var document = new PdfDocument();
@@ -59,7 +77,7 @@ internal sealed class GoodFaithEstimateDocument(EstimatePricer pricer, IOptionsM
         var writer = new PageWriter(document);
 
         writer.Heading("Good Faith Estimate for Health Care Items and Services", 16);
-        writer.Line($"Date issued: {Wording.Date(issued)}    Estimate ID: GFE-{issued:yyyyMMdd}-{Guid.CreateVersion7(timeProvider.GetUtcNow()).ToString("N")[..8].ToUpperInvariant()}", 9);
+        writer.Line($"Date issued: {Wording.Date(issued)}    Estimate ID: {estimateNumber}", 9);
         writer.Space(6);
         writer.Line("You have the right to receive a Good Faith Estimate explaining how much your health care will cost.", 9);
         writer.Space(6);

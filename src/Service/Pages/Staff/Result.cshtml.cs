@@ -1,12 +1,28 @@
+using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Features.Verifications;
+using CoverageCheck.Service.Security;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CoverageCheck.Service.Pages.Staff;
 
-/// <summary>One verification: coverage banner, benefits in and out of network, payer messages and the estimate.</summary>
-internal sealed class ResultModel(StaffVerifications verifications) : PageModel
+/// <summary>
+/// One verification: coverage banner, benefits in and out of network, payer messages and the estimate; and for
+/// admissions, issuing a Good Faith Estimate (kept as issued, and listed here for giving again).
+/// </summary>
+internal sealed class ResultModel(
+    StaffVerifications verifications,
+    VerificationStore store,
+    GoodFaithEstimateDocument document,
+    GoodFaithEstimateStore estimates,
+    IAuthorizationService authorization,
+    ILogger<ResultModel> logger) : PageModel
 {
     public VerificationView View { get; private set; } = null!;
+
+    /// <summary>The Good Faith Estimates issued for this verification (shown to those who may issue them).</summary>
+    public IReadOnlyList<IssuedGoodFaithEstimate> IssuedEstimates { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -17,6 +33,41 @@ internal sealed class ResultModel(StaffVerifications verifications) : PageModel
         }
 
         View = view;
+        if (await MayIssueAsync())
+        {
+            IssuedEstimates = await estimates.ListAsync(id, cancellationToken);
+        }
+
         return Page();
     }
+
+    /// <summary>Issues a Good Faith Estimate, keeps the PDF as issued, and sends the browser to that copy.</summary>
+    public async Task<IActionResult> OnPostGoodFaithEstimateAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (!await MayIssueAsync())
+        {
+            return Forbid();
+        }
+
+        var access = StaffVerifications.Access(User, "staff page: good faith estimate");
+        var record = await store.GetAsync(id, access, cancellationToken);
+        if (record is null)
+        {
+            return NotFound();
+        }
+
+        try
+        {
+            var (estimate, pdf) = document.Issue(id, VerificationPayloadJson.Read(record.PayloadJson), access.Actor);
+            await estimates.AddAsync(estimate, pdf, access, cancellationToken);
+            return Redirect($"/staff/good-faith-estimates/{estimate.Id}");
+        }
+        catch (PdfFontsMissingException ex)
+        {
+            logger.LogError("A Good Faith Estimate could not be written: {Reason}", ex.Message);
+            return new ContentResult { StatusCode = StatusCodes.Status503ServiceUnavailable, Content = ex.Message, ContentType = "text/plain; charset=utf-8" };
+        }
+    }
+
+    private async Task<bool> MayIssueAsync() => (await authorization.AuthorizeAsync(User, Policies.VerificationsWrite)).Succeeded;
 }

@@ -1,11 +1,10 @@
 using System.Security.Claims;
 using CoverageCheck.Service.Data;
-using CoverageCheck.Service.Features.Verifications;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CoverageCheck.Service.Pages.Staff;
 
-/// <summary>The staff pages' non-HTML endpoints: the status a pending result page polls, and the Good Faith Estimate PDF.</summary>
+/// <summary>The staff pages' non-HTML endpoints: the status a pending result page polls, and issued Good Faith Estimates.</summary>
 internal static class StaffEndpoints
 {
     /// <summary>What the pending page's script compares: no PHI, only the state.</summary>
@@ -20,27 +19,15 @@ internal static class StaffEndpoints
             : TypedResults.Ok(new StatusResponse(record.Status, record.Attempts, record.CheckedAt));
     }
 
-    public static async Task<Results<FileContentHttpResult, NotFound, ProblemHttpResult>> GoodFaithEstimateAsync(
-        Guid id, ClaimsPrincipal user, VerificationStore store, GoodFaithEstimateDocument document, ILoggerFactory loggers, CancellationToken cancellationToken)
+    /// <summary>A Good Faith Estimate exactly as it was issued (the read is audited).</summary>
+    public static async Task<Results<FileContentHttpResult, NotFound>> GoodFaithEstimateAsync(
+        Guid id, ClaimsPrincipal user, GoodFaithEstimateStore estimates, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var record = await store.GetAsync(id, StaffVerifications.Access(user, "staff page: good faith estimate"), cancellationToken);
-        if (record is null)
-        {
-            return TypedResults.NotFound();
-        }
-
-        byte[] pdf;
-        try
-        {
-            pdf = document.Write(VerificationPayloadJson.Read(record.PayloadJson));
-        }
-        catch (PdfFontsMissingException ex)
-        {
-            loggers.CreateLogger(typeof(StaffEndpoints)).LogError("A Good Faith Estimate could not be written: {Reason}", ex.Message);
-            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The PDF cannot be made on this server.");
-        }
+        var issued = await estimates.GetAsync(id, StaffVerifications.Access(user, "staff page: good faith estimate"), timeProvider.GetUtcNow(), cancellationToken);
 
         // The file holds the patient's name and date of birth: the id alone names it, and it is never cached.
-        return TypedResults.File(pdf, "application/pdf", $"good-faith-estimate-{id:N}.pdf");
+        return issued is { } found
+            ? TypedResults.File(found.Pdf, "application/pdf", $"good-faith-estimate-{id:N}.pdf")
+            : TypedResults.NotFound();
     }
 }
