@@ -53,6 +53,11 @@ internal sealed partial class ClearinghouseClient(
         {
             throw Fail(inquiry, call, ex.InnerException ?? ex);
         }
+        catch (ClearinghouseTokenException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // No OAuth token, so nothing was sent: refused credentials need a person, an outage is transient.
+            throw Fail(inquiry, call, ex);
+        }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsPipelineFault(ex))
         {
             throw Fail(inquiry, call, ex);
@@ -102,7 +107,9 @@ internal sealed partial class ClearinghouseClient(
         {
             _ when success => (ClearinghouseFailureReason.ServerError, "The clearinghouse answered success with an empty body."),
             HttpStatusCode.TooManyRequests => (ClearinghouseFailureReason.Throttled, "The clearinghouse kept throttling requests (429)."),
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => (ClearinghouseFailureReason.Unauthorized, $"The clearinghouse refused the credentials ({(int)status}): check Clearinghouse:ApiKey and the payer enrolment."),
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => (ClearinghouseFailureReason.Unauthorized, options.CurrentValue.OAuth.IsConfigured
+                ? $"The clearinghouse refused the OAuth token ({(int)status}): check Clearinghouse:OAuth:ClientId, Clearinghouse:OAuth:Scope and the payer enrolment."
+                : $"The clearinghouse refused the credentials ({(int)status}): check Clearinghouse:ApiKey and the payer enrolment."),
             _ when ClearinghouseResilience.IsTransientStatus(status) => (ClearinghouseFailureReason.ServerError, $"The clearinghouse kept failing ({(int)status})."),
             HttpStatusCode.BadRequest => (ClearinghouseFailureReason.Rejected, "The clearinghouse rejected the request (400) without AAA errors: the request is malformed."),
             _ => (ClearinghouseFailureReason.Rejected, $"The clearinghouse answered {(int)status}, which carries no eligibility answer: check Clearinghouse:BaseUrl."),
@@ -114,12 +121,15 @@ internal sealed partial class ClearinghouseClient(
     }
 
     private static bool IsPipelineFault(Exception ex) =>
-        ex is BrokenCircuitException or RateLimiterRejectedException or TimeoutRejectedException or HttpRequestException or OperationCanceledException;
+        ex is BrokenCircuitException or RateLimiterRejectedException or TimeoutRejectedException or HttpRequestException or OperationCanceledException
+            or ClearinghouseTokenException;
 
     private ClearinghouseUnavailableException Fail(EligibilityInquiry inquiry, ClearinghouseCall call, Exception cause)
     {
         var (reason, message, retryAfter) = cause switch
         {
+            // The token endpoint's failure, already classed: Unauthorized or Rejected (not transient), else transient.
+            ClearinghouseTokenException token => (token.Reason, token.Message, token.RetryAfter),
             BrokenCircuitException broken => (ClearinghouseFailureReason.CircuitOpen, "The circuit breaker for this payer is open after repeated failures; the inquiry was not sent.", broken.RetryAfter),
             RateLimiterRejectedException rejected => (ClearinghouseFailureReason.ConcurrencyLimit, "Too many inquiries are waiting for the clearinghouse; the inquiry was not sent.", rejected.RetryAfter),
             TimeoutRejectedException timeout => (ClearinghouseFailureReason.Timeout, $"The clearinghouse did not answer within {timeout.Timeout.TotalSeconds:0.###} s.", (TimeSpan?)null),

@@ -17,8 +17,13 @@ public sealed class ClearinghouseOptions
     /// </summary>
     public Uri? BaseUrl { get; set; }
 
-    /// <summary>Sent as <c>Authorization: &lt;key&gt;</c> (Stedi style) when set; no header otherwise.</summary>
+    /// <summary>Sent as <c>Authorization: &lt;key&gt;</c> (Stedi style) when set; no header otherwise. Not with <see cref="OAuth"/>.</summary>
     public string? ApiKey { get; set; }
+
+    /// <summary>OAuth 2.0 client credentials (Optum / Change Healthcare, Availity): a bearer token per request. Not with <see cref="ApiKey"/>.</summary>
+    [Required]
+    [ValidateObjectMembers]
+    public ClearinghouseOAuthOptions OAuth { get; set; } = new();
 
     /// <summary>The provider block of every inquiry.</summary>
     [Required]
@@ -74,6 +79,48 @@ public sealed class ClearinghouseProviderOptions
     public string Npi { get; set; } = "";
 
     public InquiringProvider ToInquiringProvider() => new(OrganizationName, Npi);
+}
+
+/// <summary>
+/// OAuth 2.0 client credentials (<c>Clearinghouse:OAuth:*</c>): on when <see cref="TokenUrl"/>, <see cref="ClientId"/>
+/// and <see cref="ClientSecret"/> are all set. Never log the secret or a token.
+/// </summary>
+public sealed class ClearinghouseOAuthOptions
+{
+    /// <summary>The token endpoint: absolute https (http on loopback only).</summary>
+    public Uri? TokenUrl { get; set; }
+
+    public string? ClientId { get; set; }
+
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Sent as <c>scope</c> when set (space-separated).</summary>
+    public string? Scope { get; set; }
+
+    /// <summary>How the client authenticates to the token endpoint.</summary>
+    public ClearinghouseClientCredentialStyle ClientCredentialStyle { get; set; } = ClearinghouseClientCredentialStyle.BasicAuthentication;
+
+    /// <summary>How long one token request may take before the inquiry fails as a transient timeout.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:02:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>True when any of the OAuth settings is given (complete or not: the validator says which are missing).</summary>
+    public bool IsAnySet =>
+        TokenUrl is not null || !string.IsNullOrWhiteSpace(ClientId) || !string.IsNullOrWhiteSpace(ClientSecret) || !string.IsNullOrWhiteSpace(Scope);
+
+    /// <summary>True when bearer tokens are used.</summary>
+    public bool IsConfigured =>
+        ClearinghouseAddress.IsSet(TokenUrl) && !string.IsNullOrWhiteSpace(ClientId) && !string.IsNullOrWhiteSpace(ClientSecret);
+}
+
+/// <summary>Where the client credentials go in the token request.</summary>
+public enum ClearinghouseClientCredentialStyle
+{
+    /// <summary><c>Authorization: Basic base64(urlencode(id):urlencode(secret))</c> (RFC 6749 2.3.1; the default).</summary>
+    BasicAuthentication,
+
+    /// <summary><c>client_id</c> and <c>client_secret</c> form fields in the body (Availity).</summary>
+    PostBody,
 }
 
 /// <summary>The circuit breaker kept for each payer (<c>Clearinghouse:CircuitBreaker:*</c>).</summary>

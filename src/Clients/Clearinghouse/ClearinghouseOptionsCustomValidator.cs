@@ -30,6 +30,8 @@ internal sealed class ClearinghouseOptionsCustomValidator(ClearinghouseAddress a
             failures.Add("Clearinghouse:ApiKey must be a single line.");
         }
 
+        ValidateOAuth(options, failures);
+
         if (options.Provider.Npi.Length == 10 && options.Provider.Npi.All(char.IsAsciiDigit) && !Npi.HasValidCheckDigit(options.Provider.Npi))
         {
             failures.Add("Clearinghouse:Provider:Npi fails the NPI check digit (Luhn over 80840 + the first nine digits).");
@@ -51,6 +53,52 @@ internal sealed class ClearinghouseOptionsCustomValidator(ClearinghouseAddress a
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateOAuth(ClearinghouseOptions options, List<string> failures)
+    {
+        var oauth = options.OAuth;
+        if (!oauth.IsAnySet)
+        {
+            return;
+        }
+
+        // A TokenUrl that is there but not absolute gets its own sentence below, not "missing" as well.
+        string[] missing =
+        [
+            .. oauth.TokenUrl is null ? ["TokenUrl"] : Array.Empty<string>(),
+            .. string.IsNullOrWhiteSpace(oauth.ClientId) ? ["ClientId"] : Array.Empty<string>(),
+            .. string.IsNullOrWhiteSpace(oauth.ClientSecret) ? ["ClientSecret"] : Array.Empty<string>(),
+        ];
+        if (missing.Length > 0)
+        {
+            failures.Add($"Clearinghouse:OAuth needs TokenUrl, ClientId and ClientSecret together, or none of them: {string.Join(", ", missing)} missing.");
+        }
+
+        if (oauth.TokenUrl is { } url)
+        {
+            if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+            {
+                failures.Add("Clearinghouse:OAuth:TokenUrl must be an absolute http(s) address.");
+            }
+            else if (url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback)
+            {
+                failures.Add("Clearinghouse:OAuth:TokenUrl must use https: the client secret travels in the request (plain http is allowed on loopback only).");
+            }
+        }
+
+        if (!string.IsNullOrEmpty(options.ApiKey))
+        {
+            failures.Add("Clearinghouse:ApiKey and Clearinghouse:OAuth are mutually exclusive: set one of them.");
+        }
+
+        foreach (var (key, value) in (ReadOnlySpan<(string, string?)>)[("ClientId", oauth.ClientId), ("ClientSecret", oauth.ClientSecret), ("Scope", oauth.Scope)])
+        {
+            if (value is not null && value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+            {
+                failures.Add($"Clearinghouse:OAuth:{key} must be a single line.");
+            }
+        }
     }
 }
 

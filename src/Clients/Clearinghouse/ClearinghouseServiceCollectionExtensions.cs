@@ -11,7 +11,7 @@ public static class ClearinghouseServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="IClearinghouseClient"/>: the source-generated Refit client for the v3 eligibility API,
-    /// its API-key handler and its resilience pipeline (per-payer breaker, shared concurrency limit), with
+    /// its API-key or OAuth bearer handler and its resilience pipeline (per-payer breaker, shared concurrency limit), with
     /// <see cref="ClearinghouseOptions"/> bound from <c>Clearinghouse</c> and validated at start-up.
     /// <c>Clearinghouse:BaseUrl</c> must be set.
     /// </summary>
@@ -39,6 +39,11 @@ public static class ClearinghouseServiceCollectionExtensions
                 {
                     options.BaseUrl = null;
                 }
+
+                if (!ClearinghouseAddress.IsSet(options.OAuth.TokenUrl) && options.OAuth.TokenUrl?.OriginalString.Length == 0)
+                {
+                    options.OAuth.TokenUrl = null;
+                }
             });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClearinghouseOptions>, ClearinghouseOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClearinghouseOptions>, ClearinghouseOptionsCustomValidator>());
@@ -48,6 +53,8 @@ public static class ClearinghouseServiceCollectionExtensions
         services.TryAddSingleton<ClearinghouseConcurrencyLimiter>();
         services.TryAddTransient<ClearinghouseAddressHandler>();
         services.TryAddTransient<ClearinghouseAuthorizationHandler>();
+        services.TryAddTransient<ClearinghouseBearerHandler>();
+        services.TryAddSingleton<ClearinghouseTokenCache>();
         services.TryAddTransient<ClearinghouseAttemptHandler>();
         services.TryAddTransient<IClearinghouseClient, ClearinghouseClient>();
 
@@ -63,8 +70,16 @@ public static class ClearinghouseServiceCollectionExtensions
         client.AddResilienceHandler(ClearinghouseResilience.PipelineName, ClearinghouseResilience.Configure)
             .SelectPipelineBy(_ => ClearinghouseResilience.PayerKey);
 
+        // Inside the resilience handler, so every attempt carries a current key or token. Each is a no-op unless its
+        // mode is configured (the validator makes them mutually exclusive).
         client.AddHttpMessageHandler<ClearinghouseAuthorizationHandler>()
+            .AddHttpMessageHandler<ClearinghouseBearerHandler>()
             .AddHttpMessageHandler<ClearinghouseAttemptHandler>();
+
+        // The token endpoint has its own plain client: not the clearinghouse pipeline (no payer breaker, no shared
+        // concurrency permits), with its own timeout.
+        services.AddHttpClient(ClearinghouseTokenCache.HttpClientName, (provider, http) =>
+            http.Timeout = provider.GetRequiredService<IOptions<ClearinghouseOptions>>().Value.OAuth.Timeout);
 
         return client;
     }

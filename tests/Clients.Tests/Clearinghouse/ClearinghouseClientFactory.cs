@@ -25,13 +25,28 @@ internal static class ClearinghouseClientFactory
         ["Clearinghouse:CircuitBreaker:BreakDuration"] = "00:00:30",
     };
 
+    /// <summary>OAuth client credentials against <paramref name="server"/>'s token endpoint, with its credentials.</summary>
+    public static void UseOAuth(Dictionary<string, string?> settings, ScriptedClearinghouse server, string style = "BasicAuthentication", string? scope = "eligibility hipaa")
+    {
+        settings["Clearinghouse:OAuth:TokenUrl"] = server.TokenUrl.ToString();
+        settings["Clearinghouse:OAuth:ClientId"] = server.Tokens.ClientId;
+        settings["Clearinghouse:OAuth:ClientSecret"] = server.Tokens.ClientSecret;
+        settings["Clearinghouse:OAuth:Scope"] = scope;
+        settings["Clearinghouse:OAuth:ClientCredentialStyle"] = style;
+    }
+
+    /// <param name="settings">The configuration.</param>
+    /// <param name="fallbackBaseAddress">The run-time base address, as the Service passes for its sandbox.</param>
+    /// <param name="configure">Registrations made before the client's (a FakeTimeProvider, a log sink): TryAdd leaves them.</param>
     public static ServiceProvider Build(
         Dictionary<string, string?> settings,
-        Func<IServiceProvider, CancellationToken, ValueTask<Uri>>? fallbackBaseAddress = null)
+        Func<IServiceProvider, CancellationToken, ValueTask<Uri>>? fallbackBaseAddress = null,
+        Action<IServiceCollection>? configure = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging();
+        configure?.Invoke(services);
         services.AddClearinghouseClient(configuration, fallbackBaseAddress);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

@@ -41,6 +41,14 @@ internal sealed class ScriptedClearinghouse : IAsyncDisposable
     /// <summary>Answer fixed by tests that do not script each reply (e.g. a payer that is down).</summary>
     public ConcurrentDictionary<string, ScriptedReply> Always { get; } = new();
 
+    /// <summary>The OAuth token endpoint this server also plays, at <see cref="TokenUrl"/>.</summary>
+    public ScriptedTokenEndpoint Tokens { get; } = new();
+
+    public Uri TokenUrl => new(BaseAddress, ScriptedTokenEndpoint.Path.TrimStart('/'));
+
+    /// <summary>When true, an eligibility request without a live token from <see cref="Tokens"/> gets 401, as a real API would.</summary>
+    public bool RequireBearerToken { get; set; }
+
     public int RequestsFor(string payerId) => _received.Count(r => r.PayerId == payerId);
 
     public void Script(string payerId, params ScriptedReply[] replies)
@@ -59,6 +67,7 @@ internal sealed class ScriptedClearinghouse : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         var server = new ScriptedClearinghouse(app);
+        app.MapPost(ScriptedTokenEndpoint.Path, server.Tokens.HandleAsync);
         app.MapPost("/{**path}", server.HandleAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
@@ -85,7 +94,9 @@ internal sealed class ScriptedClearinghouse : IAsyncDisposable
             _received.Enqueue(new ReceivedRequest(
                 context.Request.Path.Value!, context.Request.Headers.Authorization.FirstOrDefault(), context.Request.ContentType ?? "", body, payerId));
 
-            var reply = _scripts.TryGetValue(payerId, out var queue) && queue.TryDequeue(out var next) ? next
+            var reply = RequireBearerToken && !Tokens.Accepts(context.Request.Headers.Authorization.FirstOrDefault())
+                ? new ScriptedReply(401, """{"message":"Unauthorized"}""")
+                : _scripts.TryGetValue(payerId, out var queue) && queue.TryDequeue(out var next) ? next
                 : Always.TryGetValue(payerId, out var always) ? always
                 : new ScriptedReply(200);
 
