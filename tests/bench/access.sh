@@ -135,8 +135,9 @@ for f in "$work"/live/coveragecheck.db* "$work"/data/coveragecheck.db*; do
 done
 # The database files are mostly AES-GCM ciphertext, i.e. random bytes, and a 3-letter name such as JON turns up in
 # 3 MB of random bytes about once in five tries. So values shorter than 6 characters are looked for in text only:
-# the log and a dump of every table with the ciphertext blobs cut out (the live copy is dumped from a second copy,
-# since opening it replays its WAL). Longer values (surnames, member IDs, dates of birth) are also looked for in the
+# the log and a dump of every table with the ciphertext cut out: blobs, and the base64 text of encrypted patient_refs,
+# in which a 3-letter name turns up by chance as well (the live copy is dumped from a second copy, since opening it
+# replays its WAL). Longer values (surnames, member IDs, dates of birth) are also looked for in the
 # raw bytes of every file, which catches plaintext in free pages and the WAL that no table shows; a chance match of
 # 6 random bytes is about one in 10^8 here.
 mkdir -p "$work/live-dump"
@@ -144,7 +145,7 @@ cp "$work"/live/coveragecheck.db* "$work/live-dump/"
 dumps=()
 for db in "$work/live-dump/coveragecheck.db" "$work/data/coveragecheck.db"; do
   dump="$db.text.sql"
-  sqlite3 "$db" .dump | sed -E "s/X'[0-9A-Fa-f]*'/X''/g" >"$dump"
+  sqlite3 "$db" .dump | sed -E "s/X'[0-9A-Fa-f]*'/X''/g; s#phi1:[A-Za-z0-9+/=]*#phi1:#g" >"$dump"
   dumps+=("$dump")
 done
 found=0
