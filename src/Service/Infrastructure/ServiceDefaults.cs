@@ -15,11 +15,13 @@ internal static class ServiceDefaults
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks()
             .AddCheck<StartedHealthCheck>("started", tags: [ReadyTag]);
+        builder.AddForwardedHeaders();
         return builder;
     }
 
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
+        app.UseForwardedHeadersFromTrustedProxies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();

@@ -1,7 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CoverageCheck.Service.Infrastructure;
 using CoverageCheck.Service.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace CoverageCheck.Service.Tests.Estimates;
@@ -117,6 +121,60 @@ public sealed class EstimatesAccessTests
         request.Headers.Add("Access-Control-Request-Method", "POST");
         request.Headers.Add("Access-Control-Request-Headers", "content-type");
         return request;
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task Behind_a_trusted_proxy_each_client_address_has_its_own_limit(bool trusted)
+    {
+        // Real Kestrel: the proxy is this test's loopback connection, and it forwards two different clients.
+        using var app = _app.WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("Website:AnonymousRateLimit", "2");
+            if (trusted)
+            {
+                builder.UseSetting("ForwardedHeaders:TrustedProxies:0", "127.0.0.0/8");
+            }
+        });
+        app.UseKestrel(0);
+        app.StartServer();
+        using var client = app.CreateClient();
+
+        var first = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            first.Add(await PostFromAsync(client, "203.0.113.10"));
+        }
+
+        var other = await PostFromAsync(client, "203.0.113.20");
+
+        Assert.That(first, Is.EqualTo(new[] { HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests }));
+        Assert.That(other, Is.EqualTo(trusted ? HttpStatusCode.OK : HttpStatusCode.TooManyRequests),
+            trusted ? "a second client behind the trusted proxy has its own limit" : "an untrusted X-Forwarded-For is ignored");
+    }
+
+    [TestCase("proxy.internal", false)]
+    [TestCase("10.0.0.5", true)]
+    [TestCase("10.0.0.0/8", true)]
+    [TestCase("fd00::/8", true)]
+    public void A_trusted_proxy_must_be_an_address_or_a_network(string entry, bool valid)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration["ForwardedHeaders:TrustedProxies:0"] = entry;
+        builder.AddForwardedHeaders();
+        using var app = builder.Build();
+
+        var validate = () => app.Services.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.That(validate, valid ? Throws.Nothing : Throws.Exception.With.Message.Contains("ForwardedHeaders:TrustedProxies entries must be IP addresses"));
+    }
+
+    private static async Task<HttpStatusCode> PostFromAsync(HttpClient client, string forwardedFor)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Url) { Content = JsonContent.Create(EstimateCases.Load("S01-copay-only")["request"]) };
+        request.Headers.Add("X-Forwarded-For", forwardedFor);
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
     }
 
     private static Task<HttpResponseMessage> PostAsync(HttpClient client) =>
