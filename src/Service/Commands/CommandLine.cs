@@ -2,6 +2,8 @@ using System.CommandLine;
 using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Features.Batches;
 using CoverageCheck.Service.Features.Users;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace CoverageCheck.Service.Commands;
 
@@ -24,10 +26,10 @@ public sealed record CommandContext(IConfiguration Configuration, DataDirectory 
             options.ConnectionString = $"Data Source={DataDirectory.EnsureExists().File(DatabaseExtensions.DefaultSqliteFileName)}";
         }
 
-        var database = new Database(Microsoft.Extensions.Options.Options.Create(options));
+        var database = new Database(Options.Create(options));
         try
         {
-            await new DatabaseMigrator(database, Microsoft.Extensions.Options.Options.Create(options), Microsoft.Extensions.Logging.Abstractions.NullLogger<DatabaseMigrator>.Instance)
+            await new DatabaseMigrator(database, Options.Create(options), NullLogger<DatabaseMigrator>.Instance)
                 .MigrateAsync(cancellationToken);
             return database;
         }

@@ -51,23 +51,17 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
     {
         int read = 0, rekeyed = 0, memberKeys = 0, changed = 0;
         var after = Guid.Empty;
+        const string sqlServer = """
+            SELECT TOP (@limit) id AS Id, member_key AS MemberKey, payload_cipher AS PayloadCipher, result_cipher AS ResultCipher
+            FROM dbo.verifications WHERE id > @after ORDER BY id
+            """;
+        const string sqlite = """
+            SELECT id AS Id, member_key AS MemberKey, payload_cipher AS PayloadCipher, result_cipher AS ResultCipher
+            FROM verifications WHERE id > @after ORDER BY id LIMIT @limit
+            """;
         while (true)
         {
-            IReadOnlyList<StoredVerification> chunk;
-            await using (var connection = await database.OpenAsync(cancellationToken))
-            {
-                const string sqlServer = """
-                    SELECT TOP (@limit) id AS Id, member_key AS MemberKey, payload_cipher AS PayloadCipher, result_cipher AS ResultCipher
-                    FROM dbo.verifications WHERE id > @after ORDER BY id
-                    """;
-                const string sqlite = """
-                    SELECT id AS Id, member_key AS MemberKey, payload_cipher AS PayloadCipher, result_cipher AS ResultCipher
-                    FROM verifications WHERE id > @after ORDER BY id LIMIT @limit
-                    """;
-                var sql = database.Dialect == DatabaseProvider.SqlServer ? sqlServer : sqlite;
-                chunk = [.. await connection.QueryAsync<StoredVerification>(new CommandDefinition(sql, new { after, limit = ChunkSize }, cancellationToken: cancellationToken))];
-            }
-
+            var chunk = await ReadChunkAsync<StoredVerification>(sqlServer, sqlite, new { after, limit = ChunkSize }, cancellationToken);
             if (chunk.Count == 0)
             {
                 break;
@@ -156,28 +150,21 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
     {
         int read = 0, rekeyed = 0, changed = 0;
         var (afterBatch, afterLine) = (Guid.Empty, -1);
+        const string sqlServer = """
+            SELECT TOP (@limit) batch_id AS BatchId, line_number AS Line, patient_ref AS PatientRef
+            FROM dbo.batch_rows
+            WHERE patient_ref LIKE 'phi1:%' AND (batch_id > @afterBatch OR (batch_id = @afterBatch AND line_number > @afterLine))
+            ORDER BY batch_id, line_number
+            """;
+        const string sqlite = """
+            SELECT batch_id AS BatchId, line_number AS Line, patient_ref AS PatientRef
+            FROM batch_rows
+            WHERE patient_ref LIKE 'phi1:%' AND (batch_id > @afterBatch OR (batch_id = @afterBatch AND line_number > @afterLine))
+            ORDER BY batch_id, line_number LIMIT @limit
+            """;
         while (true)
         {
-            IReadOnlyList<StoredPatientRef> chunk;
-            await using (var connection = await database.OpenAsync(cancellationToken))
-            {
-                const string sqlServer = """
-                    SELECT TOP (@limit) batch_id AS BatchId, line_number AS Line, patient_ref AS PatientRef
-                    FROM dbo.batch_rows
-                    WHERE patient_ref LIKE 'phi1:%' AND (batch_id > @afterBatch OR (batch_id = @afterBatch AND line_number > @afterLine))
-                    ORDER BY batch_id, line_number
-                    """;
-                const string sqlite = """
-                    SELECT batch_id AS BatchId, line_number AS Line, patient_ref AS PatientRef
-                    FROM batch_rows
-                    WHERE patient_ref LIKE 'phi1:%' AND (batch_id > @afterBatch OR (batch_id = @afterBatch AND line_number > @afterLine))
-                    ORDER BY batch_id, line_number LIMIT @limit
-                    """;
-                var sql = database.Dialect == DatabaseProvider.SqlServer ? sqlServer : sqlite;
-                chunk = [.. await connection.QueryAsync<StoredPatientRef>(new CommandDefinition(
-                    sql, new { afterBatch, afterLine, limit = ChunkSize }, cancellationToken: cancellationToken))];
-            }
-
+            var chunk = await ReadChunkAsync<StoredPatientRef>(sqlServer, sqlite, new { afterBatch, afterLine, limit = ChunkSize }, cancellationToken);
             if (chunk.Count == 0)
             {
                 break;
@@ -235,23 +222,17 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
     {
         int read = 0, rekeyed = 0;
         var after = Guid.Empty;
+        const string sqlServer = """
+            SELECT TOP (@limit) id AS Id, document_cipher AS DocumentCipher
+            FROM dbo.good_faith_estimates WHERE id > @after ORDER BY id
+            """;
+        const string sqlite = """
+            SELECT id AS Id, document_cipher AS DocumentCipher
+            FROM good_faith_estimates WHERE id > @after ORDER BY id LIMIT @limit
+            """;
         while (true)
         {
-            IReadOnlyList<StoredDocument> chunk;
-            await using (var connection = await database.OpenAsync(cancellationToken))
-            {
-                const string sqlServer = """
-                    SELECT TOP (@limit) id AS Id, document_cipher AS DocumentCipher
-                    FROM dbo.good_faith_estimates WHERE id > @after ORDER BY id
-                    """;
-                const string sqlite = """
-                    SELECT id AS Id, document_cipher AS DocumentCipher
-                    FROM good_faith_estimates WHERE id > @after ORDER BY id LIMIT @limit
-                    """;
-                var sql = database.Dialect == DatabaseProvider.SqlServer ? sqlServer : sqlite;
-                chunk = [.. await connection.QueryAsync<StoredDocument>(new CommandDefinition(sql, new { after, limit = ChunkSize }, cancellationToken: cancellationToken))];
-            }
-
+            var chunk = await ReadChunkAsync<StoredDocument>(sqlServer, sqlite, new { after, limit = ChunkSize }, cancellationToken);
             if (chunk.Count == 0)
             {
                 break;
@@ -282,6 +263,14 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
         }
 
         return (read, rekeyed);
+    }
+
+    // One page of a keyset walk: the next rows after the last one read, at most ChunkSize.
+    private async Task<IReadOnlyList<T>> ReadChunkAsync<T>(string sqlServer, string sqlite, object parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var sql = database.Dialect == DatabaseProvider.SqlServer ? sqlServer : sqlite;
+        return [.. await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))];
     }
 
     private sealed record StoredDocument

@@ -27,7 +27,7 @@ public sealed class TracePropagationTests
         using (var activity = api.StartActivity("POST /api/v1/verifications")!)
         {
             request = activity.Context;
-            id = (await intake.SubmitAsync(Payload(), TestPatients.Admissions, new SubmitOptions(), CancellationToken.None)).Record.Id;
+            id = (await intake.SubmitAsync(WorkerTests.Payload("AVA", "PPOSAMPLE", "1985-04-12", SandboxCatalogue.Aetna, "W100000001"), TestPatients.Admissions, new SubmitOptions(), CancellationToken.None)).Record.Id;
         }
 
         using var client = host.Client(TestApiKeys.Admissions);
@@ -48,7 +48,7 @@ public sealed class TracePropagationTests
         var intake = host.Factory.Services.GetRequiredService<VerificationIntake>();
         var store = host.Factory.Services.GetRequiredService<VerificationStore>();
 
-        var id = (await intake.SubmitAsync(Payload(), TestPatients.Admissions, new SubmitOptions(), CancellationToken.None)).Record.Id;
+        var id = (await intake.SubmitAsync(WorkerTests.Payload("AVA", "PPOSAMPLE", "1985-04-12", SandboxCatalogue.Aetna, "W100000001"), TestPatients.Admissions, new SubmitOptions(), CancellationToken.None)).Record.Id;
 
         Assert.That(await store.GetTraceParentAsync(id, CancellationToken.None), Is.Null);
     }
@@ -70,12 +70,4 @@ public sealed class TracePropagationTests
         ActivitySource.AddActivityListener(listener);
         return listener;
     }
-
-    private static VerificationPayload Payload() => new(
-        new PatientInfo("AVA", "PPOSAMPLE", new DateOnly(1985, 4, 12)),
-        new InsuranceInfo(SandboxCatalogue.Aetna, "W100000001", null),
-        new DateOnly(2026, 12, 1),
-        new ConsentInfo(true, "verbal"),
-        new ProgramInfo(new DateOnly(2026, 12, 7), 8, 5),
-        new PricingInfo(450m));
 }

@@ -12,7 +12,7 @@ namespace CoverageCheck.Service.Tests.Verifications;
 /// <summary>The worker: leases, take-over after a crash, and the persisted backoff schedule on TimeProvider.</summary>
 public sealed class WorkerTests
 {
-    private static VerificationPayload Payload(string first, string last, string dob, string payer, string member) => new(
+    internal static VerificationPayload Payload(string first, string last, string dob, string payer, string member) => new(
         new PatientInfo(first, last, DateOnly.Parse(dob, System.Globalization.CultureInfo.InvariantCulture)),
         new InsuranceInfo(payer, member, null),
         new DateOnly(2026, 12, 1),

@@ -74,32 +74,23 @@ public sealed class GoodFaithEstimateStore(IDbConnectionFactory database, PhiPro
             """;
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<StoredRow>(new CommandDefinition(sql, new { id }, write.Transaction, cancellationToken: cancellationToken));
-        if (row is null)
+        // Two objects per row: the estimate as ListAsync reads it, and its ciphertext from DocumentCipher on.
+        var rows = await connection.QueryAsync<IssuedGoodFaithEstimate, Document, (IssuedGoodFaithEstimate Estimate, byte[] Cipher)>(
+            new CommandDefinition(sql, new { id }, write.Transaction, cancellationToken: cancellationToken),
+            (estimate, document) => (estimate, document.DocumentCipher),
+            splitOn: nameof(Document.DocumentCipher));
+        if (rows.SingleOrDefault() is not { Estimate: not null } found)
         {
             return null;
         }
 
         await AuditStore.AppendAsync(connection, write.Transaction, access, AuditActions.Read, AuditRecordTypes.GoodFaithEstimate, id.ToString(), now, cancellationToken);
         await write.Transaction.CommitAsync(cancellationToken);
-        var estimate = new IssuedGoodFaithEstimate
-        {
-            Id = row.Id,
-            VerificationId = row.VerificationId,
-            EstimateNumber = row.EstimateNumber,
-            IssuedAt = row.IssuedAt,
-            IssuedBy = row.IssuedBy,
-        };
-        return (estimate, phi.UnprotectBytes(row.DocumentCipher, row.Id, DocumentColumn));
+        return (found.Estimate, phi.UnprotectBytes(found.Cipher, found.Estimate.Id, DocumentColumn));
     }
 
-    private sealed record StoredRow
+    private sealed record Document
     {
-        public Guid Id { get; init; }
-        public Guid VerificationId { get; init; }
-        public string EstimateNumber { get; init; } = "";
-        public DateTimeOffset IssuedAt { get; init; }
-        public string IssuedBy { get; init; } = "";
         public byte[] DocumentCipher { get; init; } = [];
     }
 }
