@@ -83,7 +83,7 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
                 var memberKey = row.MemberKey;
                 if (lookup is not null)
                 {
-                    var insurance = VerificationPayloadJson.Read(payloadJson).Insurance;
+                    var insurance = VerificationJson.ReadPayload(payloadJson).Insurance;
                     memberKey = lookup.MemberKey(insurance.PayerId, insurance.MemberId);
                 }
 

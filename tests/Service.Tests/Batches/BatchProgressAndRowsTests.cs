@@ -1,4 +1,5 @@
 using CoverageCheck.Service.Features.Batches;
+using CoverageCheck.Service.Features.Verifications;
 
 namespace CoverageCheck.Service.Tests.Batches;
 
@@ -46,6 +47,7 @@ public sealed class BatchProgressAndRowsTests
         const string payload = """{"program":{"startDate":"2026-12-07","weeks":8,"daysPerWeek":5}}""";
         const string result = """
             {
+              "checkedAt": "2026-11-30T15:00:00+00:00",
               "payer": { "id": "60054", "name": "AETNA" },
               "coverage": {
                 "active": true, "planName": "Choice POS II", "planEnd": "2027-12-31", "eligibilityEnd": "2027-01-15",
@@ -62,7 +64,7 @@ public sealed class BatchProgressAndRowsTests
             """;
         var row = new BatchRowRecord { Line = 5, PatientRef = "S-1", VerificationId = Guid.NewGuid(), VerificationStatus = "completed", PayerId = "60054" };
 
-        var report = BatchReportRows.From(row, payload, result, "AETNA FROM TABLE");
+        var report = BatchReportRows.From(row, VerificationJson.ReadPayload(payload), VerificationJson.ReadResult(result), "AETNA FROM TABLE");
 
         Assert.Multiple(() =>
         {
@@ -92,10 +94,10 @@ public sealed class BatchProgressAndRowsTests
     {
         // The plan renews on 1 January (the estimator resets accumulators then); only an eligibility end stops coverage.
         const string payload = """{"program":{"startDate":"2026-12-07","weeks":8,"daysPerWeek":5}}""";
-        const string result = """{"payer":{"id":"60054","name":"AETNA"},"coverage":{"active":true,"planEnd":"2026-12-31","eligibilityEnd":null},"errors":[]}""";
+        const string result = """{"checkedAt":"2026-11-30T15:00:00+00:00","payer":{"id":"60054","name":"AETNA"},"coverage":{"active":true,"planEnd":"2026-12-31","eligibilityEnd":null},"errors":[]}""";
         var row = new BatchRowRecord { Line = 2, PatientRef = "S-3", VerificationId = Guid.NewGuid(), VerificationStatus = "completed", PayerId = "60054" };
 
-        var report = BatchReportRows.From(row, payload, result, "AETNA");
+        var report = BatchReportRows.From(row, VerificationJson.ReadPayload(payload), VerificationJson.ReadResult(result), "AETNA");
 
         Assert.That(report.CoverageEnd, Is.Null);
         Assert.That(report.EndsBeforeProgram, Is.Not.True);
@@ -105,10 +107,10 @@ public sealed class BatchProgressAndRowsTests
     [Test]
     public void What_the_payer_did_not_say_stays_unknown_and_its_rejection_is_the_error()
     {
-        const string result = """{"payer":{"id":"00710","name":null},"coverage":null,"estimate":null,"errors":[{"code":"42","description":"Unable to Respond at Current Time"}]}""";
+        const string result = """{"checkedAt":"2026-11-30T15:00:00+00:00","payer":{"id":"00710","name":null},"coverage":null,"estimate":null,"errors":[{"code":"42","description":"Unable to Respond at Current Time"}]}""";
         var row = new BatchRowRecord { Line = 9, PatientRef = "S-2", VerificationId = Guid.NewGuid(), VerificationStatus = "needs-review", PayerId = "00710" };
 
-        var report = BatchReportRows.From(row, null, result, "SANDBOX REGIONAL HEALTH PLAN");
+        var report = BatchReportRows.From(row, null, VerificationJson.ReadResult(result), "SANDBOX REGIONAL HEALTH PLAN");
 
         Assert.Multiple(() =>
         {

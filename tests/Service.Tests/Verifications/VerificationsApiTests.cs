@@ -168,7 +168,7 @@ public sealed class VerificationsApiTests
         {
             "patient.firstName", "patient.dateOfBirth", "insurance", "consent.obtained", "program.weeks", "pricing.chargePerDay",
         }), "every wrong type at once; lastName matched case-insensitively, daysPerWeek read from text; the first name is not also 'required'");
-        Assert.That((string?)errors["patient.dateOfBirth"]![0], Is.EqualTo("Must be a string."));
+        Assert.That((string?)errors["patient.dateOfBirth"]![0], Is.EqualTo("Must be a date as YYYY-MM-DD."));
         Assert.That(problem.ToJsonString(), Does.Not.Contain("19800101").And.Not.Contain("Rivera"));
     }
 

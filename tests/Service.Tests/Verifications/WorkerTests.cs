@@ -112,7 +112,7 @@ public sealed class WorkerTests
             {
                 PayerId = payload.Insurance.PayerId,
                 MemberId = payload.Insurance.MemberId,
-                PayloadJson = VerificationPayloadJson.Write(payload),
+                PayloadJson = VerificationJson.Write(payload),
                 Lease = new VerificationLease(owner, lease),
             },
             TestPatientsAccess,

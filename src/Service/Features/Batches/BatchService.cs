@@ -168,8 +168,8 @@ internal sealed class BatchService(
         [
             .. sources.Select(source => BatchReportRows.From(
                 source.Row,
-                source.PayloadJson,
-                source.ResultJson,
+                source.PayloadJson is { Length: > 0 } payload ? VerificationJson.ReadPayload(payload) : null,
+                VerificationJson.ReadResult(source.ResultJson),
                 source.Row.PayerId is { } payerId ? payers.Find(payerId)?.Name : null)),
         ];
     }

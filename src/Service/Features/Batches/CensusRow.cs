@@ -23,7 +23,7 @@ public sealed record CensusRow(
     decimal? ChargePerDay) : CensusLine(Line)
 {
     /// <summary>The last calendar day of the program: <c>weeks</c> whole weeks from its start.</summary>
-    public DateOnly ProgramEnd => ProgramStart.AddDays((Weeks * 7) - 1);
+    public DateOnly ProgramEnd => ProgramInfo.LastDay(ProgramStart, Weeks);
 
     /// <summary>The verification request this row stands for (see <see cref="VerificationPayload"/>).</summary>
     /// <param name="dateOfService">The date coverage is asked for (a census check asks about today).</param>

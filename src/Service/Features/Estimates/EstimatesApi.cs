@@ -1,9 +1,9 @@
-using System.Buffers;
+using CoverageCheck.Estimator;
 using System.Globalization;
-using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
+using CoverageCheck.Service.Infrastructure.Json;
 using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -35,6 +35,7 @@ public static class EstimatesApi
         services.AddSingleton<IValidateOptions<WebsiteOptions>, WebsiteOptionsValidator>();
         services.AddSingleton<IValidateOptions<WebsiteOptions>, WebsiteOptionsCustomValidator>();
         services.AddSingleton<EstimatePricer>();
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, EstimatesJsonContext.Default));
 
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<WebsiteOptions>>((cors, website) =>
@@ -92,20 +93,19 @@ public static class EstimatesApi
         return group;
     }
 
-    internal static async Task<Results<EstimateJsonResult, ValidationProblem, ProblemHttpResult>> CreateEstimate(
+    internal static async Task<Results<Ok<EstimateResponse>, ValidationProblem, ProblemHttpResult>> CreateEstimate(
         HttpRequest request,
         [FromQuery] string? detail,
         EstimatePricer pricer,
         CancellationToken cancellationToken)
     {
-        if (!request.HasJsonContentType())
+        var body = await JsonRequestBody.ReadAsync(request, EstimatesJsonContext.Default.EstimateRequestDto, MaxBodyBytes, "estimate request", cancellationToken);
+        if (body.Refusal is { } refusal)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status415UnsupportedMediaType,
-                detail: "Send the estimate request as JSON (Content-Type: application/json).");
+            return refusal;
         }
 
-        var errors = new WireErrors();
+        var errors = body.Errors;
         var includeSessions = false;
         if (detail is not null)
         {
@@ -119,87 +119,21 @@ public static class EstimatesApi
             }
         }
 
-        if (request.ContentLength > MaxBodyBytes)
+        if (body.Value is null)
         {
-            return TooLarge();
+            return Invalid(errors);
         }
 
-        // The body is parsed straight from Kestrel's buffers: no copy, nothing allocated per request for reading.
-        var reader = request.BodyReader;
-        ReadResult read;
-        while (true)
-        {
-            read = await reader.ReadAsync(cancellationToken);
-            if (read.Buffer.Length > MaxBodyBytes)
-            {
-                reader.AdvanceTo(read.Buffer.End);
-                return TooLarge();
-            }
-
-            if (read.IsCompleted || read.IsCanceled)
-            {
-                break;
-            }
-
-            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-        }
-
-        try
-        {
-            return Estimate(read.Buffer, includeSessions, errors, pricer);
-        }
-        finally
-        {
-            // Only now: a document parsed from one buffer segment reads Kestrel's memory in place.
-            reader.AdvanceTo(read.Buffer.End);
-        }
-    }
-
-    private static Results<EstimateJsonResult, ValidationProblem, ProblemHttpResult> Estimate(
-        ReadOnlySequence<byte> body, bool includeSessions, WireErrors errors, EstimatePricer pricer)
-    {
-        // A well-formed request is read in one pass; anything else is read again below, where every bad field is named.
-        if (body.IsSingleSegment && EstimateRequestReader.TryRead(body.FirstSpan, out var fast))
-        {
-            return Answer(fast, includeSessions, errors, pricer);
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException)
-        {
-            var (field, message) = body.IsEmpty
-                ? (EstimateWire.BodyField, "A JSON estimate request is required.")
-                : JsonErrorLocator.Locate(body.ToArray());
-            errors.Add(field, message);
-            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The estimate request is not valid.");
-        }
-
-        using (document)
-        {
-            return Answer(EstimateWire.Read(document.RootElement, errors), includeSessions, errors, pricer);
-        }
-    }
-
-    private static Results<EstimateJsonResult, ValidationProblem, ProblemHttpResult> Answer(
-        EstimateInput input, bool includeSessions, WireErrors errors, EstimatePricer pricer)
-    {
+        var rules = new FieldErrors();
+        var input = EstimateRequestValidation.Validate(body.Value, rules);
         var outcome = pricer.Estimate(input, includeSessions);
-        errors.AddDomainErrors(outcome.Errors);
-        if (!errors.IsEmpty || outcome.Response is null)
-        {
-            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The estimate request is not valid.");
-        }
-
-        return new EstimateJsonResult(outcome.Response);
+        rules.AddRuleErrors(outcome.Errors);
+        errors.AddRuleErrors(rules);
+        return errors.IsEmpty && outcome.Response is { } response ? TypedResults.Ok(response) : Invalid(errors);
     }
 
-    private static ProblemHttpResult TooLarge() => TypedResults.Problem(
-        statusCode: StatusCodes.Status413PayloadTooLarge,
-        detail: string.Create(CultureInfo.InvariantCulture, $"An estimate request may be at most {MaxBodyBytes / 1024} KB."));
+    private static ValidationProblem Invalid(FieldErrors errors) =>
+        TypedResults.ValidationProblem(errors.ToDictionary(), title: "The estimate request is not valid.");
 
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
@@ -224,60 +158,14 @@ public static class EstimatesApi
 }
 
 /// <summary>
-/// 200 with the estimate as JSON, written by <see cref="EstimateResponseWriter"/> (the source-generated serializer's
-/// bytes, at less CPU) into a buffer first, so the answer goes out with its <c>Content-Length</c> in one write instead
-/// of in chunks: the website's calculator calls this endpoint on every change of an input.
+/// The estimates feature's contract, source-generated (camelCase, web defaults). It reads the request, writes the
+/// answer (registered with the framework's JSON options, so OpenAPI shows the same records) and stores the answer
+/// inside a verification result. A duplicate key is refused, not silently last-wins.
 /// </summary>
-public sealed class EstimateJsonResult(EstimateResponse value) : IResult, IStatusCodeHttpResult, IContentTypeHttpResult, IValueHttpResult, IValueHttpResult<EstimateResponse>
-{
-    // Answers with the day-by-day ledger can reach a few hundred KB; a thread keeps a buffer only up to this size.
-    private const int KeptBufferBytes = 64 * 1024;
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? _buffer;
-
-    /// <summary>The estimate.</summary>
-    public EstimateResponse Value { get; } = value;
-
-    /// <inheritdoc/>
-    public int? StatusCode => StatusCodes.Status200OK;
-
-    /// <inheritdoc/>
-    public string ContentType => "application/json; charset=utf-8";
-
-    /// <inheritdoc/>
-    object? IValueHttpResult.Value => Value;
-
-    /// <inheritdoc/>
-    public Task ExecuteAsync(HttpContext httpContext)
-    {
-        var buffer = _buffer ?? new ArrayBufferWriter<byte>(8 * 1024);
-        _buffer = null;
-        try
-        {
-            var length = EstimateResponseWriter.WriteTo(buffer, Value);
-            var response = httpContext.Response;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = ContentType;
-            response.ContentLength = length;
-            var body = response.BodyWriter;
-            body.Write(buffer.WrittenSpan); // copied in pipe-sized pieces: a ledger of 366 sessions is a few hundred KB
-            var flush = body.FlushAsync(httpContext.RequestAborted);
-            return flush.IsCompletedSuccessfully ? Task.CompletedTask : flush.AsTask();
-        }
-        finally
-        {
-            // The bytes are in the response's pipe by now, so the buffer is free before any await.
-            if (buffer.Capacity <= KeptBufferBytes)
-            {
-                buffer.ResetWrittenCount();
-                _buffer = buffer;
-            }
-        }
-    }
-}
-
-/// <summary>Source-generated serialisation of the estimate answer (the web defaults: camelCase names).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    AllowDuplicateProperties = false,
+    Converters = [typeof(WireEnumConverter<CoverageStatus>), typeof(WireEnumConverter<NetworkStatus>)])]
+[JsonSerializable(typeof(EstimateRequestDto))]
 [JsonSerializable(typeof(EstimateResponse))]
 internal sealed partial class EstimatesJsonContext : JsonSerializerContext;

@@ -14,7 +14,7 @@ internal sealed class CoverageChangeDetector(VerificationStore store)
     public async Task<IReadOnlyList<DetectedChange>> DetectAsync(Guid previousId, VerificationResult? current, CancellationToken cancellationToken)
     {
         var previousRecord = await store.GetAsync(previousId, AccessContext.ForWorker("re-verification", "compare with the previous verification"), cancellationToken);
-        var previous = VerificationResult.FromJson(previousRecord?.ResultJson);
+        var previous = VerificationJson.ReadResult(previousRecord?.ResultJson);
         return [.. Detect(previous?.Coverage, current?.Coverage).Select(change => new DetectedChange(previousId, change.Kind, change.Detail))];
     }
 

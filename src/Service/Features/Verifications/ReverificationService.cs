@@ -93,7 +93,7 @@ internal sealed class ReverificationService(
                     continue;
                 }
 
-                var payload = VerificationPayloadJson.Read(previous.PayloadJson) with { DateOfService = today };
+                var payload = VerificationJson.ReadPayload(previous.PayloadJson) with { DateOfService = today };
                 line++;
                 submissions.Add(new QueuedSubmission(payload, batch.Id, line) { PreviousVerificationId = previous.Id });
                 refs.Add((line, payload.PatientRef));

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using CoverageCheck.Clients.Eligibility;
 using CoverageCheck.Estimator;
 using CoverageCheck.Service.Features.Estimates;
@@ -19,7 +18,7 @@ internal sealed class VerificationEstimator(EstimatePricer pricer)
     public const string NetworkStatusUnknown = "network-status-unknown";
     public const string BenefitsIncomplete = "benefits-incomplete";
 
-    public (JsonElement? Estimate, IReadOnlyList<string> Assumptions) Estimate(
+    public (EstimateResponse? Estimate, IReadOnlyList<string> Assumptions) Estimate(
         VerificationPayload payload, NormalizedCoverage coverage, Payer? listed)
     {
         var assumptions = new List<string>();
@@ -63,7 +62,7 @@ internal sealed class VerificationEstimator(EstimatePricer pricer)
         return (Priced(payload, listed, estimateCoverage, extraWarnings, assumptions), assumptions);
     }
 
-    private JsonElement? Priced(VerificationPayload payload, Payer? listed, EstimatorCoverage coverage, List<string> extraWarnings, List<string> assumptions)
+    private EstimateResponse? Priced(VerificationPayload payload, Payer? listed, EstimatorCoverage coverage, List<string> extraWarnings, List<string> assumptions)
     {
         var program = payload.Program!;
         var given = payload.Pricing;
@@ -90,7 +89,7 @@ internal sealed class VerificationEstimator(EstimatePricer pricer)
             response = response with { Warnings = [.. response.Warnings.Concat(extraWarnings).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)] };
         }
 
-        return JsonSerializer.SerializeToElement(response, JsonSerializerOptions.Web);
+        return response;
     }
 
     private static EstimatorCoverage ToCoverage(

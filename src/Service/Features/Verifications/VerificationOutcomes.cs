@@ -28,18 +28,18 @@ internal sealed class VerificationOutcomes(
                     ? await changes.DetectAsync(previous, attempt.Result, cancellationToken)
                     : null;
                 written = await store.CompleteAsync(
-                    record.Id, leaseOwner, VerificationStatus.Completed, attempt.Result!.ToJson(), now, cancellationToken, changes: found);
+                    record.Id, leaseOwner, VerificationStatus.Completed, VerificationJson.Write(attempt.Result!), now, cancellationToken, changes: found);
                 break;
 
             case AttemptOutcome.NeedsReview:
-                written = await store.MarkNeedsReviewAsync(record.Id, leaseOwner, attempt.Result?.ToJson(), now, attempt.ErrorCode, attempt.Error, cancellationToken);
+                written = await store.MarkNeedsReviewAsync(record.Id, leaseOwner, VerificationJson.WriteOrNull(attempt.Result), now, attempt.ErrorCode, attempt.Error, cancellationToken);
                 break;
 
             default:
                 if (record.Attempts >= settings.MaxAttempts)
                 {
                     written = await store.MarkNeedsReviewAsync(
-                        record.Id, leaseOwner, attempt.Result?.ToJson(), now, attempt.ErrorCode,
+                        record.Id, leaseOwner, VerificationJson.WriteOrNull(attempt.Result), now, attempt.ErrorCode,
                         $"Gave up after {record.Attempts} attempts. Last: {attempt.Error}", cancellationToken);
                     telemetry.RecordGaveUp(record.PayerId);
                 }

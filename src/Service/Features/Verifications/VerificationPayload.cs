@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CoverageCheck.Service.Features.Verifications;
 
 /// <summary>
@@ -33,7 +35,15 @@ public sealed record InsuranceInfo(string PayerId, string MemberId, string? Grou
 public sealed record ConsentInfo(bool Obtained, string? Method);
 
 /// <summary>The planned program, when the caller wants an estimate with the verification.</summary>
-public sealed record ProgramInfo(DateOnly StartDate, int Weeks, int DaysPerWeek);
+public sealed record ProgramInfo(DateOnly StartDate, int Weeks, int DaysPerWeek)
+{
+    /// <summary>The program's last calendar day: <see cref="Weeks"/> whole weeks from its start, the start day counted.</summary>
+    [JsonIgnore]
+    public DateOnly End => LastDay(StartDate, Weeks);
+
+    /// <summary>The one definition of a program's end, for every feature that needs it.</summary>
+    public static DateOnly LastDay(DateOnly start, int weeks) => start.AddDays((weeks * 7) - 1);
+}
 
 /// <summary>Per-day prices for the estimate; what is missing comes from the payer table, then the rate card.</summary>
 public sealed record PricingInfo(decimal? ChargePerDay, decimal? AllowedPerDay = null, decimal? SelfPayPerDay = null, decimal? SelfPayPackagePrice = null);

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using CoverageCheck.Clients.Eligibility;
 using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Features.Estimates;
 
 namespace CoverageCheck.Service.Features.Verifications;
 
@@ -15,7 +15,7 @@ internal sealed record VerificationResponse
     public string CreatedBy { get; init; } = "";
     public PayerInfo? Payer { get; init; }
     public NormalizedCoverage? Coverage { get; init; }
-    public JsonElement? Estimate { get; init; }
+    public EstimateResponse? Estimate { get; init; }
     public IReadOnlyList<AaaError> Errors { get; init; } = [];
     public IReadOnlyList<string> Assumptions { get; init; } = [];
     public IReadOnlyList<string> Warnings { get; init; } = [];
@@ -35,8 +35,8 @@ internal sealed record VerificationResponse
 
     public static VerificationResponse From(VerificationRecord record)
     {
-        var payload = VerificationPayloadJson.Read(record.PayloadJson);
-        var result = VerificationResult.FromJson(record.ResultJson);
+        var payload = VerificationJson.ReadPayload(record.PayloadJson);
+        var result = VerificationJson.ReadResult(record.ResultJson);
         return new VerificationResponse
         {
             Id = record.Id,
@@ -64,14 +64,4 @@ internal sealed record VerificationResponse
             Program = payload.Program,
         };
     }
-}
-
-/// <summary>The stored form of <see cref="VerificationPayload"/>.</summary>
-internal static class VerificationPayloadJson
-{
-    public static string Write(VerificationPayload payload) => JsonSerializer.Serialize(payload, VerificationResult.Json);
-
-    public static VerificationPayload Read(string json) =>
-        JsonSerializer.Deserialize<VerificationPayload>(json, VerificationResult.Json)
-        ?? throw new InvalidOperationException("A stored verification payload is empty.");
 }

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using CoverageCheck.Clients.Eligibility;
+using CoverageCheck.Service.Features.Estimates;
 
 namespace CoverageCheck.Service.Features.Verifications;
 
@@ -15,7 +15,7 @@ internal sealed record VerificationResult
     public NormalizedCoverage? Coverage { get; init; }
 
     /// <summary>The estimate response of estimator.md, or null (no program asked, or no benefits to estimate from).</summary>
-    public JsonElement? Estimate { get; init; }
+    public EstimateResponse? Estimate { get; init; }
 
     public IReadOnlyList<AaaError> Errors { get; init; } = [];
 
@@ -34,21 +34,4 @@ internal sealed record VerificationResult
     /// <summary>The payer's raw answer, kept for audit; never returned by the API.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? RawAnswer { get; init; }
-
-    public static readonly JsonSerializerOptions Json = CreateJsonOptions();
-
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
-
-    public static VerificationResult? FromJson(string? json) =>
-        string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize<VerificationResult>(json, Json);
-
-    private static JsonSerializerOptions CreateJsonOptions()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
-        {
-            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        };
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
-        return options;
-    }
 }

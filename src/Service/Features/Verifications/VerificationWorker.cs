@@ -176,7 +176,7 @@ internal sealed class VerificationWorker(
         using var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, leaseBudget.Token);
         try
         {
-            var payload = VerificationPayloadJson.Read(record.PayloadJson);
+            var payload = VerificationJson.ReadPayload(record.PayloadJson);
             var parent = await VerificationTelemetry.ParentOfAttemptAsync(store, record.Id, attemptToken.Token);
             attempt = await processor.AttemptAsync(record.Id, payload, record.Attempts, attemptToken.Token, parent);
         }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Infrastructure.Json;
 using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -23,7 +24,10 @@ internal static class VerificationsApi
         return group;
     }
 
-    internal static async Task<Results<Created<VerificationResponse>, Accepted<VerificationResponse>, Ok<VerificationResponse>, ValidationProblem>> CreateAsync(
+    // Far more than the largest valid request (names, IDs and a program are well under 2 KB).
+    private const int MaxBodyBytes = 16 * 1024;
+
+    internal static async Task<Results<Created<VerificationResponse>, Accepted<VerificationResponse>, Ok<VerificationResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         HttpRequest request,
         ClaimsPrincipal user,
         VerificationIntake intake,
@@ -31,10 +35,19 @@ internal static class VerificationsApi
         CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime);
-        var (payload, errors) = await VerificationRequest.ReadAsync(request.Body, today, cancellationToken);
-        if (payload is null)
+        var body = await JsonRequestBody.ReadAsync(request, VerificationsJsonContext.Default.VerificationRequest, MaxBodyBytes, "verification request", cancellationToken);
+        if (body.Refusal is { } refusal)
         {
-            return TypedResults.ValidationProblem(errors, title: "The verification request is not valid.");
+            return refusal;
+        }
+
+        var rules = new FieldErrors();
+        var payload = body.Value is { } read ? VerificationRequestValidation.Validate(read, today, rules) : null;
+        var errors = body.Errors;
+        errors.AddRuleErrors(rules);
+        if (payload is null || !errors.IsEmpty)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The verification request is not valid.");
         }
 
         var idempotencyKey = request.Headers["Idempotency-Key"].ToString();

@@ -6,6 +6,7 @@ internal static class VerificationsExtensions
 {
     public static WebApplicationBuilder AddVerifications(this WebApplicationBuilder builder)
     {
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, VerificationsJsonContext.Default));
         builder.Services.AddOptions<VerificationOptions>()
             .Bind(builder.Configuration.GetSection(VerificationOptions.SectionName))
             .ValidateOnStart();

@@ -58,7 +58,7 @@ internal sealed class ResultModel(
 
         try
         {
-            var (estimate, pdf) = document.Issue(id, VerificationPayloadJson.Read(record.PayloadJson), access.Actor);
+            var (estimate, pdf) = document.Issue(id, VerificationJson.ReadPayload(record.PayloadJson), access.Actor);
             await estimates.AddAsync(estimate, pdf, access, cancellationToken);
             return Redirect($"/staff/good-faith-estimates/{estimate.Id}");
         }

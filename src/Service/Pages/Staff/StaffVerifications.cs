@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json;
 using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Features.Estimates;
 using CoverageCheck.Service.Features.Verifications;
@@ -13,8 +12,6 @@ namespace CoverageCheck.Service.Pages.Staff;
 /// </summary>
 internal sealed class StaffVerifications(VerificationStore store, PayerDirectory payers)
 {
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
-
     public static AccessContext Access(ClaimsPrincipal user, string purpose) =>
         new(user.Identity?.Name ?? "unknown",
             string.Join(',', user.FindAll(ClaimTypes.Role).Select(claim => claim.Value).Order(StringComparer.Ordinal)),
@@ -28,20 +25,16 @@ internal sealed class StaffVerifications(VerificationStore store, PayerDirectory
 
     public VerificationView View(VerificationResponse response)
     {
-        EstimateResponse? estimate = null;
-        if (response.Estimate is { ValueKind: JsonValueKind.Object } element)
-        {
-            estimate = element.Deserialize<EstimateResponse>(s_json);
-        }
-
         var payerName = response.Payer?.Name ?? payers.Find(response.Payer?.Id ?? "")?.Name;
-        return new VerificationView(response, estimate, payerName);
+        return new VerificationView(response, payerName);
     }
 }
 
 /// <summary>What the result, print and PDF pages show about one verification.</summary>
-internal sealed record VerificationView(VerificationResponse Response, EstimateResponse? Estimate, string? PayerName)
+internal sealed record VerificationView(VerificationResponse Response, string? PayerName)
 {
+    public EstimateResponse? Estimate => Response.Estimate;
+
     public Guid Id => Response.Id;
 
     public bool IsPending => Response.Status is VerificationStatus.Queued or VerificationStatus.InProgress;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
+using CoverageCheck.Service.Infrastructure.Json;
 using CoverageCheck.Service.Features.Verifications;
 using CoverageCheck.Service.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
@@ -58,26 +58,26 @@ internal sealed class VerifyModel(VerificationIntake intake, PayerDirectory paye
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        // One set of rules for the API and the form: the form is read as the API's wire body.
-        var wire = new
-        {
-            patient = new { firstName = FirstName, lastName = LastName, dateOfBirth = DateOfBirth },
-            insurance = new { payerId = PayerId?.Trim(), memberId = MemberId, groupNumber = GroupNumber },
-            dateOfService = DateOfService,
-            consent = new { obtained = Consent, method = ConsentMethod is "verbal" or "written" or "electronic" ? ConsentMethod : "verbal" },
-            program = new { startDate = StartDate, weeks = Weeks, daysPerWeek = DaysPerWeek },
-        };
-        using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(wire));
-        var (payload, errors) = await VerificationRequest.ReadAsync(body, Today(), cancellationToken);
+        // One set of rules for the API and the form: the form builds the API's request record.
+        var errors = new FieldErrors();
+        var request = new VerificationRequest(
+            new PatientDto(FirstName, LastName, FormDate(DateOfBirth, "patient.dateOfBirth", errors)),
+            new InsuranceDto(PayerId?.Trim(), MemberId, GroupNumber),
+            FormDate(DateOfService, "dateOfService", errors),
+            new ConsentDto(Consent, ConsentMethod is "verbal" or "written" or "electronic" ? ConsentMethod : "verbal"),
+            new VerificationProgramDto(FormDate(StartDate, "program.startDate", errors), Weeks, DaysPerWeek),
+            null);
+        var rules = new FieldErrors();
+        var payload = VerificationRequestValidation.Validate(request, Today(), rules);
+        errors.AddRuleErrors(rules);
         if (payload is not null && payers.Find(payload.Insurance.PayerId) is null)
         {
-            errors["insurance.payerId"] = ["Choose a payer from the list (the payer ID, such as 60054)."];
-            payload = null;
+            errors.Add("insurance.payerId", "Choose a payer from the list (the payer ID, such as 60054).");
         }
 
-        if (payload is null)
+        if (payload is null || !errors.IsEmpty)
         {
-            foreach (var (path, messages) in errors)
+            foreach (var (path, messages) in errors.ToDictionary())
             {
                 var field = s_fields.TryGetValue(path, out var known) ? known.Field : "firstName";
                 Errors[field] = Errors.TryGetValue(field, out var existing) ? [.. existing, .. messages] : messages;
@@ -99,6 +99,23 @@ internal sealed class VerifyModel(VerificationIntake intake, PayerDirectory paye
         s_fields.Values.FirstOrDefault(entry => entry.Field == field).Label ?? field;
 
     public string? Invalid(string field) => Errors.ContainsKey(field) ? "true" : null;
+
+    // A date input sends YYYY-MM-DD; anything else is named, never echoed (it may be a date of birth).
+    private static DateOnly? FormDate(string? text, string field, FieldErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        errors.Add(field, "Must be a date as YYYY-MM-DD.");
+        return null;
+    }
 
     private DateOnly Today() => DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime);
 

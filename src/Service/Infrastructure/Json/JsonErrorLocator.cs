@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace CoverageCheck.Service.Features.Estimates;
+namespace CoverageCheck.Service.Infrastructure.Json;
 
 /// <summary>
 /// Finds where malformed JSON breaks, as a field path (<c>program.weeks</c>, <c>program.sessionDates[2]</c>), so a
@@ -40,7 +40,7 @@ internal static class JsonErrorLocator
                 }
             }
 
-            return (EstimateWire.BodyField, "The body is not complete JSON.");
+            return (FieldErrors.BodyField, "The body is not complete JSON.");
         }
         catch (JsonException)
         {
@@ -52,7 +52,7 @@ internal static class JsonErrorLocator
 
             var path = Path(frames);
             var at = string.Create(CultureInfo.InvariantCulture, $"byte {reader.BytesConsumed}");
-            return (path.Length == 0 ? EstimateWire.BodyField : path, $"Malformed JSON here (at {at}): the value could not be read.");
+            return (path.Length == 0 ? FieldErrors.BodyField : path, $"Malformed JSON here (at {at}): the value could not be read.");
         }
     }
 
