@@ -11,7 +11,7 @@ namespace CoverageCheck.Clients.Clearinghouse;
 /// <param name="StatusCode">The HTTP status of the final attempt (200 or 400).</param>
 /// <param name="Reading">The normalised answer; <see cref="EligibilityReading.IsReadable"/> is false when the body could not be read.</param>
 /// <param name="RawAnswer">The answer exactly as received, in the clearinghouse's own format (for the v3 API, its JSON).</param>
-/// <param name="Elapsed">From the call to the answer, queueing, retries and back-off included.</param>
+/// <param name="Elapsed">From the call to the answer, queueing, retries and back-off included (the reading after it is not).</param>
 /// <param name="Attempts">Attempts sent to the clearinghouse (1 when the first one answered).</param>
 public sealed record ClearinghouseAnswer(int StatusCode, EligibilityReading Reading, string RawAnswer, TimeSpan Elapsed, int Attempts)
 {
