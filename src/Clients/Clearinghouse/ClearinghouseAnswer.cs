@@ -1,18 +1,24 @@
+using CoverageCheck.Clients.Eligibility;
+
 namespace CoverageCheck.Clients.Clearinghouse;
 
 /// <summary>
-/// What the clearinghouse answered, as received: a body the normaliser can read (HTTP 200, or a 400 whose JSON
-/// carries AAA rejections). The body is protected health information: store it for audit, never log it.
+/// What the clearinghouse answered, already normalised: <see cref="Reading"/> holds the coverage, the AAA errors and
+/// the warnings, read by the client from the clearinghouse's own wire format (HTTP 200, or a 400 whose body carries AAA
+/// rejections). <see cref="RawAnswer"/> is that answer as received, protected health information: store it encrypted for
+/// audit, never log it, never parse it outside <c>src/Clients</c>.
 /// </summary>
 /// <param name="StatusCode">The HTTP status of the final attempt (200 or 400).</param>
-/// <param name="Body">The raw v3 JSON, exactly as received.</param>
-/// <param name="Elapsed">From the call to the answer, queueing, retries and back-off included.</param>
+/// <param name="Reading">The normalised answer; <see cref="EligibilityReading.IsReadable"/> is false when the body could not be read.</param>
+/// <param name="RawAnswer">The answer exactly as received, in the clearinghouse's own format (for the v3 API, its JSON).</param>
+/// <param name="Elapsed">From the call to the answer, queueing, retries and back-off included (the reading after it is not).</param>
 /// <param name="Attempts">Attempts sent to the clearinghouse (1 when the first one answered).</param>
-public sealed record ClearinghouseAnswer(int StatusCode, string Body, TimeSpan Elapsed, int Attempts)
+public sealed record ClearinghouseAnswer(int StatusCode, EligibilityReading Reading, string RawAnswer, TimeSpan Elapsed, int Attempts)
 {
-    /// <summary>Never print the body.</summary>
+    /// <summary>Never prints the raw answer or the coverage: only counts, status and timings.</summary>
     public override string ToString() =>
-        $"ClearinghouseAnswer {{ StatusCode = {StatusCode}, Length = {Body.Length}, Elapsed = {Elapsed}, Attempts = {Attempts} }}";
+        $"ClearinghouseAnswer {{ StatusCode = {StatusCode}, Readable = {Reading.IsReadable}, Coverage = {Reading.Coverage is not null}, " +
+        $"Errors = {Reading.Errors.Count}, Warnings = {Reading.Warnings.Count}, Length = {RawAnswer.Length}, Elapsed = {Elapsed}, Attempts = {Attempts} }}";
 }
 
 /// <summary>Why no readable answer came back.</summary>

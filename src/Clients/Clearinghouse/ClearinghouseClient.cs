@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using CoverageCheck.Clients.Eligibility;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
@@ -11,8 +12,9 @@ namespace CoverageCheck.Clients.Clearinghouse;
 
 /// <summary>
 /// The boundary between the HTTP pipeline and the domain: Refit's and Polly's exceptions stop here and become a
-/// <see cref="ClearinghouseAnswer"/> or a <see cref="ClearinghouseUnavailableException"/>. Logs payer IDs, control
-/// numbers, statuses and timings only: never a body, a name, a date of birth or a member ID.
+/// <see cref="ClearinghouseAnswer"/> (the v3 JSON read by <see cref="CoverageNormalizer"/>) or a
+/// <see cref="ClearinghouseUnavailableException"/>. Logs payer IDs, control numbers, statuses and timings only: never a
+/// body, a name, a date of birth or a member ID.
 /// </summary>
 internal sealed partial class ClearinghouseClient(
     IClearinghouseApi api,
@@ -78,7 +80,7 @@ internal sealed partial class ClearinghouseClient(
         }
     }
 
-    /// <summary>An answer the normaliser can read (200 with a body, 400 with AAA errors), or the typed failure.</summary>
+    /// <summary>An answer the normaliser can read (200 with a body, 400 with AAA errors), normalised; or the typed failure.</summary>
     private ClearinghouseAnswer Judge(
         EligibilityInquiry inquiry,
         ClearinghouseCall call,
@@ -94,13 +96,13 @@ internal sealed partial class ClearinghouseClient(
         if (success && !string.IsNullOrEmpty(successBody))
         {
             LogAnswered(logger, inquiry.PayerId, inquiry.ControlNumber, (int)status, call.Attempts, elapsed.TotalMilliseconds);
-            return new ClearinghouseAnswer((int)status, successBody, elapsed, call.Attempts);
+            return new ClearinghouseAnswer((int)status, CoverageNormalizer.FromClearinghouseJson(successBody), successBody, elapsed, call.Attempts);
         }
 
         if (status == HttpStatusCode.BadRequest && errorBody is not null && CarriesAaaErrors(errorBody))
         {
             LogAnswered(logger, inquiry.PayerId, inquiry.ControlNumber, (int)status, call.Attempts, elapsed.TotalMilliseconds);
-            return new ClearinghouseAnswer((int)status, errorBody, elapsed, call.Attempts);
+            return new ClearinghouseAnswer((int)status, CoverageNormalizer.FromClearinghouseJson(errorBody), errorBody, elapsed, call.Attempts);
         }
 
         var (reason, message) = status switch

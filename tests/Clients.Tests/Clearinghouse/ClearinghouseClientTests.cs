@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using CoverageCheck.Clients.Clearinghouse;
+using CoverageCheck.Clients.Eligibility;
 using Microsoft.Extensions.DependencyInjection;
 using static CoverageCheck.Clients.Tests.Clearinghouse.ClearinghouseClientFactory;
 
@@ -50,7 +51,10 @@ public sealed class ClearinghouseClientTests
         Assert.That(answer.StatusCode, Is.EqualTo(200));
         Assert.That(answer.Attempts, Is.EqualTo(3));
         Assert.That(_server.RequestsFor("60054"), Is.EqualTo(3));
-        Assert.That(answer.Body, Does.Contain("\"controlNumber\":\"000000001\""));
+        Assert.That(answer.RawAnswer, Does.Contain("\"controlNumber\":\"000000001\""));
+        Assert.That(answer.Reading.IsReadable, Is.True, string.Join("; ", answer.Reading.InputErrors));
+        Assert.That(answer.Reading.Coverage?.Active, Is.True, "the scripted answer is active coverage, read by the client");
+        Assert.That(answer.Reading.Errors, Is.Empty);
     }
 
     [TestCase(429)]
@@ -112,15 +116,33 @@ public sealed class ClearinghouseClientTests
     }
 
     [Test]
-    public async Task A_400_with_AAA_72_is_not_retried_and_its_body_is_returned()
+    public async Task A_400_with_AAA_72_is_not_retried_and_comes_back_as_the_rejection()
     {
         _server.Script("60054", new ScriptedReply(400, ScriptedClearinghouse.Aaa72));
 
         var answer = await Client().CheckEligibilityAsync(Inquiry(), CancellationToken.None);
 
         Assert.That(answer.StatusCode, Is.EqualTo(400));
-        Assert.That(answer.Body, Is.EqualTo(ScriptedClearinghouse.Aaa72));
+        Assert.That(answer.RawAnswer, Is.EqualTo(ScriptedClearinghouse.Aaa72));
+        Assert.That(answer.Reading.Coverage, Is.Null);
+        Assert.That(answer.Reading.Errors.Select(e => (e.Code, e.Class, e.Retryable)).Distinct(),
+            Is.EqualTo(new[] { ("72", AaaClass.CorrectData, false) }));
         Assert.That(answer.Attempts, Is.EqualTo(1));
+        Assert.That(_server.RequestsFor("60054"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_200_whose_body_cannot_be_read_comes_back_unreadable_not_as_a_failure()
+    {
+        _server.Script("60054", new ScriptedReply(200, "<html>maintenance</html>"));
+
+        var answer = await Client().CheckEligibilityAsync(Inquiry(), CancellationToken.None);
+
+        Assert.That(answer.StatusCode, Is.EqualTo(200));
+        Assert.That(answer.RawAnswer, Is.EqualTo("<html>maintenance</html>"));
+        Assert.That(answer.Reading.IsReadable, Is.False);
+        Assert.That(answer.Reading.InputErrors, Is.Not.Empty);
+        Assert.That(answer.Reading.Coverage, Is.Null);
         Assert.That(_server.RequestsFor("60054"), Is.EqualTo(1));
     }
 
@@ -218,6 +240,7 @@ public sealed class ClearinghouseClientTests
             client.CheckEligibilityAsync(Inquiry(payerId: payers[i % 3], controlNumber: $"{i + 1:000000000}"), CancellationToken.None)));
 
         Assert.That(answers.Select(a => a.StatusCode), Is.All.EqualTo(200));
+        Assert.That(answers.Select(a => a.Reading.Coverage?.Active), Is.All.True);
         Assert.That(_server.MaxInFlight, Is.EqualTo(3));
     }
 
@@ -336,11 +359,16 @@ public sealed class ClearinghouseClientTests
     }
 
     [Test]
-    public void The_answer_never_prints_its_body()
+    public void The_answer_never_prints_its_raw_answer_or_its_coverage()
     {
-        var answer = new ClearinghouseAnswer(200, """{"subscriber":{"memberId":"W100000001"}}""", TimeSpan.FromMilliseconds(120), 1);
+        const string raw = """{"subscriber":{"memberId":"W100000001"},"planInformation":{"groupNumber":"AET100"}}""";
+        var reading = CoverageNormalizer.FromClearinghouseJson(
+            """{"subscriber":{"memberId":"W100000001"},"planInformation":{"groupNumber":"AET100"},"benefitsInformation":[{"code":"1","serviceTypeCodes":["30"],"planCoverage":"OPEN ACCESS PLUS"}]}""");
+        var answer = new ClearinghouseAnswer(200, reading, raw, TimeSpan.FromMilliseconds(120), 1);
 
-        Assert.That(answer.ToString(), Does.Not.Contain("W100000001"));
+        Assert.That(reading.Coverage?.PlanName, Is.EqualTo("OPEN ACCESS PLUS"), "the reading holds what must not be printed");
+        Assert.That(answer.ToString(), Does.Not.Contain("W100000001").And.Not.Contain("AET100").And.Not.Contain("OPEN ACCESS PLUS"));
+        Assert.That(answer.ToString(), Does.Contain($"Length = {raw.Length}"));
     }
 
     private static async Task<ClearinghouseUnavailableException> CatchUnavailable(IClearinghouseClient client, EligibilityInquiry inquiry)

@@ -45,6 +45,7 @@ public sealed class ClearinghouseThroughputTests
         TestContext.Out.WriteLine($"400 inquiries, 50 ms sandbox latency, MaxConcurrency 20: {clock.Elapsed.TotalMilliseconds:0} ms, {perSecond:0} inquiries/s (ideal 1000 ms, 400/s)");
         Assert.That(answers.Select(a => a.StatusCode), Is.All.EqualTo(200));
         Assert.That(answers.Select(a => a.Attempts), Is.All.EqualTo(1));
+        Assert.That(answers.Select(a => a.Reading.Coverage), Is.All.Not.Null, "every answer comes back normalised");
         // What the payer side saw: every inquiry once (and the warm-up), never more than the limit in flight at once.
         Assert.That(sandbox.State.Traffic.Requests, Is.EqualTo(401));
         Assert.That(sandbox.State.Traffic.PeakInFlight, Is.EqualTo(20));

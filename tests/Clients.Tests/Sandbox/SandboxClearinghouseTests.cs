@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using CoverageCheck.Clients.Clearinghouse;
+using CoverageCheck.Clients.Eligibility;
 using CoverageCheck.Clients.Tests.Clearinghouse;
 using CoverageCheck.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
@@ -64,10 +65,22 @@ public sealed class SandboxClearinghouseTests
     public async Task The_PPO_member_shows_deductible_coinsurance_and_prior_auth()
     {
         var answer = await Ask(Member("W100000001"));
-        using var json = JsonDocument.Parse(answer.Body);
+        using var json = JsonDocument.Parse(answer.RawAnswer);
         var root = json.RootElement;
 
+        // What the Service gets: the client's normalised reading.
+        var coverage = answer.Reading.Coverage!;
         Assert.That(answer.StatusCode, Is.EqualTo(200));
+        Assert.That(answer.Reading.Errors, Is.Empty);
+        Assert.That(coverage.Active, Is.True);
+        Assert.That(coverage.InNetwork!.Deductible!.Individual, Is.EqualTo(new Amounts(1500m, 1300m, 200m)));
+        Assert.That(coverage.InNetwork.OutOfPocketMax!.Individual!.Remaining, Is.EqualTo(5100m));
+        Assert.That(coverage.InNetwork.CoinsurancePercent, Is.EqualTo(20m));
+        Assert.That(coverage.InNetwork.PriorAuthorizationRequired, Is.True);
+        Assert.That(coverage.OutOfNetwork!.CoinsurancePercent, Is.EqualTo(50m));
+        Assert.That(coverage.PlanBegin, Is.EqualTo(new DateOnly(2026, 1, 1)));
+
+        // What the sandbox sent on the wire.
         Assert.That(Str(Row(root, "C", "IND", "23", "Y", "30"), "benefitAmount"), Is.EqualTo("1500"));
         Assert.That(Str(Row(root, "C", "IND", "29", "Y", "30"), "benefitAmount"), Is.EqualTo("1300"));
         Assert.That(Str(Row(root, "G", "IND", "29", "Y", "30"), "benefitAmount"), Is.EqualTo("5100"));
@@ -82,8 +95,12 @@ public sealed class SandboxClearinghouseTests
     [Test]
     public async Task The_HMO_member_has_a_per_visit_copay_and_no_out_of_network_cover()
     {
-        using var json = JsonDocument.Parse((await Ask(Member("K200000001"))).Body);
+        var answer = await Ask(Member("K200000001"));
+        using var json = JsonDocument.Parse(answer.RawAnswer);
         var root = json.RootElement;
+
+        Assert.That(answer.Reading.Coverage!.InNetwork!.CopayPerDay, Is.EqualTo(25m));
+        Assert.That(answer.Reading.Coverage.InNetwork.CoinsurancePercent, Is.EqualTo(0m));
 
         Assert.That(Str(Row(root, "B", "IND", "27", "Y", "AI"), "benefitAmount"), Is.EqualTo("25"));
         Assert.That(Str(Row(root, "A", "IND", null, "Y", "AI"), "benefitPercent"), Is.EqualTo("0"));
@@ -93,7 +110,7 @@ public sealed class SandboxClearinghouseTests
     [Test]
     public async Task The_family_member_shows_individual_and_family_remainders()
     {
-        using var json = JsonDocument.Parse((await Ask(Member("W100000004"))).Body);
+        using var json = JsonDocument.Parse((await Ask(Member("W100000004"))).RawAnswer);
         var root = json.RootElement;
 
         Assert.That(Str(Row(root, "C", "IND", "29", "Y", "30"), "benefitAmount"), Is.EqualTo("1500"));
@@ -104,7 +121,7 @@ public sealed class SandboxClearinghouseTests
     [Test]
     public async Task The_visit_limited_member_shows_limit_and_visits_left()
     {
-        using var json = JsonDocument.Parse((await Ask(Member("W100000005"))).Body);
+        using var json = JsonDocument.Parse((await Ask(Member("W100000005"))).RawAnswer);
         var root = json.RootElement;
 
         var limit = Row(root, "F", "IND", "23", "Y", "AI");
@@ -116,9 +133,11 @@ public sealed class SandboxClearinghouseTests
     [Test]
     public async Task The_terminated_member_is_inactive_with_no_benefits()
     {
-        using var json = JsonDocument.Parse((await Ask(Member("W100000009"))).Body);
+        var answer = await Ask(Member("W100000009"));
+        using var json = JsonDocument.Parse(answer.RawAnswer);
         var root = json.RootElement;
 
+        Assert.That(answer.Reading.Coverage!.Active, Is.False);
         Assert.That(Rows(root).Select(r => Str(r, "code")), Is.EqualTo(new[] { "6" }));
         Assert.That(root.GetProperty("planDateInformation").GetProperty("planEnd").GetString(), Is.EqualTo("20261130"));
     }
@@ -126,7 +145,7 @@ public sealed class SandboxClearinghouseTests
     [Test]
     public async Task The_carve_out_member_names_the_behavioural_health_administrator()
     {
-        using var json = JsonDocument.Parse((await Ask(Member("C400000001"))).Body);
+        using var json = JsonDocument.Parse((await Ask(Member("C400000001"))).RawAnswer);
         var carveOut = Rows(json.RootElement).Single(r => Str(r, "code") == "U");
         var entity = carveOut.GetProperty("benefitsRelatedEntities")[0];
 
@@ -138,7 +157,7 @@ public sealed class SandboxClearinghouseTests
     [Test]
     public async Task The_out_of_network_only_member_has_only_N_tier_cost_rows()
     {
-        using var json = JsonDocument.Parse((await Ask(Member("U300000001"))).Body);
+        using var json = JsonDocument.Parse((await Ask(Member("U300000001"))).RawAnswer);
         var costRows = Rows(json.RootElement).Where(r => Str(r, "code") is "A" or "B" or "C" or "G").ToList();
 
         Assert.That(costRows, Is.Not.Empty);
@@ -149,7 +168,7 @@ public sealed class SandboxClearinghouseTests
     [Test]
     public async Task The_Medicare_member_has_Part_B_rows_without_network_tiers()
     {
-        using var json = JsonDocument.Parse((await Ask(Member("1EG4TE5MK73"))).Body);
+        using var json = JsonDocument.Parse((await Ask(Member("1EG4TE5MK73"))).RawAnswer);
         var rows = Rows(json.RootElement);
 
         Assert.That(rows.Any(r => r.TryGetProperty("inPlanNetworkIndicatorCode", out _)), Is.False);
@@ -160,7 +179,7 @@ public sealed class SandboxClearinghouseTests
     [Test]
     public async Task The_Medi_Cal_member_answers_at_service_type_30_only()
     {
-        using var json = JsonDocument.Parse((await Ask(Member("91234567A"))).Body);
+        using var json = JsonDocument.Parse((await Ask(Member("91234567A"))).RawAnswer);
         var codes = Rows(json.RootElement).SelectMany(r => r.GetProperty("serviceTypeCodes").EnumerateArray()).Select(s => s.GetString()).Distinct();
 
         Assert.That(codes, Is.EqualTo(new[] { "30" }));
@@ -172,10 +191,12 @@ public sealed class SandboxClearinghouseTests
         var stranger = Member("W100000001") with { MemberId = "W999999999" };
 
         var answer = await Ask(stranger);
-        using var json = JsonDocument.Parse(answer.Body);
+        using var json = JsonDocument.Parse(answer.RawAnswer);
 
         Assert.That(answer.StatusCode, Is.EqualTo(400));
         Assert.That(answer.Attempts, Is.EqualTo(1));
+        Assert.That(answer.Reading.Coverage, Is.Null);
+        Assert.That(answer.Reading.Errors.Select(e => (e.Code, e.Class)).Distinct(), Is.EqualTo(new[] { ("75", AaaClass.CorrectData) }));
         Assert.That(json.RootElement.GetProperty("errors")[0].GetProperty("code").GetString(), Is.EqualTo("75"));
         Assert.That(json.RootElement.GetProperty("subscriber").GetProperty("aaaErrors")[0].GetProperty("location").GetString(), Is.EqualTo("Loop 2100C"));
     }
@@ -186,7 +207,7 @@ public sealed class SandboxClearinghouseTests
         var answer = await Ask(Member("W100000001") with { PayerId = SandboxCatalogue.Cigna });
 
         Assert.That(answer.StatusCode, Is.EqualTo(400));
-        Assert.That(answer.Body, Does.Contain("\"code\":\"75\""));
+        Assert.That(answer.Reading.Errors.Select(e => e.Code).Distinct(), Is.EqualTo(new[] { "75" }));
     }
 
     [Test]
@@ -197,8 +218,8 @@ public sealed class SandboxClearinghouseTests
         var wrongName = await Ask(member, lastName: "SOMEONE");
         var wrongBirth = await Ask(member, dateOfBirth: member.DateOfBirth.AddDays(1));
 
-        Assert.That(wrongName.Body, Does.Contain("\"code\":\"73\""));
-        Assert.That(wrongBirth.Body, Does.Contain("\"code\":\"71\""));
+        Assert.That(wrongName.Reading.Errors.Select(e => e.Code).Distinct(), Is.EqualTo(new[] { "73" }));
+        Assert.That(wrongBirth.Reading.Errors.Select(e => e.Code).Distinct(), Is.EqualTo(new[] { "71" }));
     }
 
     [Test]
@@ -208,12 +229,13 @@ public sealed class SandboxClearinghouseTests
 
         var specific = await Ask(member, serviceType: "AI");
         var general = await Ask(member, serviceType: "30");
-        using var json = JsonDocument.Parse(general.Body);
+        using var json = JsonDocument.Parse(general.RawAnswer);
 
         Assert.That(specific.StatusCode, Is.EqualTo(400));
         Assert.That(specific.Attempts, Is.EqualTo(1));
-        Assert.That(specific.Body, Does.Contain("\"code\":\"53\""));
+        Assert.That(specific.Reading.Errors.Select(e => (e.Code, e.Class)).Distinct(), Is.EqualTo(new[] { ("53", AaaClass.BenefitMismatch) }));
         Assert.That(general.StatusCode, Is.EqualTo(200));
+        Assert.That(general.Reading.Coverage!.InNetwork!.CopayPerDay, Is.EqualTo(35m));
         Assert.That(Str(Row(json.RootElement, "B", "IND", "27", "Y", "30"), "benefitAmount"), Is.EqualTo("35"));
     }
 
@@ -221,11 +243,13 @@ public sealed class SandboxClearinghouseTests
     public async Task The_payer_down_member_answers_200_with_AAA_42_follow_up_R()
     {
         var answer = await Ask(Member("R600000042"));
-        using var json = JsonDocument.Parse(answer.Body);
+        using var json = JsonDocument.Parse(answer.RawAnswer);
         var error = json.RootElement.GetProperty("payer").GetProperty("aaaErrors")[0];
 
         Assert.That(answer.StatusCode, Is.EqualTo(200));
         Assert.That(answer.Attempts, Is.EqualTo(1), "AAA 42 is retried by the worker's queue, not inline");
+        Assert.That(answer.Reading.IsRetryable, Is.True);
+        Assert.That(answer.Reading.Errors.Select(e => e.Code), Is.EqualTo(new[] { "42" }));
         Assert.That(error.GetProperty("code").GetString(), Is.EqualTo("42"));
         Assert.That(error.GetProperty("followupAction").GetString(), Is.EqualTo("Resubmission Allowed"));
         Assert.That(json.RootElement.GetProperty("x12").GetString(), Does.Contain("AAA*Y**42*R~"));
@@ -263,21 +287,27 @@ public sealed class SandboxClearinghouseTests
     public async Task A_rerun_after_the_coverage_changes_shows_the_change()
     {
         var member = Member("W100000001");
-        using (var before = JsonDocument.Parse((await Ask(member)).Body))
+        var first = await Ask(member);
+        Assert.That(first.Reading.Coverage!.InNetwork!.Deductible!.Individual!.Remaining, Is.EqualTo(1300m));
+        using (var before = JsonDocument.Parse(first.RawAnswer))
         {
             Assert.That(Str(Row(before.RootElement, "C", "IND", "29", "Y", "30"), "benefitAmount"), Is.EqualTo("1300"));
         }
 
         using var lowered = await _http.PutAsJsonAsync($"sandbox/members/{member.MemberId}", new { deductibleRemaining = 200.50m });
         Assert.That(lowered.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        using (var after = JsonDocument.Parse((await Ask(member)).Body))
+        var second = await Ask(member);
+        Assert.That(second.Reading.Coverage!.InNetwork!.Deductible!.Individual!.Remaining, Is.EqualTo(200.50m));
+        using (var after = JsonDocument.Parse(second.RawAnswer))
         {
             Assert.That(Str(Row(after.RootElement, "C", "IND", "29", "Y", "30"), "benefitAmount"), Is.EqualTo("200.5"));
         }
 
         using var terminated = await _http.PutAsJsonAsync($"sandbox/members/{member.MemberId}", new { status = "terminated" });
         Assert.That(terminated.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        using var inactive = JsonDocument.Parse((await Ask(member)).Body);
+        var third = await Ask(member);
+        Assert.That(third.Reading.Coverage!.Active, Is.False);
+        using var inactive = JsonDocument.Parse(third.RawAnswer);
         Assert.That(Rows(inactive.RootElement).Select(r => Str(r, "code")), Is.EqualTo(new[] { "6" }));
     }
 
@@ -340,7 +370,7 @@ public sealed class SandboxClearinghouseTests
         foreach (var member in SandboxCatalogue.Members.Where(m => m.Behaviour == SandboxBehaviour.Normal))
         {
             var answer = await Ask(member);
-            using var json = JsonDocument.Parse(answer.Body);
+            using var json = JsonDocument.Parse(answer.RawAnswer);
             var x12 = json.RootElement.GetProperty("x12").GetString()!;
             var segments = x12.Split('~', StringSplitOptions.RemoveEmptyEntries);
             var eb = segments.Where(s => s.StartsWith("EB*", StringComparison.Ordinal)).Select(s => s.Split('*')).ToList();
@@ -375,6 +405,7 @@ public sealed class SandboxClearinghouseTests
         }
 
         Assert.That(answers.Select(a => a.StatusCode), Is.All.EqualTo(200));
+        Assert.That(answers.Select(a => a.Reading.Coverage?.InNetwork?.OutOfPocketMax?.Individual?.Remaining), Is.All.InRange(2000m, 2150m), "the first value or one of the changes");
         var remaining = _sandbox.State.Find(member.PayerId, member.MemberId)!.Coverage.PlanLevel!.InNetwork!.IndividualOutOfPocket!.Remaining;
         Assert.That(remaining, Is.InRange(2000m, 2009m));
     }

@@ -30,19 +30,17 @@ public sealed class ClearinghouseWiringTests
             new DateOnly(2026, 12, 1), "AI", "000000123");
 
         var answer = await client.CheckEligibilityAsync(inquiry, CancellationToken.None);
-        using var json = JsonDocument.Parse(answer.Body);
-        var remaining = json.RootElement.GetProperty("benefitsInformation").EnumerateArray().Single(row =>
-            row.GetProperty("code").GetString() == "C"
-            && row.GetProperty("coverageLevelCode").GetString() == "IND"
-            && row.GetProperty("timeQualifierCode").GetString() == "29"
-            && row.GetProperty("inPlanNetworkIndicatorCode").GetString() == "Y");
+        // The raw answer is only parsed here to prove the request reached the sandbox as sent.
+        using var json = JsonDocument.Parse(answer.RawAnswer);
 
         Assert.That(answer.StatusCode, Is.EqualTo(200));
         Assert.That(answer.Attempts, Is.EqualTo(1));
         Assert.That(json.RootElement.GetProperty("controlNumber").GetString(), Is.EqualTo("000000123"));
         Assert.That(json.RootElement.GetProperty("provider").GetProperty("npi").GetString(), Is.EqualTo("1999999984"));
-        Assert.That(remaining.GetProperty("benefitAmount").GetString(), Is.EqualTo("1300"));
         Assert.That(json.RootElement.GetProperty("x12").GetString(), Does.StartWith("ISA*"));
+        Assert.That(answer.Reading.Coverage?.Active, Is.True);
+        Assert.That(answer.Reading.Coverage?.InNetwork?.Deductible?.Individual?.Remaining, Is.EqualTo(1300m));
+        Assert.That(answer.Reading.Payer?.Name, Is.EqualTo("AETNA"));
     }
 
     [Test]
@@ -55,7 +53,8 @@ public sealed class ClearinghouseWiringTests
         var answer = await client.CheckEligibilityAsync(inquiry, CancellationToken.None);
 
         Assert.That(answer.StatusCode, Is.EqualTo(400));
-        Assert.That(answer.Body, Does.Contain("\"code\":\"75\""));
+        Assert.That(answer.Reading.Coverage, Is.Null);
+        Assert.That(answer.Reading.Errors.Select(e => e.Code).Distinct(), Is.EqualTo(new[] { "75" }));
     }
 
     [Test]
@@ -72,7 +71,8 @@ public sealed class ClearinghouseWiringTests
         {
             var answer = await client.CheckEligibilityAsync(inquiry, CancellationToken.None);
 
-            Assert.That(answer.Body, Does.Contain("\"code\":\"6\"").And.Not.Contain("\"code\":\"C\""));
+            Assert.That(answer.Reading.Coverage?.Active, Is.False);
+            Assert.That(answer.Reading.Coverage?.InNetwork?.Deductible, Is.Null, "a terminated member has no cost rows");
             Assert.That((await sandbox.GetBaseAddressAsync(CancellationToken.None)).IsLoopback, Is.True);
         }
         finally

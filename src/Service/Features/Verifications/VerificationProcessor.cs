@@ -62,16 +62,16 @@ internal sealed class VerificationProcessor(
         try
         {
             var serviceType = SubstanceAbuseServiceType;
-            var (answer, reading) = await AskAsync(verificationId, payload, serviceType, cancellationToken);
-            if (reading.Errors.Any(e => e.Class == AaaClass.BenefitMismatch))
+            var answer = await AskAsync(verificationId, payload, serviceType, cancellationToken);
+            if (answer.Reading.Errors.Any(e => e.Class == AaaClass.BenefitMismatch))
             {
                 // The payer does not answer for the specific code: ask again for the plan's coverage (eligibility.md).
                 serviceType = HealthPlanServiceType;
-                (answer, reading) = await AskAsync(verificationId, payload, serviceType, cancellationToken);
+                answer = await AskAsync(verificationId, payload, serviceType, cancellationToken);
             }
 
             telemetry.RecordPayerLatency(payload.Insurance.PayerId, timeProvider.GetElapsedTime(started));
-            var result = Classify(payload, answer, reading, serviceType, payer);
+            var result = Classify(payload, answer, serviceType, payer);
             telemetry.RecordAttempt(payload.Insurance.PayerId, result.Outcome);
             activity?.SetTag("verification.outcome", result.Outcome.ToString());
             return result;
@@ -95,7 +95,8 @@ internal sealed class VerificationProcessor(
         }
     }
 
-    private async Task<(ClearinghouseAnswer Answer, EligibilityReading Reading)> AskAsync(
+    /// <summary>Asks the clearinghouse; the answer comes back already normalised (the Service reads no wire format).</summary>
+    private Task<ClearinghouseAnswer> AskAsync(
         Guid verificationId, VerificationPayload payload, string serviceType, CancellationToken cancellationToken)
     {
         var inquiry = new EligibilityInquiry(
@@ -108,12 +109,12 @@ internal sealed class VerificationProcessor(
             payload.DateOfService,
             serviceType,
             ControlNumber(verificationId, serviceType));
-        var answer = await clearinghouse.CheckEligibilityAsync(inquiry, cancellationToken);
-        return (answer, CoverageNormalizer.FromClearinghouseJson(answer.Body));
+        return clearinghouse.CheckEligibilityAsync(inquiry, cancellationToken);
     }
 
-    private AttemptResult Classify(VerificationPayload payload, ClearinghouseAnswer answer, EligibilityReading reading, string serviceType, Payer? listed)
+    private AttemptResult Classify(VerificationPayload payload, ClearinghouseAnswer answer, string serviceType, Payer? listed)
     {
+        var reading = answer.Reading;
         var payer = new PayerInfo(payload.Insurance.PayerId, reading.Payer?.Name ?? listed?.Name);
         var network = listed?.Network;
         var result = new VerificationResult
@@ -126,7 +127,7 @@ internal sealed class VerificationProcessor(
             Assumptions = reading.Assumptions,
             ServiceTypeAsked = serviceType,
             Network = network switch { PayerNetwork.In => "in", PayerNetwork.Out => "out", _ => "unknown" },
-            RawAnswer = answer.Body,
+            RawAnswer = answer.RawAnswer,
         };
 
         if (!reading.IsReadable)
