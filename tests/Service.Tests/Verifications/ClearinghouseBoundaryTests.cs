@@ -111,7 +111,7 @@ public sealed class ClearinghouseBoundaryTests
     {
         var record = await factory.Services.GetRequiredService<VerificationStore>()
             .GetAsync(Guid.Parse(id), new AccessContext("test-admissions", "admissions", "test"), CancellationToken.None);
-        return VerificationResult.FromJson(record?.ResultJson) ?? throw new AssertionException("No stored result.");
+        return VerificationJson.ReadResult(record?.ResultJson) ?? throw new AssertionException("No stored result.");
     }
 
     /// <summary>Another clearinghouse behind the same interface: answers already normalised, and records what it was asked.</summary>
