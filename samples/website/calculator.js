@@ -6,13 +6,6 @@
     var form = document.getElementById("calculator");
     var api = form.getAttribute("data-api");
     var money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
-    var notes = {
-        "prior-authorization-required": "Your plan may need to approve the program first (prior authorisation); we do that for you.",
-        "out-of-pocket-max-reached": "You would reach your out-of-pocket maximum; after that your plan pays in full.",
-        "self-pay": "Without insurance this is our self-pay price. Ask us for a Good Faith Estimate.",
-        "plan-year-reset": "Your plan year restarts during the program, so your deductible starts again.",
-        "charge-unknown": "We used the top of our published daily price range, so this does not understate your cost."
-    };
 
     function number(id) { var value = parseFloat(document.getElementById(id).value); return isNaN(value) ? 0 : value; }
 
@@ -62,10 +55,10 @@
         });
         var list = document.getElementById("warnings");
         list.textContent = "";
-        estimate.warnings.forEach(function (w) {
-            if (!notes[w]) { return; }
+        // The service words each warning for the patient (warningMessages); the page keeps no wording of its own.
+        (estimate.warningMessages || []).forEach(function (w) {
             var li = document.createElement("li");
-            li.textContent = notes[w];
+            li.textContent = w.message;
             list.appendChild(li);
         });
         document.getElementById("disclaimer").textContent = estimate.disclaimer;

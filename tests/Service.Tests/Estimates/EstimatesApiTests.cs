@@ -107,6 +107,45 @@ public sealed class EstimatesApiTests
     }
 
     [Test]
+    public async Task A_plain_estimate_says_what_it_assumed_and_words_each_warning_for_the_patient()
+    {
+        using var client = _app.CreateClient(TestApiKeys.Website);
+        const string body = """
+            {"program":{"startDate":"2025-03-03","weeks":8,"daysPerWeek":3},
+             "pricing":{"chargePerDay":650.00,"allowedPerDay":400.00},
+             "coverage":{"status":"active","network":"in","coinsurancePercent":20,"priorAuthorizationRequired":true}}
+            """;
+
+        using var answer = JsonDocument.Parse(await Post(client, body));
+        var root = answer.RootElement;
+        var assumptions = root.GetProperty("assumptions").EnumerateArray().Select(a => a.GetString()).ToArray();
+        var messages = root.GetProperty("warningMessages").EnumerateArray().ToArray();
+
+        Assert.That(assumptions, Has.Some.Contains("No deductible was given"));
+        Assert.That(assumptions, Has.Some.Contains("No out-of-pocket maximum was given"));
+        Assert.That(assumptions, Has.None.Contains("copay or coinsurance"), "coinsurance was given");
+        Assert.That(messages.Select(m => m.GetProperty("code").GetString()), Is.EqualTo(root.GetProperty("warnings").EnumerateArray().Select(w => w.GetString())));
+        Assert.That(messages.Select(m => m.GetProperty("message").GetString()), Has.Some.Contains("prior authorisation"));
+    }
+
+    [Test]
+    public async Task A_fully_stated_estimate_has_no_assumptions_member()
+    {
+        using var client = _app.CreateClient(TestApiKeys.Website);
+        const string body = """
+            {"program":{"startDate":"2025-03-03","weeks":8,"daysPerWeek":3},
+             "pricing":{"chargePerDay":650.00,"allowedPerDay":400.00},
+             "coverage":{"deductible":{"individual":1500},"outOfPocketMax":{"individual":6000},"coinsurancePercent":20,
+                         "accumulators":{"deductibleIndividualMet":0}}}
+            """;
+
+        using var answer = JsonDocument.Parse(await Post(client, body));
+
+        Assert.That(answer.RootElement.TryGetProperty("assumptions", out _), Is.False);
+        Assert.That(answer.RootElement.TryGetProperty("totals", out _), Is.True);
+    }
+
+    [Test]
     public async Task Money_is_written_with_two_decimals_and_dates_as_iso_days()
     {
         using var client = _app.CreateClient(TestApiKeys.Website);

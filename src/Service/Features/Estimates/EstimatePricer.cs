@@ -15,9 +15,6 @@ public sealed record EstimateOutcome(EstimateResponse? Response, IReadOnlyDictio
 /// </summary>
 public sealed class EstimatePricer(IOptionsMonitor<RateCardOptions> rateCard)
 {
-    /// <summary>Warning raised when the program's charge was not known and the published range was used.</summary>
-    public const string ChargeUnknownWarning = "charge-unknown";
-
     private const string FromRequest = "request";
     private const string FromRateCard = "rateCard";
     private const string FromPublishedRange = "publishedRange";
@@ -53,7 +50,7 @@ public sealed class EstimatePricer(IOptionsMonitor<RateCardOptions> rateCard)
         var response = EstimateResponse.From(estimate, includeSessions, used);
         if (chargeKnown)
         {
-            return new EstimateOutcome(response, errors);
+            return new EstimateOutcome(Explained(response, input.Assumptions), errors);
         }
 
         var low = card.ChargeRangeLow!.Value;
@@ -61,20 +58,30 @@ public sealed class EstimatePricer(IOptionsMonitor<RateCardOptions> rateCard)
             CostEstimator.Estimate(new EstimateRequest { Program = input.Program, Pricing = pricing with { ChargePerDay = low }, Coverage = input.Coverage, IncludeSessionsDetail = includeSessions }),
             includeSessions);
         var atHigh = response with { Range = null, Pricing = null, SessionsDetail = includeSessions ? response.SessionsDetail : null };
-        var warnings = response.Warnings.Append(ChargeUnknownWarning).Order(StringComparer.Ordinal).ToArray();
+        var warnings = response.Warnings.Append(EstimateWarningTexts.ChargeUnknown).Order(StringComparer.Ordinal).ToArray();
         var sentence = string.Create(
             CultureInfo.InvariantCulture,
             $"We do not know the program's daily charge yet; it publishes {Money(low)} to {Money(charge)} a day. These figures use {Money(charge)}, the top of that range, so they do not understate your cost. For this schedule you would pay about {Money(atLow.Totals.Patient)} at {Money(low)} a day and about {Money(atHigh.Totals.Patient)} at {Money(charge)} a day. ");
 
+        var priced = response with
+        {
+            Warnings = warnings,
+            Explanation = sentence + response.Explanation,
+            ChargeRange = new ChargeRangeDto(EstimateResponse.Cents(low), EstimateResponse.Cents(charge), atLow, atHigh),
+        };
         return new EstimateOutcome(
-            response with
-            {
-                Warnings = warnings,
-                Explanation = sentence + response.Explanation,
-                ChargeRange = new ChargeRangeDto(EstimateResponse.Cents(low), EstimateResponse.Cents(charge), atLow, atHigh),
-            },
+            Explained(priced, [.. input.Assumptions, $"The program's daily charge is not known: the estimate uses {Money(charge)}, the top of the published range."]),
             errors);
     }
+
+    // The answer's own words: what was assumed, and each warning for the patient.
+    private static EstimateResponse Explained(EstimateResponse response, IReadOnlyList<string> assumptions) => response with
+    {
+        Assumptions = assumptions.Count == 0 ? null : assumptions,
+        WarningMessages = response.Warnings.Count == 0
+            ? null
+            : [.. response.Warnings.Select(code => new WarningMessageDto(code, EstimateWarningTexts.For(code).Patient))],
+    };
 
     private static string Money(decimal amount) => "$" + amount.ToString("N2", CultureInfo.InvariantCulture);
 }

@@ -69,4 +69,8 @@ public sealed record PricingInput(decimal? ChargePerDay, decimal? AllowedPerDay,
 }
 
 /// <summary>A request ready to price: the estimator's own types, with estimator.md's defaults filled in.</summary>
-public sealed record EstimateInput(ProgramSchedule Program, PricingInput? Pricing, Coverage? Coverage, ProgramRange? Range);
+public sealed record EstimateInput(ProgramSchedule Program, PricingInput? Pricing, Coverage? Coverage, ProgramRange? Range)
+{
+    /// <summary>What the request left out and the estimate assumed instead, in plain words.</summary>
+    public IReadOnlyList<string> Assumptions { get; init; } = [];
+}

@@ -25,7 +25,37 @@ internal static class EstimateRequestValidation
             Program(request.Program, "program", errors),
             PricingInput.From(request.Pricing),
             request.Coverage is { } coverage ? Coverage(coverage, "coverage", errors) : null,
-            request.Range is { } range ? Range(range, "range", errors) : null);
+            request.Range is { } range ? Range(range, "range", errors) : null)
+        {
+            Assumptions = request.Coverage is { } given ? Assumed(given) : [],
+        };
+    }
+
+    /// <summary>The defaults of estimator.md that a coverage left to the estimate, in words for the reader.</summary>
+    public static IReadOnlyList<string> Assumed(CoverageDto coverage)
+    {
+        var assumed = new List<string>();
+        if (coverage.Deductible?.Individual is null && coverage.Deductible?.Family is null)
+        {
+            assumed.Add("No deductible was given: the estimate assumes the plan has none.");
+        }
+
+        if (coverage.OutOfPocketMax?.Individual is null && coverage.OutOfPocketMax?.Family is null)
+        {
+            assumed.Add("No out-of-pocket maximum was given: the estimate does not cap what the patient pays.");
+        }
+
+        if (coverage.Accumulators is null)
+        {
+            assumed.Add("Nothing was given as already paid this plan year: the estimate starts from zero.");
+        }
+
+        if (coverage.CopayPerDay is null && coverage.CoinsurancePercent is null)
+        {
+            assumed.Add("No copay or coinsurance was given: after the deductible the plan pays in full.");
+        }
+
+        return assumed;
     }
 
     /// <summary>A <c>program</c> object found at <paramref name="path"/>.</summary>

@@ -20,6 +20,14 @@ public sealed record EstimateResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PricingUsedDto? Pricing,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ChargeRangeDto? ChargeRange)
 {
+    /// <summary>What the request left out and the estimate assumed instead, in plain words; absent when nothing was.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Assumptions { get; init; }
+
+    /// <summary>Each of <see cref="Warnings"/> in words for the patient (the website shows these).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<WarningMessageDto>? WarningMessages { get; init; }
+
     /// <summary>Maps a library result to the wire, money always with two decimals.</summary>
     public static EstimateResponse From(EstimateResult result, bool includeSessions, PricingUsedDto? pricing = null)
     {
@@ -68,6 +76,9 @@ public sealed record EstimateResponse(
     internal static decimal Cents(decimal amount) =>
         amount.Scale == 2 ? amount : decimal.Round(amount, 2, MidpointRounding.AwayFromZero) + 0.00m; // the ledger's amounts already are
 }
+
+/// <summary>One warning for the patient: its code and plain words.</summary>
+public sealed record WarningMessageDto(string Code, string Message);
 
 /// <summary><c>totals</c>.</summary>
 public sealed record TotalsDto(decimal Charges, decimal Allowed, decimal Patient, decimal Payer);

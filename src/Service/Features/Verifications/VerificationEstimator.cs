@@ -15,8 +15,6 @@ namespace CoverageCheck.Service.Features.Verifications;
 /// </summary>
 internal sealed class VerificationEstimator(EstimatePricer pricer)
 {
-    public const string NetworkStatusUnknown = "network-status-unknown";
-    public const string BenefitsIncomplete = "benefits-incomplete";
 
     public (EstimateResponse? Estimate, IReadOnlyList<string> Assumptions) Estimate(
         VerificationPayload payload, NormalizedCoverage coverage, Payer? listed)
@@ -42,7 +40,7 @@ internal sealed class VerificationEstimator(EstimatePricer pricer)
         var outOfNetwork = listed?.Network == PayerNetwork.Out;
         if (listed is null)
         {
-            extraWarnings.Add(NetworkStatusUnknown);
+            extraWarnings.Add(EstimateWarnings.NetworkStatusUnknown);
             assumptions.Add("The program's network status with this payer is not in the payer table: the estimate assumes in network.");
         }
 
@@ -52,7 +50,7 @@ internal sealed class VerificationEstimator(EstimatePricer pricer)
         {
             var other = outOfNetwork ? coverage.InNetwork : coverage.OutOfNetwork;
             tier = other;
-            extraWarnings.Add(BenefitsIncomplete);
+            extraWarnings.Add(EstimateWarnings.BenefitsIncomplete);
             assumptions.Add(other is null
                 ? $"The payer returned no {tierName} cost sharing for this service: the estimate assumes none, so the patient may owe more."
                 : $"The payer returned no {tierName} benefits for this service: the estimate uses the {(outOfNetwork ? "in-network" : "out-of-network")} ones.");
@@ -98,9 +96,9 @@ internal sealed class VerificationEstimator(EstimatePricer pricer)
         void Incomplete(string assumption)
         {
             assumptions.Add(assumption);
-            if (!warnings.Contains(BenefitsIncomplete))
+            if (!warnings.Contains(EstimateWarnings.BenefitsIncomplete))
             {
-                warnings.Add(BenefitsIncomplete);
+                warnings.Add(EstimateWarnings.BenefitsIncomplete);
             }
         }
 

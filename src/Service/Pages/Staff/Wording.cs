@@ -1,5 +1,6 @@
 using System.Globalization;
 using CoverageCheck.Clients.Eligibility;
+using CoverageCheck.Service.Features.Estimates;
 
 namespace CoverageCheck.Service.Pages.Staff;
 
@@ -47,20 +48,6 @@ internal static class Wording
         },
     };
 
-    /// <summary>An estimate warning code in a sentence.</summary>
-    public static string Warning(string code) => code switch
-    {
-        "self-pay" => "No insurance coverage applies, so the estimate is the self-pay price. A Good Faith Estimate must be given to the patient.",
-        "coverage-inactive" => "The coverage is not active, so every session is priced as self-pay. A Good Faith Estimate must be given to the patient.",
-        "coverage-ends" => "The coverage ends during the program; sessions after that day are priced as self-pay.",
-        "plan-year-reset" => "The program crosses into a new plan year: deductible and out-of-pocket amounts start again from zero.",
-        "visit-limit-reached" => "The plan's visit limit runs out during the program; later sessions are priced as self-pay.",
-        "out-of-pocket-max-reached" => "The patient reaches the out-of-pocket maximum during the program; after that the plan pays in full.",
-        "out-of-network-balance-billing" => "We are out of network with this plan: the patient may also owe the difference between our charge and what the plan allows.",
-        "prior-authorization-required" => "The plan requires prior authorisation: request it before the first session, or the plan may pay nothing.",
-        "network-status-unknown" => "This payer is not in our payer table, so the estimate assumes we are in network.",
-        "benefits-incomplete" => "The payer left some benefits out; the estimate states what it assumed (see the assumptions).",
-        "charge-unknown" => "The program's daily charge is not configured, so the estimate uses the top of the published price range.",
-        _ => $"Estimate note: {code}.",
-    };
+    /// <summary>An estimate warning code in a sentence for staff (the wording lives in <see cref="EstimateWarningTexts"/>).</summary>
+    public static string Warning(string code) => EstimateWarningTexts.For(code).Staff;
 }
