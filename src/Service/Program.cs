@@ -2,6 +2,7 @@ using CoverageCheck.Service.Commands;
 using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Features.Batches;
 using CoverageCheck.Service.Features.Eligibility;
+using CoverageCheck.Service.Features.GoodFaithEstimates;
 using CoverageCheck.Service.Features.Estimates;
 using CoverageCheck.Service.Features.Verifications;
 using CoverageCheck.Service.Infrastructure;
@@ -25,6 +26,7 @@ builder.AddSecurity();
 builder.AddVerifications();
 builder.AddObservability();
 builder.AddBatches();
+builder.AddGoodFaithEstimates();
 builder.AddStaffPages();
 
 var app = builder.Build();
@@ -44,6 +46,7 @@ app.MapVerificationsApi();
 app.MapBatchesApi();
 app.MapEligibilityApi();
 app.MapSecurityApi();
+app.MapGoodFaithEstimatesApi();
 app.MapStaffPages();
 
 app.Run();

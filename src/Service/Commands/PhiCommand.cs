@@ -1,5 +1,4 @@
 using System.CommandLine;
-using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Security;
 using Microsoft.Extensions.Options;
 

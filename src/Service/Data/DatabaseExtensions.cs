@@ -1,4 +1,6 @@
+using CoverageCheck.Service.Features.Verifications;
 using CoverageCheck.Service.Infrastructure;
+using CoverageCheck.Service.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 

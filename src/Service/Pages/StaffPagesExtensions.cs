@@ -1,6 +1,5 @@
 using CoverageCheck.Service.Pages.Staff;
 using CoverageCheck.Service.Security;
-using Microsoft.Extensions.Options;
 
 namespace CoverageCheck.Service.Pages;
 
@@ -28,11 +27,6 @@ public static class StaffPagesExtensions
             options.FormFieldName = "__csrf";
         });
 
-        services.AddOptionsWithValidateOnStart<ProviderOptions>().BindConfiguration(ProviderOptions.SectionName);
-        services.AddSingleton<IValidateOptions<ProviderOptions>, ProviderOptionsValidator>();
-        services.AddSingleton<IValidateOptions<ProviderOptions>, ProviderOptionsCustomValidator>();
-        services.AddSingleton<GoodFaithEstimateDocument>();
-        services.AddSingleton<GoodFaithEstimateStore>();
         services.AddScoped<StaffVerifications>();
         return builder;
     }
@@ -52,8 +46,6 @@ public static class StaffPagesExtensions
 
         var staff = endpoints.MapGroup("/staff/verifications").ExcludeFromDescription().RequireAuthorization(Policies.VerificationsRead);
         staff.MapGet("/{id:guid}/status", StaffEndpoints.StatusAsync);
-        endpoints.MapGroup("/staff/good-faith-estimates").ExcludeFromDescription().RequireAuthorization(Policies.VerificationsWrite)
-            .MapGet("/{id:guid}", StaffEndpoints.GoodFaithEstimateAsync);
         return endpoints;
     }
 }

@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using CoverageCheck.Service.Commands;
-using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Features.Batches;
-using CoverageCheck.Service.Pages.Staff;
+using CoverageCheck.Service.Features.GoodFaithEstimates;
+using CoverageCheck.Service.Features.Verifications;
+using CoverageCheck.Service.Security;
 using CoverageCheck.Service.Tests.Data;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,5 +1,5 @@
 using System.Text;
-using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Features.Verifications;
 using Dapper;
 
 namespace CoverageCheck.Service.Tests.Data;

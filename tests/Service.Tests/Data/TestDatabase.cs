@@ -1,4 +1,5 @@
 using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Features.Verifications;
 using CoverageCheck.Service.Security;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Features.Verifications;
+using CoverageCheck.Service.Security;
 
 namespace CoverageCheck.Service.Tests.Data;
 

@@ -1,5 +1,7 @@
 using System.Data.Common;
 using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Features.Verifications;
+using CoverageCheck.Service.Security;
 using Dapper;
 
 namespace CoverageCheck.Service.Tests.Data;

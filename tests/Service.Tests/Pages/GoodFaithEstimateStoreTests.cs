@@ -1,6 +1,6 @@
 using System.Text;
-using CoverageCheck.Service.Data;
-using CoverageCheck.Service.Pages.Staff;
+using CoverageCheck.Service.Features.GoodFaithEstimates;
+using CoverageCheck.Service.Security;
 using CoverageCheck.Service.Tests.Data;
 using Dapper;
 

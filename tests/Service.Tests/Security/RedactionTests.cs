@@ -1,4 +1,4 @@
-using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Features.Verifications;
 using CoverageCheck.Service.Security;
 using CoverageCheck.Service.Tests.Data;
 using Microsoft.AspNetCore.Hosting;

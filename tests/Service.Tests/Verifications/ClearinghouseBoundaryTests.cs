@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Http.Json;
-using CoverageCheck.Clients;
+using System.Net;
 using CoverageCheck.Clients.Clearinghouse;
 using CoverageCheck.Clients.Eligibility;
-using CoverageCheck.Service.Data;
+using CoverageCheck.Clients;
 using CoverageCheck.Service.Features.Verifications;
+using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;

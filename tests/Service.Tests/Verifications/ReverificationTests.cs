@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using CoverageCheck.Sandbox;
-using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Features.Verifications;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using CoverageCheck.Sandbox;
-using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Features.Verifications;
 using CoverageCheck.Service.Tests.Data;
 using Microsoft.Extensions.DependencyInjection;

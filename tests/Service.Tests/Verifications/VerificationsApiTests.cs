@@ -1,8 +1,8 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json.Nodes;
 using CoverageCheck.Sandbox;
-using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Security;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CoverageCheck.Service.Tests.Verifications;

@@ -1,8 +1,8 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using CoverageCheck.Sandbox;
-using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Features.Verifications;
+using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

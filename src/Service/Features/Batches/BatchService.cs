@@ -1,6 +1,6 @@
-using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Features.Verifications;
 using CoverageCheck.Service.Infrastructure;
+using CoverageCheck.Service.Security;
 
 namespace CoverageCheck.Service.Features.Batches;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Features.Verifications;
 using CoverageCheck.Service.Security;
 using Dapper;
 

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -55,7 +54,7 @@ internal static class BatchesApi
 
         await using (census)
         {
-            var submission = await batches.SubmitAsync(census, Access(user, "batch census upload"), cancellationToken);
+            var submission = await batches.SubmitAsync(census, AccessContext.For(user, "batch census upload"), cancellationToken);
             if (submission.FileError is { } fileError)
             {
                 return TypedResults.ValidationProblem(
@@ -97,7 +96,7 @@ internal static class BatchesApi
                 new Dictionary<string, string[]> { ["format"] = ["The report comes as report.csv, report.xlsx or report.html."] });
         }
 
-        var report = await batches.BuildReportAsync(id, Access(user, "batch report"), cancellationToken);
+        var report = await batches.BuildReportAsync(id, AccessContext.For(user, "batch report"), cancellationToken);
         if (report is null)
         {
             return TypedResults.NotFound();
@@ -110,10 +109,6 @@ internal static class BatchesApi
             $"batch-{id}{writer.FileExtension}");
     }
 
-    private static AccessContext Access(ClaimsPrincipal user, string purpose) =>
-        new(user.Identity?.Name ?? "unknown",
-            string.Join(',', user.FindAll(ClaimTypes.Role).Select(c => c.Value).Order(StringComparer.Ordinal)),
-            purpose);
 }
 
 /// <summary>The answer to an upload: the batch, how many rows were queued and rejected, and every rejection.</summary>

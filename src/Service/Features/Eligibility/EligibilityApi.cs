@@ -1,8 +1,6 @@
 using System.Security.Claims;
 using System.Text;
 using CoverageCheck.Clients.Eligibility;
-using CoverageCheck.Service.Data;
-using CoverageCheck.Service.Features.Verifications;
 using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -52,7 +50,7 @@ internal static class EligibilityApi
         }
 
         var readings = CoverageNormalizer.FromX12All(text);
-        await audit.AppendAsync(VerificationsApi.Access(user, "read an uploaded 271"), AuditActions.Read, "x12-271-upload",
+        await audit.AppendAsync(AccessContext.For(user, "read an uploaded 271"), AuditActions.Read, "x12-271-upload",
             $"{readings.Readings.Count} answers", cancellationToken);
 
         var primary = readings.Primary;

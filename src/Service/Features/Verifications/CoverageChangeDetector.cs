@@ -1,6 +1,6 @@
 using System.Globalization;
 using CoverageCheck.Clients.Eligibility;
-using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Security;
 
 namespace CoverageCheck.Service.Features.Verifications;
 

@@ -1,5 +1,6 @@
 using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Features.Batches;
+using CoverageCheck.Service.Security;
 using Microsoft.Extensions.Options;
 
 namespace CoverageCheck.Service.Features.Verifications;

@@ -1,4 +1,4 @@
-using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Security;
 using Microsoft.Extensions.Options;
 
 namespace CoverageCheck.Service.Features.Verifications;

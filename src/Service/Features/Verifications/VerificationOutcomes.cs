@@ -1,4 +1,3 @@
-using CoverageCheck.Service.Data;
 using Microsoft.Extensions.Options;
 
 namespace CoverageCheck.Service.Features.Verifications;

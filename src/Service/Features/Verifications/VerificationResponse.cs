@@ -1,5 +1,4 @@
 using CoverageCheck.Clients.Eligibility;
-using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Features.Estimates;
 
 namespace CoverageCheck.Service.Features.Verifications;

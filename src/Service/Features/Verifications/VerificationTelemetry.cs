@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using CoverageCheck.Service.Data;
 
 namespace CoverageCheck.Service.Features.Verifications;
 

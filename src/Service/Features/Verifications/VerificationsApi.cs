@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Infrastructure.Json;
 using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -53,7 +52,7 @@ internal static class VerificationsApi
         var idempotencyKey = request.Headers["Idempotency-Key"].ToString();
         var submitted = await intake.SubmitAsync(
             payload,
-            Access(user, "verify coverage"),
+            AccessContext.For(user, "verify coverage"),
             new SubmitOptions { IdempotencyKey = idempotencyKey.Length == 0 ? null : idempotencyKey, RealTime = true },
             cancellationToken);
 
@@ -72,7 +71,7 @@ internal static class VerificationsApi
     internal static async Task<Results<Ok<VerificationResponse>, NotFound>> GetAsync(
         Guid id, ClaimsPrincipal user, VerificationStore store, CancellationToken cancellationToken)
     {
-        var record = await store.GetAsync(id, Access(user, "view verification"), cancellationToken);
+        var record = await store.GetAsync(id, AccessContext.For(user, "view verification"), cancellationToken);
         return record is null ? TypedResults.NotFound() : TypedResults.Ok(VerificationResponse.From(record));
     }
 
@@ -113,11 +112,6 @@ internal static class VerificationsApi
             cancellationToken);
         return TypedResults.Ok(new VerificationListResponse(page.Items, page.Next?.ToString()));
     }
-
-    internal static AccessContext Access(ClaimsPrincipal user, string purpose) =>
-        new(user.Identity?.Name ?? "unknown",
-            string.Join(',', user.FindAll(ClaimTypes.Role).Select(c => c.Value).Order(StringComparer.Ordinal)),
-            purpose);
 }
 
 internal sealed record VerificationListResponse(IReadOnlyList<VerificationSummary> Items, string? Next);

@@ -1,4 +1,4 @@
-using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Features.Verifications;
 using CoverageCheck.Service.Infrastructure;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -1,9 +1,9 @@
-using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Features.GoodFaithEstimates;
 using CoverageCheck.Service.Features.Verifications;
 using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CoverageCheck.Service.Pages.Staff;
 
@@ -49,7 +49,7 @@ internal sealed class ResultModel(
             return Forbid();
         }
 
-        var access = StaffVerifications.Access(User, "staff page: good faith estimate");
+        var access = AccessContext.For(User, "staff page: good faith estimate");
         var record = await store.GetAsync(id, access, cancellationToken);
         if (record is null)
         {

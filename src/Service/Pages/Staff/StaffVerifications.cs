@@ -1,8 +1,8 @@
 using System.Security.Claims;
-using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Features.Estimates;
 using CoverageCheck.Service.Features.Verifications;
 using CoverageCheck.Service.Infrastructure;
+using CoverageCheck.Service.Security;
 
 namespace CoverageCheck.Service.Pages.Staff;
 
@@ -12,14 +12,9 @@ namespace CoverageCheck.Service.Pages.Staff;
 /// </summary>
 internal sealed class StaffVerifications(VerificationStore store, PayerDirectory payers)
 {
-    public static AccessContext Access(ClaimsPrincipal user, string purpose) =>
-        new(user.Identity?.Name ?? "unknown",
-            string.Join(',', user.FindAll(ClaimTypes.Role).Select(claim => claim.Value).Order(StringComparer.Ordinal)),
-            purpose);
-
     public async Task<VerificationView?> GetAsync(Guid id, ClaimsPrincipal user, string purpose, CancellationToken cancellationToken)
     {
-        var record = await store.GetAsync(id, Access(user, purpose), cancellationToken);
+        var record = await store.GetAsync(id, AccessContext.For(user, purpose), cancellationToken);
         return record is null ? null : View(VerificationResponse.From(record));
     }
 

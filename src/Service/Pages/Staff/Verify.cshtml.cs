@@ -1,9 +1,10 @@
 using System.Globalization;
-using CoverageCheck.Service.Infrastructure.Json;
 using CoverageCheck.Service.Features.Verifications;
+using CoverageCheck.Service.Infrastructure.Json;
 using CoverageCheck.Service.Infrastructure;
-using Microsoft.AspNetCore.Mvc;
+using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CoverageCheck.Service.Pages.Staff;
 
@@ -89,7 +90,7 @@ internal sealed class VerifyModel(VerificationIntake intake, PayerDirectory paye
 
         var submitted = await intake.SubmitAsync(
             payload,
-            StaffVerifications.Access(User, "staff page: verify coverage"),
+            AccessContext.For(User, "staff page: verify coverage"),
             new SubmitOptions { RealTime = true },
             cancellationToken);
         return Redirect($"/staff/verifications/{submitted.Record.Id}");

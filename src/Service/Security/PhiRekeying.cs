@@ -1,10 +1,10 @@
+using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Features.Batches;
+using CoverageCheck.Service.Features.GoodFaithEstimates;
 using CoverageCheck.Service.Features.Verifications;
-using CoverageCheck.Service.Pages.Staff;
-using CoverageCheck.Service.Security;
 using Dapper;
 
-namespace CoverageCheck.Service.Data;
+namespace CoverageCheck.Service.Security;
 
 /// <summary>What <see cref="PhiRekeying"/> did.</summary>
 /// <param name="Verifications">Verifications read.</param>

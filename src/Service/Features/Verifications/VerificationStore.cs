@@ -1,10 +1,11 @@
 using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
+using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Security;
 using Dapper;
 
-namespace CoverageCheck.Service.Data;
+namespace CoverageCheck.Service.Features.Verifications;
 
 /// <summary>
 /// Verifications at rest. PHI is encrypted and decrypted here, so callers handle plaintext records; every method that

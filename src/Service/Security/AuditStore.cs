@@ -1,10 +1,11 @@
 using System.Data.Common;
+using CoverageCheck.Service.Data;
 using Dapper;
 
-namespace CoverageCheck.Service.Data;
+namespace CoverageCheck.Service.Security;
 
 /// <summary>
-/// The append-only audit trail. <see cref="VerificationStore"/> writes its own entries in the same transaction as the
+/// The append-only audit trail. <see cref="Features.Verifications.VerificationStore"/> writes its own entries in the same transaction as the
 /// access; features that read PHI elsewhere (a report, an export) call <see cref="AppendAsync(AccessContext, string, string, string, CancellationToken)"/>.
 /// </summary>
 public sealed class AuditStore(IDbConnectionFactory database, TimeProvider timeProvider)

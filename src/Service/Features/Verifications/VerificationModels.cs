@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using CoverageCheck.Service.Security;
 
-namespace CoverageCheck.Service.Data;
+namespace CoverageCheck.Service.Features.Verifications;
 
 /// <summary>The <c>status</c> values of a verification.</summary>
 public static class VerificationStatus

@@ -1,13 +1,15 @@
 using System.Globalization;
+using CoverageCheck.Clients.Clearinghouse;
 using CoverageCheck.Estimator;
 using CoverageCheck.Service.Features.Estimates;
 using CoverageCheck.Service.Features.Verifications;
+using CoverageCheck.Service.Pages.Staff;
 using Microsoft.Extensions.Options;
 using PdfSharp.Drawing;
 using PdfSharp.Fonts;
 using PdfSharp.Pdf;
 
-namespace CoverageCheck.Service.Pages.Staff;
+namespace CoverageCheck.Service.Features.GoodFaithEstimates;
 
 /// <summary>The fonts a PDF can be written with are missing on this machine.</summary>
 public sealed class PdfFontsMissingException(string message) : Exception(message);
@@ -18,7 +20,8 @@ public sealed class PdfFontsMissingException(string message) : Exception(message
 /// revenue code 0906, the provider's name, NPI, TIN and location, items scheduled separately, the required
 /// disclaimers (including the right to dispute a bill $400 or more above the estimate) and the date issued.
 /// </summary>
-internal sealed class GoodFaithEstimateDocument(EstimatePricer pricer, IOptionsMonitor<ProviderOptions> provider, TimeProvider timeProvider)
+internal sealed class GoodFaithEstimateDocument(
+    EstimatePricer pricer, IOptionsMonitor<ProviderOptions> provider, IOptionsMonitor<ClearinghouseOptions> clearinghouse, TimeProvider timeProvider)
 {
     public const string ServiceCode = "H0015";
     public const string RevenueCode = "0906";
@@ -89,7 +92,7 @@ internal sealed class GoodFaithEstimateDocument(EstimatePricer pricer, IOptionsM
 
         writer.Heading("Provider and facility", 12);
         writer.Line(options.Name);
-        writer.Line($"NPI: {options.Npi}    TIN: {options.TaxId}");
+        writer.Line($"NPI: {clearinghouse.CurrentValue.Provider.Npi}    TIN: {options.TaxId}");
         writer.Line($"Location: {options.Location}");
         writer.Line($"Phone: {options.Phone}{(string.IsNullOrWhiteSpace(options.BillingEmail) ? "" : "    Email: " + options.BillingEmail)}");
         writer.Space(6);

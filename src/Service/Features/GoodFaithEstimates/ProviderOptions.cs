@@ -1,11 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
-namespace CoverageCheck.Service.Pages.Staff;
+namespace CoverageCheck.Service.Features.GoodFaithEstimates;
 
 /// <summary>
 /// The program as a provider (<c>Provider:*</c>): what a Good Faith Estimate must name (45 CFR 149.610: name, NPI,
-/// TIN and location). appsettings.json carries sandbox values; production sets the real ones.
+/// TIN and location). The NPI is configured once, as <c>Clearinghouse:Provider:Npi</c>, and read from there.
+/// appsettings.json carries sandbox values; production sets the real ones.
 /// </summary>
 public sealed class ProviderOptions
 {
@@ -13,10 +14,6 @@ public sealed class ProviderOptions
 
     [Required]
     public string Name { get; set; } = "";
-
-    /// <summary>The National Provider Identifier: 10 digits with a valid check digit.</summary>
-    [Required]
-    public string Npi { get; set; } = "";
 
     /// <summary>The Taxpayer Identification Number (EIN), as 12-3456789.</summary>
     [Required]
@@ -57,11 +54,6 @@ internal sealed class ProviderOptionsCustomValidator : IValidateOptions<Provider
     public ValidateOptionsResult Validate(string? name, ProviderOptions options)
     {
         var failures = new List<string>();
-        if (!IsValidNpi(options.Npi))
-        {
-            failures.Add("Provider:Npi must be a 10-digit National Provider Identifier with a valid check digit.");
-        }
-
         if (!(options.TaxId.Length == 10 && options.TaxId[2] == '-' && options.TaxId.Remove(2, 1).All(char.IsAsciiDigit)))
         {
             failures.Add("Provider:TaxId must be the Employer Identification Number written as 12-3456789.");
@@ -73,32 +65,5 @@ internal sealed class ProviderOptionsCustomValidator : IValidateOptions<Provider
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    /// <summary>The NPI check digit: Luhn over the 9 digits prefixed with 80840 (CMS NPI standard).</summary>
-    internal static bool IsValidNpi(string npi)
-    {
-        if (npi is not { Length: 10 } || !npi.All(char.IsAsciiDigit))
-        {
-            return false;
-        }
-
-        var sum = 24; // the constant for the 80840 prefix
-        for (var i = 0; i < 9; i++)
-        {
-            var digit = npi[8 - i] - '0';
-            if (i % 2 == 0)
-            {
-                digit *= 2;
-                if (digit > 9)
-                {
-                    digit -= 9;
-                }
-            }
-
-            sum += digit;
-        }
-
-        return (10 - (sum % 10)) % 10 == npi[9] - '0';
     }
 }

@@ -1,4 +1,6 @@
-namespace CoverageCheck.Service.Data;
+using System.Security.Claims;
+
+namespace CoverageCheck.Service.Security;
 
 /// <summary>
 /// Who reads or writes protected health information, in what role, and why; written to the audit trail.
@@ -13,6 +15,12 @@ public sealed record AccessContext(string Actor, string Role, string Purpose)
     /// <summary>The background worker acting on queued verifications.</summary>
     public static AccessContext ForWorker(string workerId, string purpose = "eligibility verification") =>
         new(workerId, WorkerRole, purpose);
+
+    /// <summary>The signed-in user or API key behind a request, with its roles: the one way an endpoint or page names its caller.</summary>
+    public static AccessContext For(ClaimsPrincipal user, string purpose) =>
+        new(user.Identity?.Name ?? "unknown",
+            string.Join(',', user.FindAll(ClaimTypes.Role).Select(claim => claim.Value).Order(StringComparer.Ordinal)),
+            purpose);
 }
 
 /// <summary>The <c>action</c> values of the audit trail.</summary>

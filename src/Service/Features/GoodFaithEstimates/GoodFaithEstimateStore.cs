@@ -2,7 +2,7 @@ using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Security;
 using Dapper;
 
-namespace CoverageCheck.Service.Pages.Staff;
+namespace CoverageCheck.Service.Features.GoodFaithEstimates;
 
 /// <summary>An issued Good Faith Estimate, without its document (no PHI).</summary>
 public sealed record IssuedGoodFaithEstimate
