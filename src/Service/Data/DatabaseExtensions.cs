@@ -39,6 +39,7 @@ public static class DatabaseExtensions
         services.AddSingleton<DatabaseReadiness>();
         services.AddHostedService<DatabaseMigrationService>();
         services.AddSingleton<VerificationStore>();
+        services.AddSingleton<VerificationQueue>();
         services.AddSingleton<AuditStore>();
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ServiceDefaults.ReadyTag]);

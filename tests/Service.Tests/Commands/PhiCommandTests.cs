@@ -23,7 +23,7 @@ public sealed class PhiCommandTests
         var queued = await db.Store.InsertAsync(TestPatients.Jane.ToNew(), TestPatients.Admissions, default);
         var done = await db.Store.InsertAsync(
             TestPatients.Numbered(2).ToNew() with { Lease = new VerificationLease("worker-a", TimeSpan.FromMinutes(1)) }, TestPatients.Admissions, default);
-        Assert.That(await db.Store.CompleteAsync(done.Record.Id, "worker-a", VerificationStatus.Completed, """{"coverage":{"active":true}}""", db.Clock.GetUtcNow(), default), Is.True);
+        Assert.That(await db.Queue.CompleteAsync(done.Record.Id, "worker-a", VerificationStatus.Completed, """{"coverage":{"active":true}}""", db.Clock.GetUtcNow(), default), Is.True);
         var batches = new BatchStore(db.Database, db.Phi);
         var batch = await batches.CreateAsync(Guid.NewGuid(), TestPatients.Admissions, db.Clock.GetUtcNow(), default);
         await batches.AddRowsAsync(batch.Id, [new BatchRowEntry(2, "CHART-5512", null, "missing-value", "x")], default);

@@ -29,10 +29,10 @@ public sealed class SqliteFileTests
         foreach (var patient in patients)
         {
             var id = (await db.Store.InsertAsync(patient.ToNew($"idem-{patient.MemberId}"), TestPatients.Admissions, default)).Record.Id;
-            await db.Store.ClaimAsync("worker-a", db.Clock.GetUtcNow(), TimeSpan.FromMinutes(2), 1, default);
+            await db.Queue.ClaimAsync("worker-a", db.Clock.GetUtcNow(), TimeSpan.FromMinutes(2), 1, default);
             // A payer answer repeats the subscriber's identity; it is PHI too.
             var answer = System.Text.Json.JsonSerializer.Serialize(new { subscriber = new { patient.FirstName, patient.LastName, patient.DateOfBirth, patient.MemberId } });
-            Assert.That(await db.Store.CompleteAsync(id, "worker-a", VerificationStatus.Completed, answer, db.Clock.GetUtcNow(), default), Is.True);
+            Assert.That(await db.Queue.CompleteAsync(id, "worker-a", VerificationStatus.Completed, answer, db.Clock.GetUtcNow(), default), Is.True);
         }
 
         var folder = Path.GetDirectoryName(db.SqliteFile)!;

@@ -23,6 +23,7 @@ public sealed class TestDatabase : IAsyncDisposable
         Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 15, 0, 0, TimeSpan.Zero));
         Phi = CreateProtector(ServiceApplication.PhiKey);
         Store = new VerificationStore(database, Phi, Clock, NullLogger<VerificationStore>.Instance);
+        Queue = new VerificationQueue(database, Store, Phi, Clock, NullLogger<VerificationQueue>.Instance);
         Audit = new AuditStore(database, Clock);
     }
 
@@ -30,6 +31,7 @@ public sealed class TestDatabase : IAsyncDisposable
     public FakeTimeProvider Clock { get; }
     public PhiProtector Phi { get; }
     public VerificationStore Store { get; }
+    public VerificationQueue Queue { get; }
     public AuditStore Audit { get; }
 
     /// <summary>The SQLite file, for tests that inspect its bytes; null for SQL Server.</summary>

@@ -16,6 +16,8 @@ public abstract class VerificationStoreContract
 
     protected VerificationStore Store => _db.Store;
 
+    protected VerificationQueue Queue => _db.Queue;
+
     protected abstract Task<TestDatabase?> CreateDatabaseAsync();
 
     [SetUp]
@@ -144,7 +146,7 @@ public abstract class VerificationStoreContract
         var since = _db.Clock.GetUtcNow();
         var late = await Store.InsertAsync(TestPatients.Numbered(1).ToNew(), TestPatients.Admissions, default); // payer 87726
         var byOther = await Store.InsertAsync(TestPatients.Numbered(2).ToNew(), new AccessContext("website-backend", "admissions", "verify coverage"), default);
-        var claimed = await Store.ClaimAsync("worker-a", _db.Clock.GetUtcNow(), TimeSpan.FromMinutes(2), 1, default);
+        var claimed = await Queue.ClaimAsync("worker-a", _db.Clock.GetUtcNow(), TimeSpan.FromMinutes(2), 1, default);
 
         async Task<IEnumerable<Guid>> Ids(VerificationQuery query) => (await Store.ListAsync(query, default)).Items.Select(item => item.Id);
 
@@ -162,7 +164,7 @@ public abstract class VerificationStoreContract
         var later = await Store.InsertAsync(TestPatients.Numbered(2).ToNew() with { NotBefore = _db.Clock.GetUtcNow().AddMinutes(10) }, TestPatients.Admissions, default);
         var now = _db.Clock.GetUtcNow();
 
-        var claimed = await Store.ClaimAsync("worker-a", now, TimeSpan.FromMinutes(2), 10, default);
+        var claimed = await Queue.ClaimAsync("worker-a", now, TimeSpan.FromMinutes(2), 10, default);
 
         Assert.That(claimed.Select(c => c.Id), Is.EqualTo(new[] { due.Record.Id }));
         var item = claimed[0];
@@ -172,7 +174,7 @@ public abstract class VerificationStoreContract
         Assert.That(item.Attempts, Is.EqualTo(1));
         Assert.That(item.PayloadJson, Is.EqualTo(TestPatients.Numbered(1).PayloadJson));
         Assert.That((await Store.GetAsync(later.Record.Id, TestPatients.Admissions, default))!.Status, Is.EqualTo(VerificationStatus.Queued));
-        Assert.That(await Store.ClaimAsync("worker-b", now, TimeSpan.FromMinutes(2), 10, default), Is.Empty);
+        Assert.That(await Queue.ClaimAsync("worker-b", now, TimeSpan.FromMinutes(2), 10, default), Is.Empty);
     }
 
     [Test]
@@ -194,7 +196,7 @@ public abstract class VerificationStoreContract
             var mine = new List<Guid>();
             while (true)
             {
-                var batch = await Store.ClaimAsync(worker, now, TimeSpan.FromMinutes(5), 3, default);
+                var batch = await Queue.ClaimAsync(worker, now, TimeSpan.FromMinutes(5), 3, default);
                 if (batch.Count == 0)
                 {
                     return mine;
@@ -220,20 +222,20 @@ public abstract class VerificationStoreContract
     {
         var inserted = await Store.InsertAsync(TestPatients.Jane.ToNew(), TestPatients.Admissions, default);
         var start = _db.Clock.GetUtcNow();
-        await Store.ClaimAsync("crashed-worker", start, TimeSpan.FromMinutes(2), 1, default);
+        await Queue.ClaimAsync("crashed-worker", start, TimeSpan.FromMinutes(2), 1, default);
 
-        var tooEarly = await Store.ClaimAsync("worker-b", start.AddMinutes(1), TimeSpan.FromMinutes(2), 1, default);
-        var afterExpiry = await Store.ClaimAsync("worker-b", start.AddMinutes(3), TimeSpan.FromMinutes(2), 1, default);
+        var tooEarly = await Queue.ClaimAsync("worker-b", start.AddMinutes(1), TimeSpan.FromMinutes(2), 1, default);
+        var afterExpiry = await Queue.ClaimAsync("worker-b", start.AddMinutes(3), TimeSpan.FromMinutes(2), 1, default);
 
         Assert.That(tooEarly, Is.Empty);
         Assert.That(afterExpiry.Select(c => c.Id), Is.EqualTo(new[] { inserted.Record.Id }));
         Assert.That(afterExpiry[0].Attempts, Is.EqualTo(2));
         Assert.That(afterExpiry[0].LeaseOwner, Is.EqualTo("worker-b"));
 
-        Assert.That(await Store.CompleteAsync(inserted.Record.Id, "crashed-worker", VerificationStatus.Completed, "{\"late\":true}", start.AddMinutes(4), default), Is.False);
-        Assert.That(await Store.RescheduleAsync(inserted.Record.Id, "crashed-worker", start.AddMinutes(9), "42", "late", default), Is.False);
-        Assert.That(await Store.MarkNeedsReviewAsync(inserted.Record.Id, "crashed-worker", null, start.AddMinutes(4), "42", "late", default), Is.False);
-        Assert.That(await Store.CompleteAsync(inserted.Record.Id, "worker-b", VerificationStatus.Completed, "{\"active\":true}", start.AddMinutes(4), default), Is.True);
+        Assert.That(await Queue.CompleteAsync(inserted.Record.Id, "crashed-worker", VerificationStatus.Completed, "{\"late\":true}", start.AddMinutes(4), default), Is.False);
+        Assert.That(await Queue.RescheduleAsync(inserted.Record.Id, "crashed-worker", start.AddMinutes(9), "42", "late", default), Is.False);
+        Assert.That(await Queue.MarkNeedsReviewAsync(inserted.Record.Id, "crashed-worker", null, start.AddMinutes(4), "42", "late", default), Is.False);
+        Assert.That(await Queue.CompleteAsync(inserted.Record.Id, "worker-b", VerificationStatus.Completed, "{\"active\":true}", start.AddMinutes(4), default), Is.True);
         Assert.That((await Store.GetAsync(inserted.Record.Id, TestPatients.Admissions, default))!.ResultJson, Is.EqualTo("{\"active\":true}"));
     }
 
@@ -242,9 +244,9 @@ public abstract class VerificationStoreContract
     {
         var inserted = await Store.InsertAsync(TestPatients.Jane.ToNew(), TestPatients.Admissions, default);
         var now = _db.Clock.GetUtcNow();
-        await Store.ClaimAsync("worker-a", now, TimeSpan.FromMinutes(2), 1, default);
+        await Queue.ClaimAsync("worker-a", now, TimeSpan.FromMinutes(2), 1, default);
 
-        var rescheduled = await Store.RescheduleAsync(inserted.Record.Id, "worker-a", now.AddSeconds(30), "80", "payer timed out", default);
+        var rescheduled = await Queue.RescheduleAsync(inserted.Record.Id, "worker-a", now.AddSeconds(30), "80", "payer timed out", default);
         var read = await Store.GetAsync(inserted.Record.Id, TestPatients.Admissions, default);
 
         Assert.That(rescheduled, Is.True);
@@ -253,8 +255,8 @@ public abstract class VerificationStoreContract
         Assert.That(read.LastErrorCode, Is.EqualTo("80"));
         Assert.That(read.LastError, Is.EqualTo("payer timed out"));
         Assert.That(read.NextAttemptAt, Is.EqualTo(now.AddSeconds(30)));
-        Assert.That(await Store.ClaimAsync("worker-a", now.AddSeconds(29), TimeSpan.FromMinutes(2), 1, default), Is.Empty);
-        var retried = await Store.ClaimAsync("worker-a", now.AddSeconds(30), TimeSpan.FromMinutes(2), 1, default);
+        Assert.That(await Queue.ClaimAsync("worker-a", now.AddSeconds(29), TimeSpan.FromMinutes(2), 1, default), Is.Empty);
+        var retried = await Queue.ClaimAsync("worker-a", now.AddSeconds(30), TimeSpan.FromMinutes(2), 1, default);
         Assert.That(retried.Single().Attempts, Is.EqualTo(2));
     }
 
@@ -264,10 +266,10 @@ public abstract class VerificationStoreContract
         var done = await Store.InsertAsync(TestPatients.Numbered(1).ToNew(), TestPatients.Admissions, default);
         var stuck = await Store.InsertAsync(TestPatients.Numbered(2).ToNew(), TestPatients.Admissions, default);
         var now = _db.Clock.GetUtcNow();
-        await Store.ClaimAsync("worker-a", now, TimeSpan.FromMinutes(2), 2, default);
+        await Queue.ClaimAsync("worker-a", now, TimeSpan.FromMinutes(2), 2, default);
 
-        Assert.That(await Store.CompleteAsync(done.Record.Id, "worker-a", VerificationStatus.Completed, "{\"coverage\":{}}", now.AddSeconds(5), default), Is.True);
-        Assert.That(await Store.MarkNeedsReviewAsync(stuck.Record.Id, "worker-a", "{\"errors\":[]}", now.AddSeconds(6), "42", "gave up after 6 attempts", default), Is.True);
+        Assert.That(await Queue.CompleteAsync(done.Record.Id, "worker-a", VerificationStatus.Completed, "{\"coverage\":{}}", now.AddSeconds(5), default), Is.True);
+        Assert.That(await Queue.MarkNeedsReviewAsync(stuck.Record.Id, "worker-a", "{\"errors\":[]}", now.AddSeconds(6), "42", "gave up after 6 attempts", default), Is.True);
 
         var completed = await Store.GetAsync(done.Record.Id, TestPatients.Admissions, default);
         Assert.That(completed!.Status, Is.EqualTo(VerificationStatus.Completed));
@@ -279,15 +281,15 @@ public abstract class VerificationStoreContract
         Assert.That(review!.Status, Is.EqualTo(VerificationStatus.NeedsReview));
         Assert.That(review.ResultJson, Is.EqualTo("{\"errors\":[]}"));
         Assert.That(review.CompletedAt, Is.Null);
-        Assert.That(await Store.ClaimAsync("worker-b", now.AddHours(1), TimeSpan.FromMinutes(2), 10, default), Is.Empty);
-        Assert.That(await Store.CompleteAsync(done.Record.Id, "worker-a", VerificationStatus.Completed, "{}", now, default), Is.False, "finished items cannot be finished again");
+        Assert.That(await Queue.ClaimAsync("worker-b", now.AddHours(1), TimeSpan.FromMinutes(2), 10, default), Is.Empty);
+        Assert.That(await Queue.CompleteAsync(done.Record.Id, "worker-a", VerificationStatus.Completed, "{}", now, default), Is.False, "finished items cannot be finished again");
     }
 
     [Test]
     public void Complete_refuses_a_status_that_is_not_final()
     {
         Assert.ThrowsAsync<ArgumentException>(() =>
-            Store.CompleteAsync(Guid.NewGuid(), "worker-a", VerificationStatus.Queued, "{}", _db.Clock.GetUtcNow(), default));
+            Queue.CompleteAsync(Guid.NewGuid(), "worker-a", VerificationStatus.Queued, "{}", _db.Clock.GetUtcNow(), default));
     }
 
     [Test]
@@ -300,9 +302,9 @@ public abstract class VerificationStoreContract
         var now = _db.Clock.GetUtcNow();
 
         Assert.That(inserted.Record.Status, Is.EqualTo(VerificationStatus.InProgress));
-        Assert.That(await Store.ClaimAsync("worker-a", now.AddSeconds(19), TimeSpan.FromMinutes(2), 10, default), Is.Empty);
-        Assert.That(await Store.RescheduleAsync(inserted.Record.Id, "api-instance-1", now, "timeout", "real-time budget exceeded", default), Is.True);
-        Assert.That((await Store.ClaimAsync("worker-a", now, TimeSpan.FromMinutes(2), 10, default)).Single().Id, Is.EqualTo(inserted.Record.Id));
+        Assert.That(await Queue.ClaimAsync("worker-a", now.AddSeconds(19), TimeSpan.FromMinutes(2), 10, default), Is.Empty);
+        Assert.That(await Queue.RescheduleAsync(inserted.Record.Id, "api-instance-1", now, "timeout", "real-time budget exceeded", default), Is.True);
+        Assert.That((await Queue.ClaimAsync("worker-a", now, TimeSpan.FromMinutes(2), 10, default)).Single().Id, Is.EqualTo(inserted.Record.Id));
     }
 
     [Test]
@@ -311,8 +313,8 @@ public abstract class VerificationStoreContract
         var inserted = await Store.InsertAsync(TestPatients.Jane.ToNew(), TestPatients.Admissions, default);
         var finance = new AccessContext("test-finance", "finance", "work queue review");
         await Store.GetAsync(inserted.Record.Id, finance, default);
-        await Store.ClaimAsync("worker-a", _db.Clock.GetUtcNow(), TimeSpan.FromMinutes(2), 1, default);
-        await Store.CompleteAsync(inserted.Record.Id, "worker-a", VerificationStatus.Completed, "{}", _db.Clock.GetUtcNow(), default);
+        await Queue.ClaimAsync("worker-a", _db.Clock.GetUtcNow(), TimeSpan.FromMinutes(2), 1, default);
+        await Queue.CompleteAsync(inserted.Record.Id, "worker-a", VerificationStatus.Completed, "{}", _db.Clock.GetUtcNow(), default);
         await _db.Audit.AppendAsync(finance, AuditActions.Export, AuditRecordTypes.Verification, inserted.Record.Id.ToString(), default);
 
         var trail = await _db.Audit.ListForRecordAsync(AuditRecordTypes.Verification, inserted.Record.Id.ToString(), default);
@@ -362,19 +364,19 @@ public abstract class VerificationStoreContract
         _db.Clock.Advance(TimeSpan.FromMinutes(5));
         await Store.InsertAsync(TestPatients.Numbered(2).ToNew(), TestPatients.Admissions, default);
         await Store.InsertAsync(TestPatients.Numbered(3).ToNew(), TestPatients.Admissions, default);
-        await Store.ClaimAsync("worker-a", _db.Clock.GetUtcNow(), TimeSpan.FromMinutes(2), 1, default); // takes the oldest
+        await Queue.ClaimAsync("worker-a", _db.Clock.GetUtcNow(), TimeSpan.FromMinutes(2), 1, default); // takes the oldest
         _db.Clock.Advance(TimeSpan.FromMinutes(1));
 
-        var stats = await Store.GetQueueStatsAsync(default);
+        var stats = await Queue.GetQueueStatsAsync(default);
 
         Assert.That(stats, Is.EqualTo(new QueueStats(Queued: 2, InProgress: 1, OldestQueuedAge: TimeSpan.FromMinutes(1))));
-        Assert.That(await Store.CountQueuedAsync(default), Is.EqualTo(2));
+        Assert.That(await Queue.CountQueuedAsync(default), Is.EqualTo(2));
     }
 
     [Test]
     public async Task Queue_stats_of_an_empty_queue_are_zero()
     {
-        Assert.That(await Store.GetQueueStatsAsync(default), Is.EqualTo(new QueueStats(0, 0, null)));
+        Assert.That(await Queue.GetQueueStatsAsync(default), Is.EqualTo(new QueueStats(0, 0, null)));
     }
 
     [Test]
@@ -385,9 +387,9 @@ public abstract class VerificationStoreContract
         async Task<Guid> Completed(TestPatients.Patient patient, DateOnly? programEnd)
         {
             var id = (await Store.InsertAsync(patient.ToNew(programEnd: programEnd), TestPatients.Admissions, default)).Record.Id;
-            var claimed = await Store.ClaimAsync("worker-a", _db.Clock.GetUtcNow(), TimeSpan.FromMinutes(2), 1, default);
+            var claimed = await Queue.ClaimAsync("worker-a", _db.Clock.GetUtcNow(), TimeSpan.FromMinutes(2), 1, default);
             Assert.That(claimed.Single().Id, Is.EqualTo(id));
-            Assert.That(await Store.CompleteAsync(id, "worker-a", VerificationStatus.Completed, "{}", _db.Clock.GetUtcNow(), default), Is.True);
+            Assert.That(await Queue.CompleteAsync(id, "worker-a", VerificationStatus.Completed, "{}", _db.Clock.GetUtcNow(), default), Is.True);
             _db.Clock.Advance(TimeSpan.FromMinutes(1));
             return id;
         }
@@ -421,14 +423,14 @@ public abstract class VerificationStoreContract
             new(first, VerificationChangeKinds.DeductibleProgressed, "in-network individual deductible remaining 1300.00 -> 900.00"),
             new(first, VerificationChangeKinds.CoverageEnded, "plan end 2026-12-31"),
         ];
-        var claimed = await Store.ClaimAsync("worker-a", at, TimeSpan.FromMinutes(2), 10, default);
+        var claimed = await Queue.ClaimAsync("worker-a", at, TimeSpan.FromMinutes(2), 10, default);
         Assert.That(claimed.Select(c => c.Id), Does.Contain(second));
 
-        var lost = await Store.CompleteAsync(second, "worker-b", VerificationStatus.Completed, "{}", at, default, changes: found);
+        var lost = await Queue.CompleteAsync(second, "worker-b", VerificationStatus.Completed, "{}", at, default, changes: found);
         Assert.That(lost, Is.False, "another worker's lease");
         Assert.That(await Store.ListChangesAsync(second, default), Is.Empty, "nothing written without the lease");
 
-        var written = await Store.CompleteAsync(second, "worker-a", VerificationStatus.Completed, "{}", at, default, changes: found);
+        var written = await Queue.CompleteAsync(second, "worker-a", VerificationStatus.Completed, "{}", at, default, changes: found);
         Assert.That(written, Is.True);
 
         var changes = await Store.ListChangesAsync(second, default);

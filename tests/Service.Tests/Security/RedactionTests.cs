@@ -23,12 +23,13 @@ public sealed class RedactionTests
         }));
         var jane = TestPatients.Jane;
         var store = app.Services.GetRequiredService<VerificationStore>();
+        var queue = app.Services.GetRequiredService<VerificationQueue>();
         var logger = app.Services.GetRequiredService<ILogger<RedactionTests>>();
         var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
 
         var inserted = await store.InsertAsync(jane.ToNew("idem-secret-123"), TestPatients.Admissions, default);
-        var claimed = await store.ClaimAsync("worker-a", now.AddMinutes(1), TimeSpan.FromMinutes(2), 10, default);
-        await store.CompleteAsync(inserted.Record.Id, "worker-a", VerificationStatus.Completed, jane.PayloadJson, now, default);
+        var claimed = await queue.ClaimAsync("worker-a", now.AddMinutes(1), TimeSpan.FromMinutes(2), 10, default);
+        await queue.CompleteAsync(inserted.Record.Id, "worker-a", VerificationStatus.Completed, jane.PayloadJson, now, default);
         var read = await store.GetAsync(inserted.Record.Id, TestPatients.Admissions, default);
         logger.LogInformation("Verification {Verification} and record {Record}", jane.ToNew(), read); // careless code: records print without PHI
 

@@ -46,13 +46,14 @@ public sealed class WorkerTests
     {
         using var host = new VerificationsHost(new Dictionary<string, string?> { ["Verification:WorkerEnabled"] = "false" });
         var store = host.Factory.Services.GetRequiredService<VerificationStore>();
+        var queue = host.Factory.Services.GetRequiredService<VerificationQueue>();
         var time = host.Factory.Services.GetRequiredService<TimeProvider>();
         var payload = Payload("AVA", "PPOSAMPLE", "1985-04-12", SandboxCatalogue.Aetna, "W100000001");
         var inserted = await InsertLeasedAsync(store, payload, "slow-instance", TimeSpan.FromMilliseconds(1));
         await Task.Delay(20);
 
-        var claimed = await store.ClaimAsync("second-instance", time.GetUtcNow(), TimeSpan.FromMinutes(1), 10, CancellationToken.None);
-        var lateWrite = await store.CompleteAsync(inserted.Record.Id, "slow-instance", VerificationStatus.Completed, "{}", time.GetUtcNow(), CancellationToken.None);
+        var claimed = await queue.ClaimAsync("second-instance", time.GetUtcNow(), TimeSpan.FromMinutes(1), 10, CancellationToken.None);
+        var lateWrite = await queue.CompleteAsync(inserted.Record.Id, "slow-instance", VerificationStatus.Completed, "{}", time.GetUtcNow(), CancellationToken.None);
 
         Assert.That(claimed.Select(c => c.Id), Does.Contain(inserted.Record.Id));
         Assert.That(lateWrite, Is.False, "fenced: the slow instance no longer holds the lease");

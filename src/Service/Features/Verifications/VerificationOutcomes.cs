@@ -7,7 +7,7 @@ namespace CoverageCheck.Service.Features.Verifications;
 /// (never a Polly retry as a scheduler). Every write is fenced by the lease the caller holds.
 /// </summary>
 internal sealed class VerificationOutcomes(
-    VerificationStore store,
+    VerificationQueue queue,
     CoverageChangeDetector changes,
     VerificationTelemetry telemetry,
     TimeProvider timeProvider,
@@ -26,18 +26,18 @@ internal sealed class VerificationOutcomes(
                 var found = record.PreviousVerificationId is { } previous
                     ? await changes.DetectAsync(previous, attempt.Result, cancellationToken)
                     : null;
-                written = await store.CompleteAsync(
+                written = await queue.CompleteAsync(
                     record.Id, leaseOwner, VerificationStatus.Completed, VerificationJson.Write(attempt.Result!), now, cancellationToken, changes: found);
                 break;
 
             case AttemptOutcome.NeedsReview:
-                written = await store.MarkNeedsReviewAsync(record.Id, leaseOwner, VerificationJson.WriteOrNull(attempt.Result), now, attempt.ErrorCode, attempt.Error, cancellationToken);
+                written = await queue.MarkNeedsReviewAsync(record.Id, leaseOwner, VerificationJson.WriteOrNull(attempt.Result), now, attempt.ErrorCode, attempt.Error, cancellationToken);
                 break;
 
             default:
                 if (record.Attempts >= settings.MaxAttempts)
                 {
-                    written = await store.MarkNeedsReviewAsync(
+                    written = await queue.MarkNeedsReviewAsync(
                         record.Id, leaseOwner, VerificationJson.WriteOrNull(attempt.Result), now, attempt.ErrorCode,
                         $"Gave up after {record.Attempts} attempts. Last: {attempt.Error}", cancellationToken);
                     telemetry.RecordGaveUp(record.PayerId);
@@ -45,7 +45,7 @@ internal sealed class VerificationOutcomes(
                 else
                 {
                     var next = now + Backoff(record.Attempts, attempt.RetryAfter, settings);
-                    written = await store.RescheduleAsync(record.Id, leaseOwner, next, attempt.ErrorCode, attempt.Error, cancellationToken);
+                    written = await queue.RescheduleAsync(record.Id, leaseOwner, next, attempt.ErrorCode, attempt.Error, cancellationToken);
                     telemetry.RecordRetryScheduled(record.PayerId);
                 }
 

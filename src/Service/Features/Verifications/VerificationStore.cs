@@ -8,15 +8,16 @@ using Dapper;
 namespace CoverageCheck.Service.Features.Verifications;
 
 /// <summary>
-/// Verifications at rest. PHI is encrypted and decrypted here, so callers handle plaintext records; every method that
-/// returns or stores PHI writes an audit entry in the same transaction. Worker methods are fenced by the lease:
-/// they succeed only while the caller still holds it.
+/// Verifications at rest, as records: insert (one or a batch), read (audited), list the work queue, re-verification
+/// candidates and detected changes. PHI is encrypted and decrypted here, so callers handle plaintext records; every
+/// method that returns or stores PHI writes an audit entry in the same transaction. The worker's side of the same
+/// table, claiming and finishing under a lease, is <see cref="VerificationQueue"/>.
 /// </summary>
 public sealed partial class VerificationStore(IDbConnectionFactory database, PhiProtector phi, TimeProvider timeProvider, ILogger<VerificationStore> logger)
 {
     internal const string PayloadColumn = "verifications.payload_cipher";
     internal const string ResultColumn = "verifications.result_cipher";
-    private const int LastErrorLength = 512;
+    internal const int LastErrorLength = 512;
 
     // "00-" + 32 hex trace id + "-" + 16 hex span id + "-" + 2 hex flags.
     private const int TraceParentLength = 55;
@@ -283,213 +284,6 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
     }
 
     /// <summary>
-    /// Takes up to <paramref name="maxItems"/> due items for <paramref name="workerId"/>: queued items whose next attempt
-    /// is due, and in-progress items whose lease expired (a crashed instance's work). Each gets status in-progress, the
-    /// lease and one more attempt. Two workers never receive the same item while its lease runs.
-    /// </summary>
-    public async Task<IReadOnlyList<VerificationRecord>> ClaimAsync(
-        string workerId, DateTimeOffset now, TimeSpan lease, int maxItems, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(workerId);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxItems, 1);
-
-        var parameters = new { workerId = Sql.Truncate(workerId, 128), now, leaseExpiresAt = now + lease, maxItems };
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
-        var transaction = write.Transaction;
-        IEnumerable<VerificationRow> claimed;
-        if (IsSqlServer)
-        {
-            // READPAST skips rows another claimer has locked, UPDLOCK keeps the chosen rows for this one.
-            const string sqlServer = """
-                WITH due AS (
-                    SELECT TOP (@maxItems) id, status, lease_owner, lease_expires_at, attempts, updated_at, version
-                    FROM dbo.verifications WITH (READPAST, UPDLOCK, ROWLOCK)
-                    WHERE (status = 'queued' AND next_attempt_at <= @now)
-                       OR (status = 'in-progress' AND lease_expires_at <= @now)
-                    ORDER BY next_attempt_at
-                )
-                UPDATE due
-                SET status = 'in-progress',
-                    lease_owner = @workerId,
-                    lease_expires_at = @leaseExpiresAt,
-                    attempts = attempts + 1,
-                    updated_at = @now,
-                    version = version + 1
-                OUTPUT inserted.id, inserted.status, inserted.payer_id, inserted.member_key, inserted.payload_cipher,
-                       inserted.result_cipher, inserted.attempts, inserted.next_attempt_at, inserted.lease_owner,
-                       inserted.lease_expires_at, inserted.last_error_code, inserted.last_error, inserted.created_at,
-                       inserted.created_by, inserted.updated_at, inserted.checked_at, inserted.completed_at,
-                       inserted.batch_id, inserted.batch_line, inserted.program_end,
-                       inserted.previous_verification_id, inserted.version;
-                """;
-            claimed = await connection.QueryAsync<VerificationRow>(new CommandDefinition(sqlServer, parameters, transaction, cancellationToken: cancellationToken));
-        }
-        else
-        {
-            // The transaction holds SQLite's single write lock (BEGIN IMMEDIATE), so select-and-update is atomic.
-            // Two ordered, limited index searches, expired leases first: one query with "queued … OR in-progress …"
-            // made SQLite read every due row and sort them on each claim, which grew with the queue (10,000 rows of
-            // a census batch read once per claimed item).
-            const string sqlite = """
-                UPDATE verifications
-                SET status = 'in-progress',
-                    lease_owner = @workerId,
-                    lease_expires_at = @leaseExpiresAt,
-                    attempts = attempts + 1,
-                    updated_at = @now,
-                    version = version + 1
-                WHERE id IN (
-                    SELECT id FROM (
-                        SELECT id FROM verifications
-                        WHERE status = 'in-progress' AND lease_expires_at <= @now
-                        ORDER BY lease_expires_at
-                        LIMIT @maxItems)
-                    UNION ALL
-                    SELECT id FROM (
-                        SELECT id FROM verifications
-                        WHERE status = 'queued' AND next_attempt_at <= @now
-                        ORDER BY next_attempt_at
-                        LIMIT @maxItems)
-                    LIMIT @maxItems)
-                RETURNING id, status, payer_id, member_key, payload_cipher, result_cipher, attempts, next_attempt_at,
-                          lease_owner, lease_expires_at, last_error_code, last_error, created_at, created_by, updated_at,
-                          checked_at, completed_at, batch_id, batch_line, program_end, previous_verification_id, version
-                """;
-            claimed = await connection.QueryAsync<VerificationRow>(new CommandDefinition(sqlite, parameters, transaction, cancellationToken: cancellationToken));
-        }
-
-        var rows = claimed.OrderBy(row => row.NextAttemptAt).ToList();
-        var access = AccessContext.ForWorker(workerId);
-        foreach (var row in rows)
-        {
-            await AuditStore.AppendAsync(connection, transaction, access, AuditActions.Claim, AuditRecordTypes.Verification, row.Id.ToString(), now, cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        if (rows.Count > 0)
-        {
-            LogClaimed(logger, workerId, rows.Count);
-        }
-
-        return [.. rows.Select(Decrypt)];
-    }
-
-    /// <summary>
-    /// Finishes a claimed verification as completed or failed with its result. False when the worker no longer holds
-    /// the lease (another instance took the item over): the caller must drop its result.
-    /// </summary>
-    public async Task<bool> CompleteAsync(
-        Guid id,
-        string workerId,
-        string status,
-        string resultJson,
-        DateTimeOffset checkedAt,
-        CancellationToken cancellationToken,
-        string? lastErrorCode = null,
-        string? lastError = null,
-        IReadOnlyList<DetectedChange>? changes = null)
-    {
-        if (!VerificationStatus.IsFinal(status))
-        {
-            throw new ArgumentException($"A verification completes as '{VerificationStatus.Completed}' or '{VerificationStatus.Failed}', not '{status}'.", nameof(status));
-        }
-
-        return await FinishAsync(id, workerId, status, resultJson, checkedAt, completed: true, lastErrorCode, lastError, cancellationToken, changes);
-    }
-
-    /// <summary>Gives up on a claimed verification until staff look at it; fenced like <see cref="CompleteAsync"/>.</summary>
-    public Task<bool> MarkNeedsReviewAsync(
-        Guid id,
-        string workerId,
-        string? resultJson,
-        DateTimeOffset checkedAt,
-        string? lastErrorCode,
-        string? lastError,
-        CancellationToken cancellationToken) =>
-        FinishAsync(id, workerId, VerificationStatus.NeedsReview, resultJson, checkedAt, completed: false, lastErrorCode, lastError, cancellationToken);
-
-    /// <summary>
-    /// Puts a claimed verification back in the queue for a later attempt and releases the lease. False when the worker
-    /// no longer holds the lease. <paramref name="lastError"/> is shown to staff and must not contain PHI.
-    /// </summary>
-    public async Task<bool> RescheduleAsync(
-        Guid id,
-        string workerId,
-        DateTimeOffset nextAttemptAt,
-        string? lastErrorCode,
-        string? lastError,
-        CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = """
-            UPDATE verifications
-            SET status = 'queued',
-                next_attempt_at = @nextAttemptAt,
-                lease_owner = NULL,
-                lease_expires_at = NULL,
-                last_error_code = @lastErrorCode,
-                last_error = @lastError,
-                updated_at = @now,
-                version = version + 1
-            WHERE id = @id AND status = 'in-progress' AND lease_owner = @workerId
-            """;
-        var affected = await connection.ExecuteAsync(new CommandDefinition(
-            sql,
-            new
-            {
-                id,
-                workerId = Sql.Truncate(workerId, 128),
-                nextAttemptAt,
-                lastErrorCode = Sql.Ansi(lastErrorCode, 32),
-                lastError = Sql.Truncate(lastError, LastErrorLength),
-                now = timeProvider.GetUtcNow(),
-            },
-            cancellationToken: cancellationToken));
-        return affected == 1;
-    }
-
-    /// <summary>Extends a lease the worker still holds (long payer calls). False when it no longer holds it.</summary>
-    public async Task<bool> RenewLeaseAsync(Guid id, string workerId, DateTimeOffset leaseExpiresAt, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = """
-            UPDATE verifications
-            SET lease_expires_at = @leaseExpiresAt, updated_at = @now, version = version + 1
-            WHERE id = @id AND status = 'in-progress' AND lease_owner = @workerId
-            """;
-        var affected = await connection.ExecuteAsync(new CommandDefinition(
-            sql,
-            new { id, workerId = Sql.Truncate(workerId, 128), leaseExpiresAt, now = timeProvider.GetUtcNow() },
-            cancellationToken: cancellationToken));
-        return affected == 1;
-    }
-
-    /// <summary>Queue depth and the age of the oldest queued item, for metrics.</summary>
-    public async Task<QueueStats> GetQueueStatsAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = """
-            SELECT COALESCE(SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END), 0) AS queued,
-                   COALESCE(SUM(CASE WHEN status = 'in-progress' THEN 1 ELSE 0 END), 0) AS in_progress,
-                   MIN(CASE WHEN status = 'queued' THEN created_at END) AS oldest_queued_at
-            FROM verifications
-            WHERE status IN ('queued', 'in-progress')
-            """;
-        var row = await connection.QuerySingleAsync<QueueStatsRow>(new CommandDefinition(sql, cancellationToken: cancellationToken));
-        var now = timeProvider.GetUtcNow();
-        return new QueueStats(
-            row.Queued,
-            row.InProgress,
-            row.OldestQueuedAt is { } oldest ? (now > oldest ? now - oldest : TimeSpan.Zero) : null);
-    }
-
-    /// <summary>The number of queued verifications.</summary>
-    public async Task<int> CountQueuedAsync(CancellationToken cancellationToken) =>
-        (await GetQueueStatsAsync(cancellationToken)).Queued;
-
-    /// <summary>
     /// For the nightly re-verification: per member (member_key), the latest completed verification whose program
     /// runs through <paramref name="today"/> or later, skipping members with a check already queued or in progress.
     /// </summary>
@@ -516,23 +310,6 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
         return [.. rows];
     }
 
-    /// <summary>Records what changed between two runs for the same member; the detail holds no PHI.</summary>
-    private static async Task InsertChangeAsync(
-        DbConnection connection, DbTransaction? transaction, Guid verificationId, Guid? previousVerificationId, string kind, string detail,
-        DateTimeOffset detectedAt, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
-        const string sql = """
-            INSERT INTO verification_changes (verification_id, previous_verification_id, kind, detail, detected_at)
-            VALUES (@verificationId, @previousVerificationId, @kind, @detail, @detectedAt)
-            """;
-        await connection.ExecuteAsync(new CommandDefinition(
-            sql,
-            new { verificationId, previousVerificationId, kind = Sql.Ansi(kind, 64), detail = Sql.Truncate(detail, 512), detectedAt },
-            transaction,
-            cancellationToken: cancellationToken));
-    }
-
     /// <summary>The changes recorded for one verification, oldest first.</summary>
     public async Task<IReadOnlyList<VerificationChange>> ListChangesAsync(Guid verificationId, CancellationToken cancellationToken)
     {
@@ -545,73 +322,6 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
             """;
         var rows = await connection.QueryAsync<VerificationChange>(new CommandDefinition(sql, new { verificationId }, cancellationToken: cancellationToken));
         return [.. rows];
-    }
-
-    private async Task<bool> FinishAsync(
-        Guid id,
-        string workerId,
-        string status,
-        string? resultJson,
-        DateTimeOffset checkedAt,
-        bool completed,
-        string? lastErrorCode,
-        string? lastError,
-        CancellationToken cancellationToken,
-        IReadOnlyList<DetectedChange>? changes = null)
-    {
-        var now = timeProvider.GetUtcNow();
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
-        var transaction = write.Transaction;
-        const string sql = """
-            UPDATE verifications
-            SET status = @status,
-                result_cipher = COALESCE(@resultCipher, result_cipher),
-                checked_at = @checkedAt,
-                completed_at = @completedAt,
-                lease_owner = NULL,
-                lease_expires_at = NULL,
-                last_error_code = @lastErrorCode,
-                last_error = @lastError,
-                updated_at = @now,
-                version = version + 1
-            WHERE id = @id AND status = 'in-progress' AND lease_owner = @workerId
-            """;
-        var affected = await connection.ExecuteAsync(new CommandDefinition(
-            sql,
-            new
-            {
-                id,
-                workerId = Sql.Truncate(workerId, 128),
-                status = Sql.Ansi(status, 16),
-                resultCipher = resultJson is null ? null : phi.Protect(resultJson, id, ResultColumn),
-                checkedAt,
-                completedAt = completed ? checkedAt : (DateTimeOffset?)null,
-                lastErrorCode = Sql.Ansi(lastErrorCode, 32),
-                lastError = Sql.Truncate(lastError, LastErrorLength),
-                now,
-            },
-            transaction,
-            cancellationToken: cancellationToken));
-        if (affected != 1)
-        {
-            return false;
-        }
-
-        if (resultJson is not null)
-        {
-            await AuditStore.AppendAsync(connection, transaction, AccessContext.ForWorker(workerId), AuditActions.Update, AuditRecordTypes.Verification, id.ToString(), now, cancellationToken);
-        }
-
-        // In the same transaction: whoever sees the verification completed also sees what changed, and a crash
-        // between the two cannot leave a completed re-check without its changes.
-        foreach (var change in changes ?? [])
-        {
-            await InsertChangeAsync(connection, transaction, id, change.PreviousVerificationId, change.Kind, change.Detail, checkedAt, cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return true;
     }
 
     private async Task<VerificationRecord?> ReadByIdempotencyKeyAsync(DbConnection connection, string idempotencyKey, AccessContext access, CancellationToken cancellationToken)
@@ -643,14 +353,11 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stored {Count} queued verification(s) in one transaction.")]
     private static partial void LogStoredMany(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Worker {WorkerId} claimed {Count} verification(s).")]
-    private static partial void LogClaimed(ILogger logger, string workerId, int count);
-
     /// <summary>Scoped to the caller, so two clients choosing the same key never see each other's records.</summary>
     private static string IdempotencyHash(string actor, string key) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{actor}\u001f{key}")));
 
-    private VerificationRecord Decrypt(VerificationRow row) => new()
+    internal VerificationRecord Decrypt(VerificationRow row) => new()
     {
         Id = row.Id,
         Status = row.Status,
@@ -676,7 +383,7 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
         Version = row.Version,
     };
 
-    private sealed record VerificationRow
+    internal sealed record VerificationRow
     {
         public Guid Id { get; init; }
         public string Status { get; init; } = "";
@@ -702,10 +409,4 @@ public sealed partial class VerificationStore(IDbConnectionFactory database, Phi
         public int Version { get; init; }
     }
 
-    private sealed record QueueStatsRow
-    {
-        public int Queued { get; init; }
-        public int InProgress { get; init; }
-        public DateTimeOffset? OldestQueuedAt { get; init; }
-    }
 }

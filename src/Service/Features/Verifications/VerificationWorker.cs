@@ -14,6 +14,7 @@ namespace CoverageCheck.Service.Features.Verifications;
 /// </summary>
 internal sealed class VerificationWorker(
     VerificationStore store,
+    VerificationQueue queue,
     VerificationProcessor processor,
     VerificationOutcomes outcomes,
     VerificationSignal signal,
@@ -84,7 +85,7 @@ internal sealed class VerificationWorker(
                 var free = concurrency - Volatile.Read(ref _inFlight);
                 if (free > 0)
                 {
-                    var claimed = await store.ClaimAsync(_workerId, timeProvider.GetUtcNow(), settings.LeaseDuration, free, stoppingToken);
+                    var claimed = await queue.ClaimAsync(_workerId, timeProvider.GetUtcNow(), settings.LeaseDuration, free, stoppingToken);
                     foreach (var record in claimed)
                     {
                         Interlocked.Increment(ref _inFlight);
@@ -122,7 +123,7 @@ internal sealed class VerificationWorker(
         _statsAt = now;
         try
         {
-            telemetry.UpdateQueue(await store.GetQueueStatsAsync(stoppingToken));
+            telemetry.UpdateQueue(await queue.GetQueueStatsAsync(stoppingToken));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
