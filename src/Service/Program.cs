@@ -9,7 +9,7 @@ using CoverageCheck.Service.Infrastructure;
 using CoverageCheck.Service.Pages;
 using CoverageCheck.Service.Security;
 
-// Operator commands (`keys add …`) run and exit; anything else starts the service.
+// Operator commands (`keys add …`, `--help`, or a mistyped command) run and exit; host arguments start the service.
 if (await CommandLine.TryRunAsync(args))
 {
     return;

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Features.Batches;
 using CoverageCheck.Service.Features.Users;
@@ -43,11 +45,18 @@ public sealed record CommandContext(IConfiguration Configuration, DataDirectory 
 
 /// <summary>
 /// Operator commands run through the service executable (<c>dotnet run --project src/Service -- keys add …</c>).
-/// Program.cs calls <see cref="TryRunAsync"/> first; arguments that do not start with a command name go to the web host.
-/// To add a command group, add its factory to <see cref="s_commands"/>.
+/// Program.cs calls <see cref="TryRunAsync"/> first; only arguments in the web host's own forms (<c>--key value</c>,
+/// <c>/key value</c>, <c>key=value</c>) or none at all start the service. A first argument that is a bare word
+/// (a command name, <c>help</c> or a mistyped command), <c>--help</c>/<c>-h</c> or <c>--version</c> is handled here
+/// and exits. To add a command group, add its factory to <see cref="s_commands"/>.
 /// </summary>
 public static class CommandLine
 {
+    /// <summary>The exit code of an unknown command or bad arguments (as <c>BatchExitCodes.Usage</c>).</summary>
+    public const int UsageExitCode = 2;
+
+    private const string HelpWord = "help";
+
     private static readonly IReadOnlyList<(string Name, Func<CommandContext, Command> Create)> s_commands =
     [
         (KeysCommand.Name, KeysCommand.Create),
@@ -56,7 +65,10 @@ public static class CommandLine
         (PhiCommand.Name, PhiCommand.Create),
     ];
 
-    /// <summary>True when <paramref name="args"/> named a command, which has then run (its exit code is in <see cref="Environment.ExitCode"/>).</summary>
+    // System.CommandLine's help and version aliases; as a first argument they mean this program, not the web host.
+    private static readonly string[] s_rootOptions = ["--help", "-h", "-?", "/h", "/?", "--version"];
+
+    /// <summary>True when <paramref name="args"/> were for the command line, which has then run (its exit code is in <see cref="Environment.ExitCode"/>).</summary>
     public static async Task<bool> TryRunAsync(string[] args, CancellationToken cancellationToken = default)
     {
         if (!IsCommand(args))
@@ -68,8 +80,13 @@ public static class CommandLine
         return true;
     }
 
+    /// <summary>
+    /// True when the arguments are for the command line rather than the web host: the first is a bare word (the
+    /// host's configuration provider ignores those, so it can only be a command, <c>help</c> or a typo) or a help or
+    /// version option.
+    /// </summary>
     public static bool IsCommand(IReadOnlyList<string> args) =>
-        args.Count > 0 && s_commands.Any(command => string.Equals(command.Name, args[0], StringComparison.Ordinal));
+        args.Count > 0 && (IsBareWord(args[0]) || s_rootOptions.Contains(args[0], StringComparer.Ordinal));
 
     /// <summary>Runs a command with the given configuration and writers; returns its exit code.</summary>
     public static async Task<int> RunAsync(
@@ -82,8 +99,39 @@ public static class CommandLine
             root.Add(create(context));
         }
 
-        var invocation = new InvocationConfiguration { Output = output, Error = error };
-        return await root.Parse(args).InvokeAsync(invocation, cancellationToken);
+        // `help keys add` is `keys add --help`.
+        if (args.Count > 0 && string.Equals(args[0], HelpWord, StringComparison.Ordinal))
+        {
+            args = [.. args.Skip(1), "--help"];
+        }
+
+        var parseResult = root.Parse(args);
+        if (parseResult.Action is ParseErrorAction parseError)
+        {
+            // A short error, all on standard error (System.CommandLine's "did you mean" too), not the whole help text.
+            parseError.ShowHelp = false;
+            await parseResult.InvokeAsync(new InvocationConfiguration { Output = error, Error = error }, cancellationToken);
+            error.WriteLine($"Run '{CommandPath(parseResult)} --help' for usage.");
+            return UsageExitCode;
+        }
+
+        return await parseResult.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+    }
+
+    private static bool IsBareWord(string arg) =>
+        arg.Length > 0 && arg[0] is not ('-' or '/') && !arg.Contains('=', StringComparison.Ordinal);
+
+    /// <summary>The executable and the deepest command that was recognised, e.g. <c>CoverageCheck.Service keys add</c>.</summary>
+    private static string CommandPath(ParseResult parseResult)
+    {
+        var names = new List<string>();
+        for (var result = parseResult.CommandResult; result is not null; result = result.Parent as CommandResult)
+        {
+            names.Add(result.Command is RootCommand ? RootCommand.ExecutableName : result.Command.Name);
+        }
+
+        names.Reverse();
+        return string.Join(' ', names);
     }
 
     /// <summary>The same sources the web host reads (appsettings.json, appsettings.{environment}.json, environment variables).</summary>

@@ -10,7 +10,8 @@ namespace CoverageCheck.Service.Commands;
 
 /// <summary>
 /// <c>keys add NAME --role R [--role R2]</c>: creates a random API key, prints it once, and stores only its hash
-/// (with name and roles) in <c>{data}/apikeys.json</c>, which the service reads at start-up.
+/// (with name and roles) in <c>{data}/apikeys.json</c>, which the service watches: a running service accepts the key
+/// from the next request, without a restart.
 /// <c>keys list</c>: the locally stored keys (names and roles).
 /// </summary>
 internal static partial class KeysCommand
@@ -72,7 +73,7 @@ internal static partial class KeysCommand
         output.WriteLine($"Created API key '{name}' with role(s) {string.Join(", ", distinctRoles)}.");
         output.WriteLine("Store the key now; it is not shown again and only its hash is kept.");
         output.WriteLine($"Key: {key}");
-        output.WriteLine($"Saved to {path}; the service accepts it after a restart. Send it as the header X-Api-Key.");
+        output.WriteLine($"Saved to {path}; a service using this data folder accepts it now (no restart). Send it as the header X-Api-Key.");
         output.WriteLine("In production, configure it with environment variables instead (use the next free index for N):");
         output.WriteLine($"  Auth__ApiKeys__{index}__Name={name}");
         output.WriteLine($"  Auth__ApiKeys__{index}__KeyHash={hash}");

@@ -58,9 +58,16 @@ public sealed class ApiKeyAuthenticationHandler(
     }
 }
 
-/// <summary>The configured API keys (configuration plus <c>apikeys.json</c> in the data folder), looked up by hash.</summary>
-public sealed class ApiKeyRegistry(IOptionsMonitor<AuthOptions> options)
+/// <summary>
+/// The configured API keys (configuration plus <c>apikeys.json</c> in the data folder), looked up by hash. Read from
+/// <see cref="IOptionsMonitor{TOptions}.CurrentValue"/> on every lookup, so a changed <c>apikeys.json</c> counts
+/// from the next request.
+/// </summary>
+public sealed partial class ApiKeyRegistry(IOptionsMonitor<AuthOptions> options, ILogger<ApiKeyRegistry> logger)
 {
+    private AuthOptions? _lastValid;
+    private OptionsValidationException? _lastRejected;
+
     /// <summary>Lowercase hex SHA-256 of a key, as configured in <c>Auth:ApiKeys:N:KeyHash</c>.</summary>
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
@@ -72,7 +79,7 @@ public sealed class ApiKeyRegistry(IOptionsMonitor<AuthOptions> options)
         ApiKeyEntry? match = null;
 
         // Compare with every entry, in constant time, so timing reveals neither which key nor how much matched.
-        foreach (var entry in options.CurrentValue.ApiKeys)
+        foreach (var entry in Current().ApiKeys)
         {
             if (Convert.FromHexString(entry.KeyHash, configured, out _, out var written) == System.Buffers.OperationStatus.Done
                 && written == 32
@@ -84,4 +91,29 @@ public sealed class ApiKeyRegistry(IOptionsMonitor<AuthOptions> options)
 
         return match;
     }
+
+    /// <summary>
+    /// The current keys. The start-up check refuses bad ones; if a later change makes them invalid (a hand-edited
+    /// <c>apikeys.json</c>), the last valid set stays in force, with one warning per change, rather than every request failing.
+    /// </summary>
+    private AuthOptions Current()
+    {
+        try
+        {
+            return _lastValid = options.CurrentValue;
+        }
+        catch (OptionsValidationException ex) when (_lastValid is { } lastValid)
+        {
+            // The options cache keeps the failure until the next change, so each change is reported once.
+            if (!ReferenceEquals(Interlocked.Exchange(ref _lastRejected, ex), ex))
+            {
+                LogRejectedChange(logger, string.Join(" ", ex.Failures));
+            }
+
+            return lastValid;
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "The API keys changed but are not valid, so the previous keys stay in force until this is fixed: {Failures}")]
+    private static partial void LogRejectedChange(ILogger logger, string failures);
 }

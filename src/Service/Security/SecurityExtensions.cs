@@ -38,9 +38,14 @@ public static class SecurityExtensions
         builder.Logging.EnableRedaction();
 
         // Callers.
+        // The keys `keys add` writes to {data}/apikeys.json are added to the configured ones, and the options are
+        // rebuilt when that file changes, so the running service sees a new or removed key without a restart.
+        services.AddSingleton<LocalApiKeys>();
+        services.AddSingleton<IOptionsChangeTokenSource<AuthOptions>>(sp =>
+            new ConfigurationChangeTokenSource<AuthOptions>(sp.GetRequiredService<LocalApiKeys>().Configuration));
         services.AddOptionsWithValidateOnStart<AuthOptions>()
             .BindConfiguration(AuthOptions.SectionName)
-            .Configure<DataDirectory>(AddLocalApiKeys);
+            .Configure<LocalApiKeys>((options, local) => local.AddTo(options));
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsCustomValidator>();
         services.AddSingleton<ApiKeyRegistry>();
@@ -98,24 +103,6 @@ public static class SecurityExtensions
         return TypedResults.Ok(new Caller(
             identity?.Name ?? "",
             [.. user.FindAll(roleType).Select(claim => claim.Value).Distinct().Order(StringComparer.Ordinal)]));
-    }
-
-    /// <summary>Adds the keys created by <c>keys add</c> (in <c>{data}/apikeys.json</c>) to the configured ones.</summary>
-    private static void AddLocalApiKeys(AuthOptions options, DataDirectory dataDirectory)
-    {
-        var path = dataDirectory.File(ApiKeysFileName);
-        if (!File.Exists(path))
-        {
-            return;
-        }
-
-        var local = new AuthOptions();
-        new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: false).Build()
-            .GetSection(AuthOptions.SectionName).Bind(local);
-        foreach (var key in local.ApiKeys)
-        {
-            options.ApiKeys.Add(key);
-        }
     }
 }
 

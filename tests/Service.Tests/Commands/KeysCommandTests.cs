@@ -1,8 +1,14 @@
+using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CoverageCheck.Service.Commands;
 using CoverageCheck.Service.Security;
+using CoverageCheck.Service.Tests.Security;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace CoverageCheck.Service.Tests.Commands;
 
@@ -23,6 +29,83 @@ public sealed partial class KeysCommandTests
         Assert.That(caller!.Name, Is.EqualTo("front-desk"));
         Assert.That(caller.Roles, Is.EqualTo(new[] { Roles.Admissions, Roles.Finance }));
         Assert.That(File.ReadAllText(Path.Combine(app.DataDirectory, SecurityExtensions.ApiKeysFileName)), Does.Not.Contain(key), "only the hash is stored");
+    }
+
+    [Test(Description = "Issue 13")]
+    public async Task A_key_added_while_the_service_runs_is_accepted_without_a_restart()
+    {
+        var log = new CapturingLoggerProvider();
+        using var root = new ServiceApplication();
+        using var app = root.WithWebHostBuilder(b => b.ConfigureLogging(logging => logging.AddProvider(log)));
+        using (var admin = app.CreateClient())
+        {
+            // The running service has read its keys (and would keep them) before the new one exists.
+            admin.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, TestApiKeys.Admin);
+            Assert.That((await admin.GetAsync("/api/v1/auth/whoami")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        var (exit, output, error) = await RunAsync(root.DataDirectory, "keys", "add", "night-desk", "--role", "admissions");
+        Assert.That((exit, error), Is.EqualTo((0, "")));
+        var key = PrintedKey().Match(output).Groups[1].Value;
+        using var client = app.CreateClient();
+        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, key);
+
+        Assert.That(await WaitForStatusAsync(client, HttpStatusCode.OK), Is.EqualTo(HttpStatusCode.OK));
+        var caller = await client.GetFromJsonAsync<Caller>("/api/v1/auth/whoami");
+        Assert.That((caller!.Name, caller.Roles.Single()), Is.EqualTo(("night-desk", Roles.Admissions)));
+        Assert.That(output, Does.Contain("no restart"), "the command says so");
+        Assert.That(log.AllText, Does.Not.Contain(key), "the key is never logged");
+    }
+
+    [Test(Description = "Issue 13")]
+    public async Task A_key_removed_from_apikeys_json_is_refused_by_the_running_service()
+    {
+        using var app = new ServiceApplication();
+        var kept = PrintedKey().Match((await RunAsync(app.DataDirectory, "keys", "add", "kept", "--role", "finance")).Output).Groups[1].Value;
+        var revoked = PrintedKey().Match((await RunAsync(app.DataDirectory, "keys", "add", "revoked", "--role", "finance")).Output).Groups[1].Value;
+        using var keptClient = app.CreateClient(kept);
+        using var revokedClient = app.CreateClient(revoked);
+        Assert.That((await revokedClient.GetAsync("/api/v1/auth/whoami")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        // No `keys remove` yet: the operator deletes the entry from the file.
+        var path = Path.Combine(app.DataDirectory, SecurityExtensions.ApiKeysFileName);
+        var document = JsonNode.Parse(File.ReadAllText(path))!;
+        var keys = document["Auth"]!["ApiKeys"]!.AsArray();
+        keys.Remove(keys.Single(entry => (string?)entry!["Name"] == "revoked"));
+        File.WriteAllText(path, document.ToJsonString());
+
+        Assert.That(await WaitForStatusAsync(revokedClient, HttpStatusCode.Unauthorized), Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await keptClient.GetAsync("/api/v1/auth/whoami")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test(Description = "Issue 13")]
+    public async Task An_invalid_edit_of_apikeys_json_keeps_the_previous_keys_and_says_why()
+    {
+        var log = new CapturingLoggerProvider();
+        using var root = new ServiceApplication();
+        using var app = root.WithWebHostBuilder(b => b.ConfigureLogging(logging => logging.AddProvider(log)));
+        var key = PrintedKey().Match((await RunAsync(root.DataDirectory, "keys", "add", "front-desk", "--role", "admissions")).Output).Groups[1].Value;
+        using var client = app.CreateClient();
+        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, key);
+        Assert.That((await client.GetAsync("/api/v1/auth/whoami")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        var path = Path.Combine(root.DataDirectory, SecurityExtensions.ApiKeysFileName);
+        var document = JsonNode.Parse(File.ReadAllText(path))!;
+        document["Auth"]!["ApiKeys"]!.AsArray().Add(new JsonObject { ["Name"] = "typo", ["KeyHash"] = "not-a-hash", ["Roles"] = new JsonArray("admin") });
+        File.WriteAllText(path, document.ToJsonString());
+        var deadline = Stopwatch.StartNew();
+        HttpStatusCode status;
+        do
+        {
+            await Task.Delay(100);
+            status = (await client.GetAsync("/api/v1/auth/whoami")).StatusCode;
+        }
+        while (status == HttpStatusCode.OK && !log.Entries.Any(e => e.Message.Contains("not valid", StringComparison.Ordinal)) && deadline.Elapsed < s_reloadTimeout);
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), "the keys in force before the edit still work");
+        var warning = log.Entries.Single(e => e.Level == LogLevel.Warning && e.Message.Contains("not valid", StringComparison.Ordinal));
+        Assert.That(warning.Message, Does.Contain("API key 'typo'"));
+        Assert.That(log.AllText, Does.Not.Contain(key));
     }
 
     [Test]
@@ -85,10 +168,33 @@ public sealed partial class KeysCommandTests
     [TestCase("", false)]
     [TestCase("--urls|http://127.0.0.1:5080", false)]
     [TestCase("--environment|Development", false)]
+    [TestCase("urls=http://127.0.0.1:5080", false)]
+    [TestCase("/urls|http://127.0.0.1:5080", false)]
     [TestCase("keys|add", true)]
+    [TestCase("--help", true)]
+    [TestCase("help", true)]
+    [TestCase("frobnicate", true)]
     public void Only_command_names_are_taken_from_the_web_host(string args, bool isCommand)
     {
         Assert.That(CommandLine.IsCommand(args.Split('|', StringSplitOptions.RemoveEmptyEntries)), Is.EqualTo(isCommand));
+    }
+
+    private static readonly TimeSpan s_reloadTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>Asks whoami until it answers <paramref name="expected"/> (the file watcher is asynchronous) or time runs out; returns the last status.</summary>
+    private static async Task<HttpStatusCode> WaitForStatusAsync(HttpClient client, HttpStatusCode expected)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var status = (await client.GetAsync("/api/v1/auth/whoami")).StatusCode;
+            if (status == expected || deadline.Elapsed > s_reloadTimeout)
+            {
+                return status;
+            }
+
+            await Task.Delay(100);
+        }
     }
 
     private static async Task<(int Exit, string Output, string Error)> RunAsync(string dataDirectory, params string[] args)
