@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace CoverageCheck.Service.Tests;
 
-public sealed class HealthAndOpenApiTests
+internal sealed class HealthAndOpenApiTests
 {
     private ServiceApplication _app = null!;
 

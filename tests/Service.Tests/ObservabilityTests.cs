@@ -6,7 +6,7 @@ using OpenTelemetry.Trace;
 
 namespace CoverageCheck.Service.Tests;
 
-public sealed class ObservabilityTests
+internal sealed class ObservabilityTests
 {
     [Test]
     public void Without_an_otlp_endpoint_the_sdk_is_not_started_and_no_span_is_recorded()

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace CoverageCheck.Service.Tests;
 
 /// <summary>The real service pipeline in memory, on its embedded defaults, with a private data folder.</summary>
-public sealed class ServiceApplication : WebApplicationFactory<Program>
+internal sealed class ServiceApplication : WebApplicationFactory<Program>
 {
     /// <summary>A fixed PHI key (base64 of bytes 0..31) so test hosts never generate one; never use it outside tests.</summary>
     public const string PhiKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
@@ -47,7 +47,7 @@ public sealed class ServiceApplication : WebApplicationFactory<Program>
 }
 
 /// <summary>API keys every <see cref="ServiceApplication"/> accepts, one per role; the caller's name is "test-{role}".</summary>
-public static class TestApiKeys
+internal static class TestApiKeys
 {
     public const string Admissions = "test-admissions-key-0123456789abcdef";
     public const string Finance = "test-finance-key-0123456789abcdef";

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace CoverageCheck.Service.Commands;
 
 /// <summary>What a command can use: the service's configuration (appsettings, environment), the data folder, output.</summary>
-public sealed record CommandContext(IConfiguration Configuration, DataDirectory DataDirectory, TextWriter Output, TextWriter Error)
+internal sealed record CommandContext(IConfiguration Configuration, DataDirectory DataDirectory, TextWriter Output, TextWriter Error)
 {
     /// <summary>
     /// The configured database, migrated first if needed (the same rules as <c>DatabaseExtensions.AddDatabase</c>: the
@@ -50,7 +50,7 @@ public sealed record CommandContext(IConfiguration Configuration, DataDirectory 
 /// (a command name, <c>help</c> or a mistyped command), <c>--help</c>/<c>-h</c> or <c>--version</c> is handled here
 /// and exits. To add a command group, add its factory to <see cref="s_commands"/>.
 /// </summary>
-public static class CommandLine
+internal static class CommandLine
 {
     /// <summary>The exit code of an unknown command or bad arguments (as <c>BatchExitCodes.Usage</c>).</summary>
     public const int UsageExitCode = 2;

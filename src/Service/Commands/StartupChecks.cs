@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace CoverageCheck.Service.Commands;
 
-public static class StartupChecks
+internal static class StartupChecks
 {
     /// <summary>
     /// Validates every option registered with ValidateOnStart before the host starts, and reports each problem as one

@@ -4,7 +4,7 @@ namespace CoverageCheck.Service.Data;
 /// The folder for local state: the default SQLite database, the development PHI key and locally created API keys.
 /// Configured by <c>Data:Directory</c>; default <c>data/</c> under the current directory.
 /// </summary>
-public sealed class DataDirectory
+internal sealed class DataDirectory
 {
     public const string ConfigurationKey = "Data:Directory";
 

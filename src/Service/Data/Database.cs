@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace CoverageCheck.Service.Data;
 
 /// <summary>Opens connections to the configured database; the <see cref="Dialect"/> tells queries which SQL to send.</summary>
-public interface IDbConnectionFactory
+internal interface IDbConnectionFactory
 {
     DatabaseProvider Dialect { get; }
 
@@ -17,7 +17,7 @@ public interface IDbConnectionFactory
 /// The one place connections are made. SQLite connections get WAL journaling (set once by the migrator) with
 /// synchronous = NORMAL, a busy timeout so concurrent writers wait instead of failing, and enforced foreign keys.
 /// </summary>
-public sealed class Database : IDbConnectionFactory
+internal sealed class Database : IDbConnectionFactory
 {
     private readonly string _connectionString;
     private readonly int _busyTimeoutMilliseconds;

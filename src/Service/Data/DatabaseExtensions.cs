@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace CoverageCheck.Service.Data;
 
-public static class DatabaseExtensions
+internal static class DatabaseExtensions
 {
     public const string DefaultSqliteFileName = "coveragecheck.db";
 

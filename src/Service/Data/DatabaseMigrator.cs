@@ -9,11 +9,11 @@ using Microsoft.Extensions.Options;
 namespace CoverageCheck.Service.Data;
 
 /// <summary>A start-up failure the operator can act on, stated in one sentence.</summary>
-public sealed class DatabaseUnavailableException(string message, Exception? innerException = null)
+internal sealed class DatabaseUnavailableException(string message, Exception? innerException = null)
     : Exception(message, innerException);
 
 /// <summary>Applies the numbered scripts under <c>Data/Migrations/{Sqlite|SqlServer}</c> with DbUp.</summary>
-public sealed class DatabaseMigrator(Database database, IOptions<DatabaseOptions> options, ILogger<DatabaseMigrator> logger)
+internal sealed class DatabaseMigrator(Database database, IOptions<DatabaseOptions> options, ILogger<DatabaseMigrator> logger)
 {
     private static readonly Assembly s_scriptAssembly = typeof(DatabaseMigrator).Assembly;
 
@@ -176,7 +176,7 @@ public sealed class DatabaseMigrator(Database database, IOptions<DatabaseOptions
 }
 
 /// <summary>Whether the schema is in place; the readiness check and the workers wait on it.</summary>
-public sealed class DatabaseReadiness
+internal sealed class DatabaseReadiness
 {
     private readonly TaskCompletionSource _migrated = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

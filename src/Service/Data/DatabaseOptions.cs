@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace CoverageCheck.Service.Data;
 
-public enum DatabaseProvider
+internal enum DatabaseProvider
 {
     Sqlite,
     SqlServer,
@@ -13,7 +13,7 @@ public enum DatabaseProvider
 /// Where records live: <c>Database:Provider</c> and <c>ConnectionStrings:CoverageCheck</c>.
 /// Without a connection string the service uses a SQLite file <c>coveragecheck.db</c> in the data directory.
 /// </summary>
-public sealed class DatabaseOptions
+internal sealed class DatabaseOptions
 {
     public const string SectionName = "Database";
     public const string ConnectionStringName = "CoverageCheck";

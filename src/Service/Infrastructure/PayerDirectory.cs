@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace CoverageCheck.Service.Infrastructure;
 
 /// <summary>Whether the program is in a payer's network.</summary>
-public enum PayerNetwork
+internal enum PayerNetwork
 {
     In,
     Out,
@@ -14,13 +14,13 @@ public enum PayerNetwork
 /// <param name="Name">Display name.</param>
 /// <param name="Network">Our network status with this payer.</param>
 /// <param name="AllowedPerDay">Contracted or expected allowed amount per IOP day; null when the table does not say.</param>
-public sealed record Payer(string Id, string Name, PayerNetwork Network, decimal? AllowedPerDay);
+internal sealed record Payer(string Id, string Name, PayerNetwork Network, decimal? AllowedPerDay);
 
 /// <summary>
 /// The payer table from <c>Payers:*</c>. A payer not listed has an unknown network status: estimates assume in
 /// network and say so (<c>network-status-unknown</c>).
 /// </summary>
-public sealed class PayerDirectory(IOptionsMonitor<PayersOptions> options)
+internal sealed class PayerDirectory(IOptionsMonitor<PayersOptions> options)
 {
     public IReadOnlyList<Payer> All =>
         [.. options.CurrentValue.Payers.Select(ToPayer)];

@@ -7,7 +7,7 @@ namespace CoverageCheck.Service.Infrastructure;
 /// The payers the program deals with (<c>Payers:N:Id</c>, <c>:Name</c>, <c>:Network</c>, <c>:AllowedPerDay</c>): our
 /// network status with each, and the contracted or expected allowed amount per IOP day.
 /// </summary>
-public sealed class PayersOptions
+internal sealed class PayersOptions
 {
     public const string SectionName = "Payers";
 
@@ -16,7 +16,7 @@ public sealed class PayersOptions
 }
 
 /// <summary>One row of the payer table.</summary>
-public sealed class PayerOptions
+internal sealed class PayerOptions
 {
     /// <summary>The payer's trading-partner ID, as sent in <c>tradingPartnerServiceId</c> (leading zeros kept).</summary>
     [Required]

@@ -4,7 +4,7 @@ using CoverageCheck.Service.Security;
 namespace CoverageCheck.Service.Pages;
 
 /// <summary>The admissions staff pages: Razor Pages under <c>/staff</c>, their security headers and static files.</summary>
-public static class StaffPagesExtensions
+internal static class StaffPagesExtensions
 {
     public static WebApplicationBuilder AddStaffPages(this WebApplicationBuilder builder)
     {

@@ -8,7 +8,7 @@ namespace CoverageCheck.Service.Security;
 /// <param name="Actor">The API key name, user name or worker id; never a patient identifier.</param>
 /// <param name="Role">The role that granted the access (admissions, finance, website, admin, worker).</param>
 /// <param name="Purpose">Why, in a few words: "verify coverage", "work queue review", "batch report".</param>
-public sealed record AccessContext(string Actor, string Role, string Purpose)
+internal sealed record AccessContext(string Actor, string Role, string Purpose)
 {
     public const string WorkerRole = "worker";
 
@@ -24,7 +24,7 @@ public sealed record AccessContext(string Actor, string Role, string Purpose)
 }
 
 /// <summary>The <c>action</c> values of the audit trail.</summary>
-public static class AuditActions
+internal static class AuditActions
 {
     public const string Create = "create";
     public const string Read = "read";
@@ -37,7 +37,7 @@ public static class AuditActions
 }
 
 /// <summary>The <c>record_type</c> values of the audit trail.</summary>
-public static class AuditRecordTypes
+internal static class AuditRecordTypes
 {
     public const string Verification = "verification";
     public const string Batch = "batch";
@@ -45,7 +45,7 @@ public static class AuditRecordTypes
 }
 
 /// <summary>One row of the audit trail.</summary>
-public sealed record AuditEntry
+internal sealed record AuditEntry
 {
     public long Id { get; init; }
     public DateTimeOffset At { get; init; }

@@ -11,7 +11,7 @@ namespace CoverageCheck.Service.Security;
 /// Authenticates <c>X-Api-Key</c>: the presented key's SHA-256 is compared in constant time with every configured
 /// hash. No header: no result (anonymous). A header that matches nothing: failure, answered 401.
 /// </summary>
-public sealed class ApiKeyAuthenticationHandler(
+internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
@@ -63,7 +63,7 @@ public sealed class ApiKeyAuthenticationHandler(
 /// <see cref="IOptionsMonitor{TOptions}.CurrentValue"/> on every lookup, so a changed <c>apikeys.json</c> counts
 /// from the next request.
 /// </summary>
-public sealed partial class ApiKeyRegistry(IOptionsMonitor<AuthOptions> options, ILogger<ApiKeyRegistry> logger)
+internal sealed partial class ApiKeyRegistry(IOptionsMonitor<AuthOptions> options, ILogger<ApiKeyRegistry> logger)
 {
     private AuthOptions? _lastValid;
     private OptionsValidationException? _lastRejected;

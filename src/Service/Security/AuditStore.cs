@@ -8,7 +8,7 @@ namespace CoverageCheck.Service.Security;
 /// The append-only audit trail. <see cref="Features.Verifications.VerificationStore"/> writes its own entries in the same transaction as the
 /// access; features that read PHI elsewhere (a report, an export) call <see cref="AppendAsync(AccessContext, string, string, string, CancellationToken)"/>.
 /// </summary>
-public sealed class AuditStore(IDbConnectionFactory database, TimeProvider timeProvider)
+internal sealed class AuditStore(IDbConnectionFactory database, TimeProvider timeProvider)
 {
     public async Task AppendAsync(AccessContext access, string action, string recordType, string recordId, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ namespace CoverageCheck.Service.Security;
 /// Callers: API keys (<c>Auth:ApiKeys:N:Name|KeyHash|Roles:M</c>) and, optionally, JWT bearer tokens from an
 /// OpenID Connect provider (<c>Auth:Jwt:Authority|Audience|RoleClaim</c>).
 /// </summary>
-public sealed class AuthOptions
+internal sealed class AuthOptions
 {
     public const string SectionName = "Auth";
 
@@ -17,7 +17,7 @@ public sealed class AuthOptions
     public JwtOptions Jwt { get; set; } = new();
 }
 
-public sealed class ApiKeyEntry
+internal sealed class ApiKeyEntry
 {
     /// <summary>Who holds the key ("website", "admissions-desk"); becomes the caller's name and the audit actor.</summary>
     public string Name { get; set; } = "";
@@ -28,7 +28,7 @@ public sealed class ApiKeyEntry
     public IList<string> Roles { get; } = [];
 }
 
-public sealed class JwtOptions
+internal sealed class JwtOptions
 {
     /// <summary>The OpenID Connect issuer; JWT bearer is enabled only when this is set.</summary>
     public Uri? Authority { get; set; }

@@ -8,7 +8,7 @@ namespace CoverageCheck.Service.Security;
 /// Rotation: move the old key to <c>Phi:PreviousKeys:N</c> (with its <c>Id</c>), set a new <c>Phi:Key</c> with a new
 /// <c>Phi:KeyId</c>; old rows still decrypt, new rows use the new key.
 /// </summary>
-public sealed class PhiOptions
+internal sealed class PhiOptions
 {
     public const string SectionName = "Phi";
     public const int KeySizeBytes = 32;
@@ -32,7 +32,7 @@ public sealed class PhiOptions
     public int? LookupKeyId { get; set; }
 }
 
-public sealed class PhiPreviousKey
+internal sealed class PhiPreviousKey
 {
     [Range(1, 255)]
     public int Id { get; set; }

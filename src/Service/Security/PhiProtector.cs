@@ -5,14 +5,14 @@ using Microsoft.Extensions.Options;
 namespace CoverageCheck.Service.Security;
 
 /// <summary>The ciphertext could not be authenticated: wrong key, wrong record or column, or tampering.</summary>
-public sealed class PhiDecryptionException(string message, Exception? innerException = null) : Exception(message, innerException);
+internal sealed class PhiDecryptionException(string message, Exception? innerException = null) : Exception(message, innerException);
 
 /// <summary>
 /// Encrypts protected health information with AES-256-GCM and hashes member IDs for lookup.
 /// Ciphertext layout: <c>[format 0x01][key id][nonce 12][tag 16][ciphertext]</c>. The associated data binds it to
 /// the header, the record id and the column, so a value copied to another row or column fails to decrypt.
 /// </summary>
-public sealed class PhiProtector
+internal sealed class PhiProtector
 {
     private const byte FormatVersion = 1;
     private const int NonceSize = 12;

@@ -15,7 +15,7 @@ namespace CoverageCheck.Service.Security;
 /// <param name="PatientRefsRekeyed">Census patient_refs encrypted again under the current key.</param>
 /// <param name="GoodFaithEstimates">Issued Good Faith Estimate documents read.</param>
 /// <param name="GoodFaithEstimatesRekeyed">Issued Good Faith Estimate documents encrypted again under the current key.</param>
-public sealed record PhiRekeyReport(
+internal sealed record PhiRekeyReport(
     int Verifications,
     int VerificationsRekeyed,
     int MemberKeysChanged,

@@ -6,7 +6,7 @@ namespace CoverageCheck.Service.Security;
 /// Data classes of this service. Everything classified <see cref="Phi"/> is erased by the logging redactor, so a
 /// <c>[LogProperties]</c> object or a <c>[Phi]</c> log parameter never reaches a log sink.
 /// </summary>
-public static class PhiTaxonomy
+internal static class PhiTaxonomy
 {
     public const string TaxonomyName = "CoverageCheck";
 
@@ -19,7 +19,7 @@ public static class PhiTaxonomy
 
 /// <summary>Marks a property or log parameter as protected health information.</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Parameter | AttributeTargets.ReturnValue, AllowMultiple = false)]
-public sealed class PhiAttribute : DataClassificationAttribute
+internal sealed class PhiAttribute : DataClassificationAttribute
 {
     public PhiAttribute()
         : base(PhiTaxonomy.Phi)
@@ -29,7 +29,7 @@ public sealed class PhiAttribute : DataClassificationAttribute
 
 /// <summary>Marks a property or log parameter as a secret.</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Parameter | AttributeTargets.ReturnValue, AllowMultiple = false)]
-public sealed class SecretAttribute : DataClassificationAttribute
+internal sealed class SecretAttribute : DataClassificationAttribute
 {
     public SecretAttribute()
         : base(PhiTaxonomy.Secret)

@@ -1,7 +1,7 @@
 namespace CoverageCheck.Service.Security;
 
 /// <summary>The roles an API key or a user can hold. <see cref="Admin"/> may do everything.</summary>
-public static class Roles
+internal static class Roles
 {
     public const string Admissions = "admissions";
     public const string Finance = "finance";
@@ -13,7 +13,7 @@ public static class Roles
 }
 
 /// <summary>The authorization policies the features put on their route groups (see "Who may do what").</summary>
-public static class Policies
+internal static class Policies
 {
     /// <summary>Anyone, including anonymous callers; a presented but invalid credential is still refused (401).</summary>
     public const string Estimates = "estimates";

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace CoverageCheck.Service.Security;
 
-public static class SecurityExtensions
+internal static class SecurityExtensions
 {
     public const string ApiKeysFileName = "apikeys.json";
 
@@ -107,7 +107,7 @@ public static class SecurityExtensions
 }
 
 /// <summary>The caller as the service sees it.</summary>
-public sealed record Caller(string Name, IReadOnlyList<string> Roles);
+internal sealed record Caller(string Name, IReadOnlyList<string> Roles);
 
 /// <summary>Anonymous callers pass; a caller who presented a credential that failed does not (401, not silently anonymous).</summary>
 internal sealed class NoRejectedCredentialRequirement : IAuthorizationRequirement;

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Configuration;
 namespace CoverageCheck.Service.Tests.Batches;
 
 /// <summary>The <c>batch run</c> and <c>batch report</c> commands against the real service in memory.</summary>
-public sealed class BatchCommandTests
+internal sealed class BatchCommandTests
 {
     private VerificationsHost _host = null!;
     private string _folder = null!;

@@ -3,7 +3,7 @@ using CoverageCheck.Service.Features.Verifications;
 
 namespace CoverageCheck.Service.Tests.Batches;
 
-public sealed class BatchProgressAndRowsTests
+internal sealed class BatchProgressAndRowsTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 28, 10, 0, 0, TimeSpan.Zero);
 

@@ -2,7 +2,7 @@ using CoverageCheck.Service.Features.Batches;
 
 namespace CoverageCheck.Service.Tests.Batches;
 
-public sealed class BatchReportTests
+internal sealed class BatchReportTests
 {
     [TestCase(BatchRowStatus.Rejected, null, null, CoverageStanding.Rejected)]
     [TestCase(BatchRowStatus.Queued, null, null, CoverageStanding.Pending)]

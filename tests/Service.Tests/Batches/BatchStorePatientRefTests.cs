@@ -7,7 +7,7 @@ using Dapper;
 namespace CoverageCheck.Service.Tests.Batches;
 
 /// <summary>A census row's patient_ref is PHI: encrypted at rest, bound to its batch and line, plain text to its readers.</summary>
-public sealed class BatchStorePatientRefTests
+internal sealed class BatchStorePatientRefTests
 {
     private TestDatabase _db = null!;
     private BatchStore _batches = null!;

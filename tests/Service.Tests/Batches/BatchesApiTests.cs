@@ -14,7 +14,7 @@ namespace CoverageCheck.Service.Tests.Batches;
 /// <c>/api/v1/batches</c> end to end: the real service, its worker and the built-in sandbox clearinghouse, with short
 /// retry delays so the payer that is down ends in needs-review within seconds.
 /// </summary>
-public sealed class BatchesApiTests
+internal sealed class BatchesApiTests
 {
     private VerificationsHost _host = null!;
 

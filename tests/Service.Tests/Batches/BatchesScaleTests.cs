@@ -9,7 +9,7 @@ namespace CoverageCheck.Service.Tests.Batches;
 /// A normal-sized census (10,000 rows) through the API with the worker off, so the figures are the service's own:
 /// upload and queue, progress, and each report format over 10,000 queued rows.
 /// </summary>
-public sealed class BatchesScaleTests
+internal sealed class BatchesScaleTests
 {
     [Test]
     public async Task Ten_thousand_rows_are_queued_counted_and_reported()

@@ -3,7 +3,7 @@ using CoverageCheck.Service.Features.Batches;
 
 namespace CoverageCheck.Service.Tests.Batches;
 
-public sealed class CensusReaderTests
+internal sealed class CensusReaderTests
 {
     // Line numbers are physical lines: the header is line 1; P-003's quoted last name spans lines 4 and 5; line 13 is blank.
     private static readonly string MixedCensus = string.Join('\n',

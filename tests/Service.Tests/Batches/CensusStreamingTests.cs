@@ -4,7 +4,7 @@ using CoverageCheck.Service.Features.Batches;
 
 namespace CoverageCheck.Service.Tests.Batches;
 
-public sealed class CensusStreamingTests
+internal sealed class CensusStreamingTests
 {
     [Test]
     public async Task A_census_is_read_as_it_arrives_not_loaded_first()

@@ -10,7 +10,7 @@ using CsvHelper;
 
 namespace CoverageCheck.Service.Tests.Batches;
 
-public sealed class ReportWriterTests
+internal sealed class ReportWriterTests
 {
     private static readonly string[] ContractColumns =
     [

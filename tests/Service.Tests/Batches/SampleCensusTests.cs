@@ -4,7 +4,7 @@ using CoverageCheck.Service.Features.Batches;
 namespace CoverageCheck.Service.Tests.Batches;
 
 /// <summary>The committed sample census and the generator behave as samples/census/README.md says.</summary>
-public sealed class SampleCensusTests
+internal sealed class SampleCensusTests
 {
     private static string CensusFolder
     {

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace CoverageCheck.Service.Tests.Clearinghouse;
 
 /// <summary>The service on its embedded defaults reaches the built-in sandbox through the real client and pipeline.</summary>
-public sealed class ClearinghouseWiringTests
+internal sealed class ClearinghouseWiringTests
 {
     private ServiceApplication _app = null!;
 

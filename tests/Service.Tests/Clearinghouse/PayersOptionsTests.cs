@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace CoverageCheck.Service.Tests.Clearinghouse;
 
-public sealed class PayersOptionsTests
+internal sealed class PayersOptionsTests
 {
     private static IReadOnlyList<string> Failures(params PayerOptions[] payers)
     {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace CoverageCheck.Service.Tests.Commands;
 
-public sealed class CommandLineTests
+internal sealed class CommandLineTests
 {
     private static readonly string[] s_commandNames = ["keys", "users", "batch", "phi"];
 

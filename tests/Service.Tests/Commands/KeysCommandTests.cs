@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CoverageCheck.Service.Tests.Commands;
 
-public sealed partial class KeysCommandTests
+internal sealed partial class KeysCommandTests
 {
     [Test]
     public async Task A_key_created_by_keys_add_is_accepted_by_the_service_after_start()

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CoverageCheck.Service.Tests.Commands;
 
 /// <summary><c>phi rekey</c>: after a key rotation, every stored value ends up under the new key, and the old key can go.</summary>
-public sealed class PhiCommandTests
+internal sealed class PhiCommandTests
 {
     private static readonly string NewKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 

@@ -2,7 +2,7 @@ using CoverageCheck.Service.Commands;
 
 namespace CoverageCheck.Service.Tests.Commands;
 
-public sealed class ShellPathsTests
+internal sealed class ShellPathsTests
 {
     [Test]
     public void A_relative_path_means_the_folder_the_operator_typed_the_command_in()

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace CoverageCheck.Service.Tests.Data;
 
-public sealed class DatabaseStartupTests
+internal sealed class DatabaseStartupTests
 {
     [Test]
     public async Task Readiness_is_unhealthy_until_migrations_are_applied()

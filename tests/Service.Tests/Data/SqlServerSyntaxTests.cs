@@ -9,7 +9,7 @@ namespace CoverageCheck.Service.Tests.Data;
 /// parser (TSql160, SQL Server 2022): the migration scripts and every query constant in src/Service that SQL
 /// Server executes (all except those named sqlite…).
 /// </summary>
-public sealed partial class SqlServerSyntaxTests
+internal sealed partial class SqlServerSyntaxTests
 {
     public static IEnumerable<TestCaseData> MigrationScripts() =>
         DatabaseMigrator.ScriptNames(DatabaseProvider.SqlServer).Select(name => new TestCaseData(name).SetArgDisplayNames(name));

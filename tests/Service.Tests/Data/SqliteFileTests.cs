@@ -5,7 +5,7 @@ using Dapper;
 namespace CoverageCheck.Service.Tests.Data;
 
 /// <summary>The database file holds ciphertext only: no name, date of birth or member ID in any encoding.</summary>
-public sealed class SqliteFileTests
+internal sealed class SqliteFileTests
 {
     [Test]
     public async Task Connections_enforce_foreign_keys_and_run_wal_with_synchronous_normal()

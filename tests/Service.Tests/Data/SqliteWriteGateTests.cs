@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace CoverageCheck.Service.Tests.Data;
 
 /// <summary>SQLite writers of one process take turns on an async gate per database file (<see cref="Sql.BeginWriteAsync"/>).</summary>
-public sealed class SqliteWriteGateTests
+internal sealed class SqliteWriteGateTests
 {
     private string _path = null!;
 

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace CoverageCheck.Service.Tests.Data;
 
 /// <summary>A migrated database of one dialect with the store on top, on a fake clock.</summary>
-public sealed class TestDatabase : IAsyncDisposable
+internal sealed class TestDatabase : IAsyncDisposable
 {
     public const string SqlServerVariable = "COVERAGECHECK_SQLSERVER";
 

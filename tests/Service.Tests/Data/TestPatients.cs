@@ -5,7 +5,7 @@ using CoverageCheck.Service.Security;
 namespace CoverageCheck.Service.Tests.Data;
 
 /// <summary>Synthetic patients whose identifiers are distinctive enough to search for in files and logs.</summary>
-public static class TestPatients
+internal static class TestPatients
 {
     public const string Actor = "test-admissions";
 

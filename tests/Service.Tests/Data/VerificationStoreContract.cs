@@ -10,7 +10,7 @@ namespace CoverageCheck.Service.Tests.Data;
 /// What every storage dialect must do. Runs against SQLite always and against SQL Server when
 /// COVERAGECHECK_SQLSERVER holds a connection string.
 /// </summary>
-public abstract class VerificationStoreContract
+internal abstract class VerificationStoreContract
 {
     private TestDatabase _db = null!;
 
@@ -466,13 +466,13 @@ public abstract class VerificationStoreContract
 }
 
 [TestFixture]
-public sealed class SqliteVerificationStoreTests : VerificationStoreContract
+internal sealed class SqliteVerificationStoreTests : VerificationStoreContract
 {
     protected override async Task<TestDatabase?> CreateDatabaseAsync() => await TestDatabase.CreateSqliteAsync();
 }
 
 [TestFixture]
-public sealed class SqlServerVerificationStoreTests : VerificationStoreContract
+internal sealed class SqlServerVerificationStoreTests : VerificationStoreContract
 {
     [OneTimeSetUp]
     public void RequireServer()

@@ -11,7 +11,7 @@ namespace CoverageCheck.Service.Tests.Estimates;
 /// <see cref="EstimatesApi.AddEstimates"/> and its start-up validator run, which is what the service does before it
 /// listens (Program.cs prints these sentences and exits).
 /// </summary>
-public sealed class EstimateOptionsTests
+internal sealed class EstimateOptionsTests
 {
     private ServiceApplication _app = null!;
 

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace CoverageCheck.Service.Tests.Estimates;
 
 /// <summary>Rate limiting of anonymous callers, and CORS for the website's origins, through the real pipeline.</summary>
-public sealed class EstimatesAccessTests
+internal sealed class EstimatesAccessTests
 {
     private const string Url = "/api/v1/estimates";
     private const string AllowedOrigin = "https://www.example-iop.org";

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CoverageCheck.Service.Tests.Estimates;
 
-public sealed class EstimatesApiTests
+internal sealed class EstimatesApiTests
 {
     private const string Url = "/api/v1/estimates";
     private ServiceApplication _app = null!;

@@ -7,7 +7,7 @@ using Dapper;
 namespace CoverageCheck.Service.Tests.Pages;
 
 /// <summary>Issued Good Faith Estimates are kept as issued, encrypted, for giving again; the database refuses changes.</summary>
-public sealed class GoodFaithEstimateStoreTests
+internal sealed class GoodFaithEstimateStoreTests
 {
     private TestDatabase _db = null!;
     private GoodFaithEstimateStore _estimates = null!;

@@ -13,7 +13,7 @@ namespace CoverageCheck.Service.Tests.Pages;
 [TestFixture]
 [NonParallelizable]
 [CancelAfter(120_000)]
-public sealed class StaffPagesBrowserTests
+internal sealed class StaffPagesBrowserTests
 {
     private const string ChromiumPath = "/usr/bin/chromium";
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);

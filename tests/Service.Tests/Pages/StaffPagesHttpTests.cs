@@ -8,7 +8,7 @@ using Microsoft.Extensions.Configuration;
 namespace CoverageCheck.Service.Tests.Pages;
 
 /// <summary>The staff pages over HTTP without a browser: redirects, antiforgery, headers, the API left as it was.</summary>
-public sealed class StaffPagesHttpTests
+internal sealed class StaffPagesHttpTests
 {
     private ServiceApplication _app = null!;
 

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CoverageCheck.Service.Tests.Security;
 
 /// <summary>"Who may do what", over HTTP, against the real authentication handler and the named policies.</summary>
-public sealed class AuthorizationTests
+internal sealed class AuthorizationTests
 {
     private ServiceApplication _root = null!;
     private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> _app = null!;

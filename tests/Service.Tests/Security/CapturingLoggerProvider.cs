@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace CoverageCheck.Service.Tests.Security;
 
 /// <summary>A real logging sink that keeps every formatted message and every state value it receives.</summary>
-public sealed class CapturingLoggerProvider : ILoggerProvider
+internal sealed class CapturingLoggerProvider : ILoggerProvider
 {
     private readonly ConcurrentQueue<CapturedLog> _entries = new();
 
@@ -36,4 +36,4 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
     }
 }
 
-public sealed record CapturedLog(string Category, LogLevel Level, string Message, IReadOnlyList<KeyValuePair<string, string?>> State, string? Exception);
+internal sealed record CapturedLog(string Category, LogLevel Level, string Message, IReadOnlyList<KeyValuePair<string, string?>> State, string? Exception);

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace CoverageCheck.Service.Tests.Security;
 
-public sealed class PhiOptionsTests
+internal sealed class PhiOptionsTests
 {
     private string _folder = null!;
 

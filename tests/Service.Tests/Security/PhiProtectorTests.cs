@@ -4,7 +4,7 @@ using CoverageCheck.Service.Tests.Data;
 
 namespace CoverageCheck.Service.Tests.Security;
 
-public sealed class PhiProtectorTests
+internal sealed class PhiProtectorTests
 {
     private const string Column = "verifications.payload_cipher";
     private static readonly string s_otherKey = Convert.ToBase64String(Enumerable.Range(100, 32).Select(i => (byte)i).ToArray());

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace CoverageCheck.Service.Tests.Security;
 
 /// <summary>PHI flows through the real host and store with every log level on; none of it reaches a log sink.</summary>
-public sealed class RedactionTests
+internal sealed class RedactionTests
 {
     [Test]
     public async Task Names_dates_of_birth_and_member_ids_never_reach_a_log_sink()

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace CoverageCheck.Service.Tests.Security;
 
-public sealed class SignInThrottleTests
+internal sealed class SignInThrottleTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
 

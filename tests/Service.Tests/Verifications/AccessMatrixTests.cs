@@ -4,7 +4,7 @@ using System.Text;
 namespace CoverageCheck.Service.Tests.Verifications;
 
 /// <summary>The "Who may do what" table of http-api.md, endpoint by endpoint, caller by caller.</summary>
-public sealed class AccessMatrixTests
+internal sealed class AccessMatrixTests
 {
     private VerificationsHost _host = null!;
 

@@ -17,7 +17,7 @@ namespace CoverageCheck.Service.Tests.Verifications;
 /// hand-written client stands in for another clearinghouse whose raw answer is neither v3 JSON nor X12: were the Service
 /// parsing it, the verification would be unreadable; instead it stores and returns exactly the reading it was given.
 /// </summary>
-public sealed class ClearinghouseBoundaryTests
+internal sealed class ClearinghouseBoundaryTests
 {
     private const string OpaqueRawAnswer = "ANSWER/2 opaque bytes of another clearinghouse: not JSON, not X12";
 

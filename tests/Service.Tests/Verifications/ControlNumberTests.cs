@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace CoverageCheck.Service.Tests.Verifications;
 
-public sealed class ControlNumberTests
+internal sealed class ControlNumberTests
 {
     [Test]
     public void Ids_created_in_the_same_millisecond_get_distinct_nine_digit_control_numbers()

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace CoverageCheck.Service.Tests.Verifications;
 
 /// <summary><c>POST /api/v1/eligibility/271</c>: the 271s staff receive, read by the same parser and normaliser.</summary>
-public sealed class Eligibility271Tests
+internal sealed class Eligibility271Tests
 {
     private VerificationsHost _host = null!;
 

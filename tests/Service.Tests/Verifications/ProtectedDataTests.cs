@@ -8,7 +8,7 @@ namespace CoverageCheck.Service.Tests.Verifications;
 /// HIPAA and 42 CFR Part 2: after a run of verifications — completed, rejected, queued and retried — neither the log
 /// output nor any file the service wrote holds a test member ID, name or date of birth.
 /// </summary>
-public sealed class ProtectedDataTests
+internal sealed class ProtectedDataTests
 {
     private static readonly (string First, string Last, string Dob, string Payer, string Member)[] People =
     [

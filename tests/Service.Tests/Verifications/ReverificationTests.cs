@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 namespace CoverageCheck.Service.Tests.Verifications;
 
 /// <summary>The nightly re-verification: a batch of the active census, and what changed since the last check.</summary>
-public sealed class ReverificationTests
+internal sealed class ReverificationTests
 {
     [Test]
     public async Task The_active_census_is_re_verified_as_a_batch_and_changes_are_recorded()

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CoverageCheck.Service.Tests.Verifications;
 
 /// <summary>Traces run API → worker → clearinghouse: a worker's attempt joins the trace of the request that queued it.</summary>
-public sealed class TracePropagationTests
+internal sealed class TracePropagationTests
 {
     private const string ApiSource = "CoverageCheck.Tests.Api";
 

@@ -2,7 +2,7 @@ using CoverageCheck.Service.Features.Verifications;
 
 namespace CoverageCheck.Service.Tests.Verifications;
 
-public sealed class VerificationOptionsTests
+internal sealed class VerificationOptionsTests
 {
     [TestCase(null, 40, 50)]
     [TestCase(null, 10, 12)]

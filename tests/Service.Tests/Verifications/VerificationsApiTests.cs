@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CoverageCheck.Service.Tests.Verifications;
 
 /// <summary>"Verify coverage today" end to end: the API, the sandbox clearinghouse over HTTP, storage, the worker.</summary>
-public sealed class VerificationsApiTests
+internal sealed class VerificationsApiTests
 {
     private VerificationsHost _host = null!;
 

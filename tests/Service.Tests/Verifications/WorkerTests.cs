@@ -10,7 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace CoverageCheck.Service.Tests.Verifications;
 
 /// <summary>The worker: leases, take-over after a crash, and the persisted backoff schedule on TimeProvider.</summary>
-public sealed class WorkerTests
+internal sealed class WorkerTests
 {
     internal static VerificationPayload Payload(string first, string last, string dob, string payer, string member) => new(
         new PatientInfo(first, last, DateOnly.Parse(dob, System.Globalization.CultureInfo.InvariantCulture)),

@@ -10,7 +10,7 @@ using Spectre.Console;
 namespace CoverageCheck.Service.Features.Batches;
 
 /// <summary>The exit codes of the <c>batch</c> commands.</summary>
-public static class BatchExitCodes
+internal static class BatchExitCodes
 {
     /// <summary>The report was written and every census row was accepted.</summary>
     public const int Success = 0;

@@ -6,7 +6,7 @@ namespace CoverageCheck.Service.Features.Batches;
 /// <param name="Done">Rows with nothing left to do: answered, failed, waiting for review, or rejected.</param>
 /// <param name="Percent">Done as a share of the total, 0–100, rounded down (100 only when all are done).</param>
 /// <param name="EstimatedCompletion">When the remaining rows should be done at the pace so far; null when done or not yet measurable.</param>
-public sealed record BatchProgress(
+internal sealed record BatchProgress(
     IReadOnlyDictionary<string, int> Counts,
     int Total,
     int Done,

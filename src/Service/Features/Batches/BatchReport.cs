@@ -9,7 +9,7 @@ namespace CoverageCheck.Service.Features.Batches;
 /// <param name="Rows">Every census record, rejected ones included, in input order.</param>
 /// <param name="Changes">Differences from the previous run of the same census, if there was one.</param>
 /// <param name="PreviousRunAt">When that previous run was made; null when this is the first.</param>
-public sealed record BatchReport(
+internal sealed record BatchReport(
     string BatchId,
     string? SourceName,
     DateTimeOffset GeneratedAt,
@@ -27,7 +27,7 @@ public sealed record BatchReport(
 }
 
 /// <summary>The statuses a report row can have: those of a verification, plus <see cref="Rejected"/> for a bad census record.</summary>
-public static class BatchRowStatus
+internal static class BatchRowStatus
 {
     public const string Queued = "queued";
     public const string InProgress = "in-progress";
@@ -38,7 +38,7 @@ public static class BatchRowStatus
 }
 
 /// <summary>Where a patient's coverage stands; every row has exactly one standing, so the counts add up to the patients.</summary>
-public enum CoverageStanding
+internal enum CoverageStanding
 {
     /// <summary>Covered today, through the end of the program as far as the payer says.</summary>
     Active,
@@ -63,7 +63,7 @@ public enum CoverageStanding
 /// One line of the report. The benefit figures are in-network, individual; a null figure is one the payer
 /// did not give (or that is not known yet), never a zero.
 /// </summary>
-public sealed record BatchReportRow
+internal sealed record BatchReportRow
 {
     /// <summary>The physical line of the census where the record starts.</summary>
     public required int Line { get; init; }
@@ -145,7 +145,7 @@ public sealed record BatchReportRow
 /// <param name="Rejected">Census records rejected.</param>
 /// <param name="ExpectedPatientTotal">Sum of the rows' estimated patient totals.</param>
 /// <param name="ExpectedPayerTotal">Sum of the rows' estimated payer totals.</param>
-public sealed record PayerSummary(
+internal sealed record PayerSummary(
     string PayerId,
     string? PayerName,
     int Patients,
@@ -197,7 +197,7 @@ public sealed record PayerSummary(
 }
 
 /// <summary>What kind of difference a <see cref="BatchChange"/> is.</summary>
-public enum BatchChangeKind
+internal enum BatchChangeKind
 {
     NewPatient,
     PatientRemoved,
@@ -217,7 +217,7 @@ public enum BatchChangeKind
 /// <param name="Kind">What changed.</param>
 /// <param name="Before">The previous value, formatted (invariant culture); null when there was none.</param>
 /// <param name="After">The value now, formatted; null when there is none.</param>
-public sealed record BatchChange(string PatientRef, BatchChangeKind Kind, string? Before, string? After)
+internal sealed record BatchChange(string PatientRef, BatchChangeKind Kind, string? Before, string? After)
 {
     /// <summary>The kind as the reports spell it: <c>coverage-ended</c>, <c>deductible-progressed</c>, ...</summary>
     public string KindName => Kind switch

@@ -6,7 +6,7 @@ using ScottPlot.TickGenerators;
 namespace CoverageCheck.Service.Features.Batches;
 
 /// <summary>The report's charts, drawn by ScottPlot as SVG markup ready to inline in HTML.</summary>
-public static class BatchReportCharts
+internal static class BatchReportCharts
 {
     public const int Width = 900;
     public const int Height = 420;

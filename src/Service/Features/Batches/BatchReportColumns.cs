@@ -1,7 +1,7 @@
 namespace CoverageCheck.Service.Features.Batches;
 
 /// <summary>How a report column's values are typed in a workbook and formatted in text.</summary>
-public enum ReportValueKind
+internal enum ReportValueKind
 {
     Text,
     Integer,
@@ -12,13 +12,13 @@ public enum ReportValueKind
 }
 
 /// <summary>One column of the per-row report: its name (the CSV header), type, width in a workbook, and value.</summary>
-public sealed record BatchReportColumn(string Name, ReportValueKind Kind, double Width, Func<BatchReportRow, object?> Value);
+internal sealed record BatchReportColumn(string Name, ReportValueKind Kind, double Width, Func<BatchReportRow, object?> Value);
 
 /// <summary>
 /// The per-row report's columns: first the ones <c>http-api.md</c> promises, in that order, then the extras.
 /// Every writer uses this one list, so CSV, workbook and HTML agree.
 /// </summary>
-public static class BatchReportColumns
+internal static class BatchReportColumns
 {
     public static IReadOnlyList<BatchReportColumn> All { get; } =
     [

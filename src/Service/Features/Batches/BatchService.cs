@@ -10,10 +10,10 @@ namespace CoverageCheck.Service.Features.Batches;
 /// <param name="Rejected">Rows rejected, each in <paramref name="Errors"/>.</param>
 /// <param name="Errors">Every rejected row with its line and reason, in file order.</param>
 /// <param name="FileError">A file-level error before any row (bad header, not UTF-8, empty file).</param>
-public sealed record BatchSubmission(Guid? BatchId, int Accepted, int Rejected, IReadOnlyList<CensusRowError> Errors, CensusRowError? FileError);
+internal sealed record BatchSubmission(Guid? BatchId, int Accepted, int Rejected, IReadOnlyList<CensusRowError> Errors, CensusRowError? FileError);
 
 /// <summary>The state of a batch as <c>GET /api/v1/batches/{id}</c> shows it.</summary>
-public sealed record BatchState(BatchRecord Batch, BatchProgress Progress);
+internal sealed record BatchState(BatchRecord Batch, BatchProgress Progress);
 
 /// <summary>
 /// Finance's census batches: reads an uploaded census, queues a verification per valid row (through

@@ -7,7 +7,7 @@ using Dapper;
 namespace CoverageCheck.Service.Features.Batches;
 
 /// <summary>A stored batch (no PHI).</summary>
-public sealed record BatchRecord
+internal sealed record BatchRecord
 {
     public Guid Id { get; init; }
     public string Status { get; init; } = "";
@@ -18,7 +18,7 @@ public sealed record BatchRecord
 }
 
 /// <summary>The <c>status</c> values of a batch.</summary>
-public static class BatchStatus
+internal static class BatchStatus
 {
     public const string Accepted = "accepted";
     public const string Running = "running";
@@ -26,10 +26,10 @@ public static class BatchStatus
 }
 
 /// <summary>One census record of a batch: a verification, or the reason the record was rejected.</summary>
-public sealed record BatchRowEntry(int Line, string? PatientRef, Guid? VerificationId, string? ErrorCode, string? Error);
+internal sealed record BatchRowEntry(int Line, string? PatientRef, Guid? VerificationId, string? ErrorCode, string? Error);
 
 /// <summary>A batch row with the state of its verification (no PHI: the payer's answer stays in the verification).</summary>
-public sealed record BatchRowRecord
+internal sealed record BatchRowRecord
 {
     public int Line { get; init; }
     public string? PatientRef { get; init; }
@@ -48,7 +48,7 @@ public sealed record BatchRowRecord
 }
 
 /// <summary>A batch row with its verification's request and result decrypted: PHI, for building a report only.</summary>
-public sealed record BatchReportSource(BatchRowRecord Row, string? PayloadJson, string? ResultJson)
+internal sealed record BatchReportSource(BatchRowRecord Row, string? PayloadJson, string? ResultJson)
 {
     public override string ToString() => $"BatchReportSource {{ Line = {Row.Line}, PayloadJson = [PHI], ResultJson = [PHI] }}";
 }
@@ -57,7 +57,7 @@ public sealed record BatchReportSource(BatchRowRecord Row, string? PayloadJson, 
 /// Batches and their rows (tables <c>batches</c>, <c>batch_rows</c>), for SQLite and SQL Server. Verifications are
 /// written by <see cref="VerificationStore"/>; this class links census lines to them and counts their progress.
 /// </summary>
-public sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi)
+internal sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi)
 {
     /// <summary>
     /// The column a census row's <c>patient_ref</c> is encrypted for. A site's reference for a patient (often the chart

@@ -112,10 +112,10 @@ internal static class BatchesApi
 }
 
 /// <summary>The answer to an upload: the batch, how many rows were queued and rejected, and every rejection.</summary>
-public sealed record BatchCreatedResponse(Guid Id, string Status, int Accepted, int Rejected, IReadOnlyList<BatchRowErrorResponse> Errors);
+internal sealed record BatchCreatedResponse(Guid Id, string Status, int Accepted, int Rejected, IReadOnlyList<BatchRowErrorResponse> Errors);
 
 /// <summary>A rejected census row.</summary>
-public sealed record BatchRowErrorResponse(int Line, string? PatientRef, string Code, string Reason);
+internal sealed record BatchRowErrorResponse(int Line, string? PatientRef, string Code, string Reason);
 
 /// <summary>A batch's progress.</summary>
 /// <param name="Id">The batch.</param>
@@ -127,7 +127,7 @@ public sealed record BatchRowErrorResponse(int Line, string? PatientRef, string 
 /// <param name="EstimatedCompletion">When the rest should be done at the pace so far; null when done or not yet known.</param>
 /// <param name="CreatedAt">When the census was uploaded.</param>
 /// <param name="CompletedAt">When the last verification finished.</param>
-public sealed record BatchStatusResponse(
+internal sealed record BatchStatusResponse(
     Guid Id,
     string Status,
     int Rows,

@@ -13,7 +13,7 @@ namespace CoverageCheck.Service.Features.Batches;
 /// bad content never throws.
 /// </summary>
 /// <param name="isKnownPayer">Whether a payer ID is one the program can ask (the payer table).</param>
-public sealed class CensusReader(Func<string, bool> isKnownPayer)
+internal sealed class CensusReader(Func<string, bool> isKnownPayer)
 {
     /// <summary>Longest field accepted. A longer one almost always means an unclosed quote swallowing the file.</summary>
     public const int MaxFieldLength = 4096;

@@ -5,10 +5,10 @@ namespace CoverageCheck.Service.Features.Batches;
 
 /// <summary>What one record of a census came to: a <see cref="CensusRow"/> or a <see cref="CensusRowError"/>.</summary>
 /// <param name="Line">The 1-based physical line of the file where the record starts (the header is line 1).</param>
-public abstract record CensusLine(int Line);
+internal abstract record CensusLine(int Line);
 
 /// <summary>A valid census row, typed. It holds PHI (names, date of birth, member ID): never log it.</summary>
-public sealed record CensusRow(
+internal sealed record CensusRow(
     int Line,
     string PatientRef,
     string FirstName,
@@ -50,13 +50,13 @@ public sealed record CensusRow(
 /// end the reading; every other error concerns its own record only and the reading goes on.
 /// Reasons never repeat names, dates of birth or member IDs.
 /// </summary>
-public sealed record CensusRowError(int Line, string? PatientRef, string Code, string Reason) : CensusLine(Line)
+internal sealed record CensusRowError(int Line, string? PatientRef, string Code, string Reason) : CensusLine(Line)
 {
     public bool IsFileLevel { get; init; }
 }
 
 /// <summary>The machine-readable <see cref="CensusRowError.Code"/> values.</summary>
-public static class CensusErrorCodes
+internal static class CensusErrorCodes
 {
     public const string EmptyFile = "empty-file";
     public const string InvalidHeader = "invalid-header";
@@ -73,7 +73,7 @@ public static class CensusErrorCodes
 }
 
 /// <summary>The census header of <c>http-api.md</c>, in its documented order.</summary>
-public static class CensusColumns
+internal static class CensusColumns
 {
     public const string PatientRef = "patient_ref";
     public const string FirstName = "first_name";

@@ -8,7 +8,7 @@ namespace CoverageCheck.Service.Features.Batches;
 /// The report as CSV (UTF-8 with a byte-order mark so Excel reads it as UTF-8): the columns of
 /// <see cref="BatchReportColumns"/> as the header, then one line per census record in input order.
 /// </summary>
-public sealed class CsvReportWriter : IBatchReportWriter
+internal sealed class CsvReportWriter : IBatchReportWriter
 {
     public BatchReportFormat Format => BatchReportFormat.Csv;
 

@@ -11,7 +11,7 @@ namespace CoverageCheck.Service.Features.Batches;
 /// Content-Security-Policy (its one style block is allowed by hash), so it opens the same from a disk or a server
 /// with a strict policy. Every value is HTML-encoded. The markup is also well-formed XML.
 /// </summary>
-public sealed class HtmlReportWriter : IBatchReportWriter
+internal sealed class HtmlReportWriter : IBatchReportWriter
 {
     internal const string Styles =
         "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;margin:2rem;color:#1d1d1f}" +

@@ -1,7 +1,7 @@
 namespace CoverageCheck.Service.Features.Batches;
 
 /// <summary>The formats a batch report comes in.</summary>
-public enum BatchReportFormat
+internal enum BatchReportFormat
 {
     Csv,
     Xlsx,
@@ -9,7 +9,7 @@ public enum BatchReportFormat
 }
 
 /// <summary>Writes a <see cref="BatchReport"/> in one format.</summary>
-public interface IBatchReportWriter
+internal interface IBatchReportWriter
 {
     BatchReportFormat Format { get; }
 
@@ -24,7 +24,7 @@ public interface IBatchReportWriter
 }
 
 /// <summary>The writer for each format.</summary>
-public static class BatchReportWriters
+internal static class BatchReportWriters
 {
     public static IBatchReportWriter For(BatchReportFormat format) => format switch
     {

@@ -9,7 +9,7 @@ namespace CoverageCheck.Service.Features.Batches;
 /// header rows are frozen and filterable. Column widths are set explicitly: ClosedXML's AdjustToContents measures
 /// text through GDI+, which Linux hosts do not have.
 /// </summary>
-public sealed class XlsxReportWriter : IBatchReportWriter
+internal sealed class XlsxReportWriter : IBatchReportWriter
 {
     public const string ReportSheet = "Report";
     public const string SummarySheet = "Summary by payer";

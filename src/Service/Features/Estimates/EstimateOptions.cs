@@ -9,7 +9,7 @@ namespace CoverageCheck.Service.Features.Estimates;
 /// (<see cref="ChargePerDay"/>, <see cref="AllowedPerDay"/>, <see cref="SelfPayPerDay"/>) and a self-pay
 /// package price (<see cref="SelfPayPackagePrice"/>) that caps the total of all self-pay days.
 /// </summary>
-public sealed class RateCardOptions
+internal sealed class RateCardOptions
 {
     public const string SectionName = "RateCard:Iop";
 
@@ -39,7 +39,7 @@ public sealed class RateCardOptions
 }
 
 /// <summary>The public website's use of the estimate endpoint (<c>Website:*</c>).</summary>
-public sealed class WebsiteOptions
+internal sealed class WebsiteOptions
 {
     public const string SectionName = "Website";
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace CoverageCheck.Service.Features.Estimates;
 
 /// <summary>The outcome of pricing a request read from the wire: a response, or field-named errors.</summary>
-public sealed record EstimateOutcome(EstimateResponse? Response, IReadOnlyDictionary<string, string[]> Errors);
+internal sealed record EstimateOutcome(EstimateResponse? Response, IReadOnlyDictionary<string, string[]> Errors);
 
 /// <summary>
 /// Fills a request's missing pricing from the rate card, validates it, runs <see cref="CostEstimator"/> and maps the
@@ -13,7 +13,7 @@ public sealed record EstimateOutcome(EstimateResponse? Response, IReadOnlyDictio
 /// at the top of the published range (so it never understates the patient's cost) and <c>chargeRange</c> shows the
 /// same program at the lowest and the highest published charge. Used by the estimates endpoint and by verifications.
 /// </summary>
-public sealed class EstimatePricer(IOptionsMonitor<RateCardOptions> rateCard)
+internal sealed class EstimatePricer(IOptionsMonitor<RateCardOptions> rateCard)
 {
     private const string FromRequest = "request";
     private const string FromRateCard = "rateCard";

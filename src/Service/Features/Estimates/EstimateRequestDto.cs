@@ -7,10 +7,10 @@ namespace CoverageCheck.Service.Features.Estimates;
 // EstimateRequestValidation and the estimator, so that one 400 names every missing and every bad field.
 
 /// <summary>The body of <c>POST /api/v1/estimates</c>.</summary>
-public sealed record EstimateRequestDto(ProgramDto? Program, PricingDto? Pricing, CoverageDto? Coverage, RangeDto? Range);
+internal sealed record EstimateRequestDto(ProgramDto? Program, PricingDto? Pricing, CoverageDto? Coverage, RangeDto? Range);
 
 /// <summary><c>program</c>: dates as <c>YYYY-MM-DD</c>, weekdays as <c>Mon</c> … <c>Sun</c>.</summary>
-public sealed record ProgramDto(
+internal sealed record ProgramDto(
     DateOnly? StartDate,
     int? Weeks,
     int? DaysPerWeek,
@@ -19,14 +19,14 @@ public sealed record ProgramDto(
     IReadOnlyList<DateOnly>? ClosedDates = null);
 
 /// <summary><c>pricing</c>: optional as a whole and field by field; the rate card fills what is missing.</summary>
-public sealed record PricingDto(
+internal sealed record PricingDto(
     decimal? ChargePerDay = null,
     decimal? AllowedPerDay = null,
     decimal? SelfPayPerDay = null,
     decimal? SelfPayPackagePrice = null);
 
 /// <summary><c>coverage</c>: null or absent means self-pay. Absent members take estimator.md's defaults; choices are camelCase (<c>active</c>, <c>in</c>).</summary>
-public sealed record CoverageDto(
+internal sealed record CoverageDto(
     CoverageStatus? Status = null,
     NetworkStatus? Network = null,
     string? PlanYearStart = null,
@@ -41,13 +41,13 @@ public sealed record CoverageDto(
     AccumulatorsDto? Accumulators = null);
 
 /// <summary><c>coverage.deductible</c>.</summary>
-public sealed record DeductibleDto(decimal? Individual = null, decimal? Family = null, bool? Embedded = null, bool? AppliesToService = null);
+internal sealed record DeductibleDto(decimal? Individual = null, decimal? Family = null, bool? Embedded = null, bool? AppliesToService = null);
 
 /// <summary>An individual and a family amount.</summary>
-public sealed record AmountsDto(decimal? Individual = null, decimal? Family = null);
+internal sealed record AmountsDto(decimal? Individual = null, decimal? Family = null);
 
 /// <summary><c>coverage.accumulators</c>: met so far in the plan year of the first session.</summary>
-public sealed record AccumulatorsDto(
+internal sealed record AccumulatorsDto(
     decimal? DeductibleIndividualMet = null,
     decimal? DeductibleFamilyMet = null,
     decimal? OutOfPocketIndividualMet = null,
@@ -55,13 +55,13 @@ public sealed record AccumulatorsDto(
     int? VisitsUsed = null);
 
 /// <summary><c>range</c>: also price the shortest and the longest program.</summary>
-public sealed record RangeDto(MinMaxDto? Weeks, MinMaxDto? DaysPerWeek);
+internal sealed record RangeDto(MinMaxDto? Weeks, MinMaxDto? DaysPerWeek);
 
 /// <summary>An inclusive range.</summary>
-public sealed record MinMaxDto(int? Min, int? Max);
+internal sealed record MinMaxDto(int? Min, int? Max);
 
 /// <summary>Pricing as the request gave it, before the rate card fills the gaps.</summary>
-public sealed record PricingInput(decimal? ChargePerDay, decimal? AllowedPerDay, decimal? SelfPayPerDay, decimal? SelfPayPackagePrice)
+internal sealed record PricingInput(decimal? ChargePerDay, decimal? AllowedPerDay, decimal? SelfPayPerDay, decimal? SelfPayPackagePrice)
 {
     internal static PricingInput? From(PricingDto? pricing) => pricing is null
         ? null
@@ -69,7 +69,7 @@ public sealed record PricingInput(decimal? ChargePerDay, decimal? AllowedPerDay,
 }
 
 /// <summary>A request ready to price: the estimator's own types, with estimator.md's defaults filled in.</summary>
-public sealed record EstimateInput(ProgramSchedule Program, PricingInput? Pricing, Coverage? Coverage, ProgramRange? Range)
+internal sealed record EstimateInput(ProgramSchedule Program, PricingInput? Pricing, Coverage? Coverage, ProgramRange? Range)
 {
     /// <summary>What the request left out and the estimate assumed instead, in plain words.</summary>
     public IReadOnlyList<string> Assumptions { get; init; } = [];

@@ -5,7 +5,7 @@ using CoverageCheck.Estimator;
 namespace CoverageCheck.Service.Features.Estimates;
 
 /// <summary>The answer of <c>POST /api/v1/estimates</c>: the estimate of estimator.md plus explanation and pricing used.</summary>
-public sealed record EstimateResponse(
+internal sealed record EstimateResponse(
     int Sessions,
     DateOnly? FirstSession,
     DateOnly? LastSession,
@@ -78,22 +78,22 @@ public sealed record EstimateResponse(
 }
 
 /// <summary>One warning for the patient: its code and plain words.</summary>
-public sealed record WarningMessageDto(string Code, string Message);
+internal sealed record WarningMessageDto(string Code, string Message);
 
 /// <summary><c>totals</c>.</summary>
-public sealed record TotalsDto(decimal Charges, decimal Allowed, decimal Patient, decimal Payer);
+internal sealed record TotalsDto(decimal Charges, decimal Allowed, decimal Patient, decimal Payer);
 
 /// <summary><c>breakdown</c>.</summary>
-public sealed record BreakdownDto(decimal Copay, decimal Deductible, decimal Coinsurance, decimal BalanceBill, decimal SelfPay);
+internal sealed record BreakdownDto(decimal Copay, decimal Deductible, decimal Coinsurance, decimal BalanceBill, decimal SelfPay);
 
 /// <summary>One row of <c>monthly</c>; <c>month</c> is <c>YYYY-MM</c>.</summary>
-public sealed record MonthlyDto(string Month, int Sessions, decimal Patient, decimal Payer);
+internal sealed record MonthlyDto(string Month, int Sessions, decimal Patient, decimal Payer);
 
 /// <summary><c>range</c>: the shortest and the longest program, each a full estimate.</summary>
-public sealed record RangeResponseDto(EstimateResponse Low, EstimateResponse High);
+internal sealed record RangeResponseDto(EstimateResponse Low, EstimateResponse High);
 
 /// <summary>One day of <c>sessionsDetail</c> (only with <c>?detail=sessions</c>).</summary>
-public sealed record SessionDto(
+internal sealed record SessionDto(
     DateOnly Date,
     decimal Charge,
     decimal Allowed,
@@ -119,7 +119,7 @@ public sealed record SessionDto(
 }
 
 /// <summary>The rates the estimate used and where each came from (<c>request</c> or <c>rateCard</c>).</summary>
-public sealed record PricingUsedDto(
+internal sealed record PricingUsedDto(
     decimal ChargePerDay,
     decimal AllowedPerDay,
     decimal SelfPayPerDay,
@@ -131,4 +131,4 @@ public sealed record PricingUsedDto(
 /// Present when the program's charge is unknown (no <c>chargePerDay</c> in the request or the rate card): the same
 /// program priced at the lowest and at the highest published charge. The main estimate uses the highest.
 /// </summary>
-public sealed record ChargeRangeDto(decimal ChargePerDayLow, decimal ChargePerDayHigh, EstimateResponse Low, EstimateResponse High);
+internal sealed record ChargeRangeDto(decimal ChargePerDayLow, decimal ChargePerDayHigh, EstimateResponse Low, EstimateResponse High);

@@ -17,7 +17,7 @@ namespace CoverageCheck.Service.Features.Estimates;
 /// <c>POST /api/v1/estimates</c>: the anonymous estimate of estimator.md. No personal data goes in or out, and no
 /// payer is called. Anonymous callers are rate limited per client address; callers with a key are not.
 /// </summary>
-public static class EstimatesApi
+internal static class EstimatesApi
 {
     public const string CorsPolicy = "website";
     public const string RateLimitPolicy = "estimates-anonymous";

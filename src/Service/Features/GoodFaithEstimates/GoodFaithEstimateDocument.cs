@@ -12,7 +12,7 @@ using PdfSharp.Pdf;
 namespace CoverageCheck.Service.Features.GoodFaithEstimates;
 
 /// <summary>The fonts a PDF can be written with are missing on this machine.</summary>
-public sealed class PdfFontsMissingException(string message) : Exception(message);
+internal sealed class PdfFontsMissingException(string message) : Exception(message);
 
 /// <summary>
 /// The Good Faith Estimate for an uninsured or self-pay patient (No Surprises Act, 45 CFR 149.610) as a PDF: patient

@@ -5,7 +5,7 @@ using Dapper;
 namespace CoverageCheck.Service.Features.GoodFaithEstimates;
 
 /// <summary>An issued Good Faith Estimate, without its document (no PHI).</summary>
-public sealed record IssuedGoodFaithEstimate
+internal sealed record IssuedGoodFaithEstimate
 {
     public Guid Id { get; init; }
     public Guid VerificationId { get; init; }
@@ -20,7 +20,7 @@ public sealed record IssuedGoodFaithEstimate
 /// (45 CFR 149.610; estimator-reference.md). Rows are never changed or deleted (the database refuses it). Storing and
 /// reading a document are audited.
 /// </summary>
-public sealed class GoodFaithEstimateStore(IDbConnectionFactory database, PhiProtector phi)
+internal sealed class GoodFaithEstimateStore(IDbConnectionFactory database, PhiProtector phi)
 {
     internal const string DocumentColumn = "good_faith_estimates.document_cipher";
 

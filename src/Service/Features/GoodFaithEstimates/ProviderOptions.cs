@@ -8,7 +8,7 @@ namespace CoverageCheck.Service.Features.GoodFaithEstimates;
 /// TIN and location). The NPI is configured once, as <c>Clearinghouse:Provider:Npi</c>, and read from there.
 /// appsettings.json carries sandbox values; production sets the real ones.
 /// </summary>
-public sealed class ProviderOptions
+internal sealed class ProviderOptions
 {
     public const string SectionName = "Provider";
 

@@ -13,7 +13,7 @@ namespace CoverageCheck.Service.Features.Users;
 /// Staff sign-in (<c>Auth:Oidc:*</c>, <c>Auth:Session:*</c>). Without an authority only local accounts
 /// (<c>users add</c>) sign in; with one, the sign-in page also offers the organisation's identity provider.
 /// </summary>
-public sealed class StaffSignInOptions
+internal sealed class StaffSignInOptions
 {
     public const string SectionName = "Auth";
 
@@ -28,7 +28,7 @@ public sealed class StaffSignInOptions
 }
 
 /// <summary><c>Auth:SignInThrottle</c>: how many failed staff sign-ins are allowed before attempts are refused.</summary>
-public sealed class SignInThrottleOptions
+internal sealed class SignInThrottleOptions
 {
     /// <summary>Failed sign-ins for one user name within <see cref="Window"/> before that name is refused.</summary>
     [Range(1, 1000)]
@@ -43,7 +43,7 @@ public sealed class SignInThrottleOptions
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
 }
 
-public sealed class OidcOptions
+internal sealed class OidcOptions
 {
     /// <summary>The OpenID Connect issuer (Entra ID, Okta, Keycloak …); staff single sign-on is offered only when set.</summary>
     public Uri? Authority { get; set; }
@@ -69,7 +69,7 @@ public sealed class OidcOptions
     public bool IsConfigured => Authority is not null;
 }
 
-public sealed class SessionOptions
+internal sealed class SessionOptions
 {
     /// <summary>A session ends after this long without a request.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "12:00:00")]
@@ -122,7 +122,7 @@ internal sealed class StaffSignInOptionsCustomValidator : IValidateOptions<Staff
 /// to the session cookie, whose challenge redirects to the sign-in page; everything else (the API) to the API key
 /// handler, so it keeps answering 401/403 problem details.
 /// </summary>
-public static class StaffAuthentication
+internal static class StaffAuthentication
 {
     public const string CallerScheme = "Caller";
     public const string CookieScheme = CookieAuthenticationDefaults.AuthenticationScheme;

@@ -6,10 +6,10 @@ using Microsoft.AspNetCore.Identity;
 namespace CoverageCheck.Service.Features.Users;
 
 /// <summary>A local staff account as the sign-in page sees it; never carries the password hash out of the store.</summary>
-public sealed record StaffUser(long Id, string UserName, IReadOnlyList<string> Roles);
+internal sealed record StaffUser(long Id, string UserName, IReadOnlyList<string> Roles);
 
 /// <summary>Why <see cref="UserStore.CreateAsync"/> refused an account.</summary>
-public enum CreateUserOutcome
+internal enum CreateUserOutcome
 {
     Created,
     NameTaken,
@@ -20,7 +20,7 @@ public enum CreateUserOutcome
 /// Passwords are hashed as ASP.NET Core Identity does (<see cref="PasswordHasher{TUser}"/>: PBKDF2-HMAC-SHA512, salted,
 /// versioned), so hashes can move to Identity later and old ones are upgraded on the next sign-in.
 /// </summary>
-public sealed class UserStore(IDbConnectionFactory database, TimeProvider timeProvider)
+internal sealed class UserStore(IDbConnectionFactory database, TimeProvider timeProvider)
 {
     public const int MinPasswordLength = 12;
     public const int MaxPasswordLength = 256;

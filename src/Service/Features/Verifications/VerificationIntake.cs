@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace CoverageCheck.Service.Features.Verifications;
 
 /// <summary>How a verification enters the system.</summary>
-public sealed record SubmitOptions
+internal sealed record SubmitOptions
 {
     /// <summary>The caller's <c>Idempotency-Key</c>: a repeat returns the verification the first call made.</summary>
     public string? IdempotencyKey { get; init; }
@@ -19,10 +19,10 @@ public sealed record SubmitOptions
     public Guid? PreviousVerificationId { get; init; }
 }
 
-public sealed record SubmittedVerification(VerificationRecord Record, bool Created);
+internal sealed record SubmittedVerification(VerificationRecord Record, bool Created);
 
 /// <summary>One census row for <see cref="VerificationIntake.QueueManyAsync"/>: its request and where it came from.</summary>
-public sealed record QueuedSubmission(VerificationPayload Payload, Guid? BatchId, int? BatchLine)
+internal sealed record QueuedSubmission(VerificationPayload Payload, Guid? BatchId, int? BatchLine)
 {
     /// <summary>The verification this one re-checks (nightly re-verification): changes between them are recorded.</summary>
     public Guid? PreviousVerificationId { get; init; }

@@ -6,7 +6,7 @@ using CoverageCheck.Service.Security;
 namespace CoverageCheck.Service.Features.Verifications;
 
 /// <summary>The <c>status</c> values of a verification.</summary>
-public static class VerificationStatus
+internal static class VerificationStatus
 {
     public const string Queued = "queued";
     public const string InProgress = "in-progress";
@@ -22,10 +22,10 @@ public static class VerificationStatus
 }
 
 /// <summary>A lease taken at insert time, so the caller (the real-time API path) works the item before any worker can.</summary>
-public sealed record VerificationLease(string Owner, TimeSpan Duration);
+internal sealed record VerificationLease(string Owner, TimeSpan Duration);
 
 /// <summary>A verification to store. PHI properties are encrypted by the store; <see cref="ToString"/> never prints them.</summary>
-public sealed record NewVerification
+internal sealed record NewVerification
 {
     public required string PayerId { get; init; }
 
@@ -75,7 +75,7 @@ public sealed record NewVerification
 }
 
 /// <summary>A stored verification with its payload and result decrypted.</summary>
-public sealed record VerificationRecord
+internal sealed record VerificationRecord
 {
     public required Guid Id { get; init; }
     public required string Status { get; init; }
@@ -116,10 +116,10 @@ public sealed record VerificationRecord
 }
 
 /// <summary>The result of an insert: the stored record and whether this call created it (false: idempotent replay).</summary>
-public sealed record InsertedVerification(VerificationRecord Record, bool Created);
+internal sealed record InsertedVerification(VerificationRecord Record, bool Created);
 
 /// <summary>A row of the admissions work queue; carries no PHI.</summary>
-public sealed record VerificationSummary
+internal sealed record VerificationSummary
 {
     public Guid Id { get; init; }
     public string Status { get; init; } = "";
@@ -132,7 +132,7 @@ public sealed record VerificationSummary
 }
 
 /// <summary>Filters for the work queue, newest first. <see cref="Before"/> continues from a previous page.</summary>
-public sealed record VerificationQuery
+internal sealed record VerificationQuery
 {
     public const int MaxLimit = 500;
 
@@ -144,10 +144,10 @@ public sealed record VerificationQuery
     public VerificationCursor? Before { get; init; }
 }
 
-public sealed record VerificationPage(IReadOnlyList<VerificationSummary> Items, VerificationCursor? Next);
+internal sealed record VerificationPage(IReadOnlyList<VerificationSummary> Items, VerificationCursor? Next);
 
 /// <summary>A keyset position in the newest-first work queue; opaque to clients as <see cref="ToString"/>.</summary>
-public sealed record VerificationCursor(DateTimeOffset CreatedAt, Guid Id)
+internal sealed record VerificationCursor(DateTimeOffset CreatedAt, Guid Id)
 {
     public override string ToString()
     {
@@ -186,10 +186,10 @@ public sealed record VerificationCursor(DateTimeOffset CreatedAt, Guid Id)
 }
 
 /// <summary>Queue depth for metrics.</summary>
-public sealed record QueueStats(int Queued, int InProgress, TimeSpan? OldestQueuedAge);
+internal sealed record QueueStats(int Queued, int InProgress, TimeSpan? OldestQueuedAge);
 
 /// <summary>A member whose latest completed check should be repeated (no PHI: read the payload with GetAsync).</summary>
-public sealed record ReverificationCandidate
+internal sealed record ReverificationCandidate
 {
     public Guid VerificationId { get; init; }
     public string PayerId { get; init; } = "";
@@ -199,7 +199,7 @@ public sealed record ReverificationCandidate
 }
 
 /// <summary>The <c>kind</c> values of a verification change.</summary>
-public static class VerificationChangeKinds
+internal static class VerificationChangeKinds
 {
     public const string CoverageEnded = "coverage-ended";
     public const string CoverageStarted = "coverage-started";
@@ -211,9 +211,9 @@ public static class VerificationChangeKinds
 
 /// <summary>What changed between two runs for the same member. <see cref="Detail"/> must not contain PHI.</summary>
 /// <summary>A change found against the previous verification, written with the new verification's completion.</summary>
-public sealed record DetectedChange(Guid PreviousVerificationId, string Kind, string Detail);
+internal sealed record DetectedChange(Guid PreviousVerificationId, string Kind, string Detail);
 
-public sealed record VerificationChange
+internal sealed record VerificationChange
 {
     public long Id { get; init; }
     public Guid VerificationId { get; init; }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace CoverageCheck.Service.Features.Verifications;
 
 /// <summary>How a verification waits for the payer, and how the worker retries, claims and re-verifies.</summary>
-public sealed class VerificationOptions
+internal sealed class VerificationOptions
 {
     public const string SectionName = "Verification";
 

@@ -6,7 +6,7 @@ namespace CoverageCheck.Service.Features.Verifications;
 /// What a verification was asked: the request as stored (encrypted, it holds PHI) and replayed by the worker.
 /// The same shape is the wire body of <c>POST /api/v1/verifications</c>; batches build it from census rows.
 /// </summary>
-public sealed record VerificationPayload(
+internal sealed record VerificationPayload(
     PatientInfo Patient,
     InsuranceInfo Insurance,
     DateOnly DateOfService,
@@ -21,21 +21,21 @@ public sealed record VerificationPayload(
     public override string ToString() => $"VerificationPayload {{ PayerId = {Insurance.PayerId} }}";
 }
 
-public sealed record PatientInfo(string FirstName, string LastName, DateOnly DateOfBirth)
+internal sealed record PatientInfo(string FirstName, string LastName, DateOnly DateOfBirth)
 {
     public override string ToString() => "PatientInfo { *** }";
 }
 
-public sealed record InsuranceInfo(string PayerId, string MemberId, string? GroupNumber)
+internal sealed record InsuranceInfo(string PayerId, string MemberId, string? GroupNumber)
 {
     public override string ToString() => $"InsuranceInfo {{ PayerId = {PayerId} }}";
 }
 
 /// <summary>42 CFR Part 2: asking a payer tells it the person seeks addiction treatment, so consent comes first.</summary>
-public sealed record ConsentInfo(bool Obtained, string? Method);
+internal sealed record ConsentInfo(bool Obtained, string? Method);
 
 /// <summary>The planned program, when the caller wants an estimate with the verification.</summary>
-public sealed record ProgramInfo(DateOnly StartDate, int Weeks, int DaysPerWeek)
+internal sealed record ProgramInfo(DateOnly StartDate, int Weeks, int DaysPerWeek)
 {
     /// <summary>The program's last calendar day: <see cref="Weeks"/> whole weeks from its start, the start day counted.</summary>
     [JsonIgnore]
@@ -46,4 +46,4 @@ public sealed record ProgramInfo(DateOnly StartDate, int Weeks, int DaysPerWeek)
 }
 
 /// <summary>Per-day prices for the estimate; what is missing comes from the payer table, then the rate card.</summary>
-public sealed record PricingInfo(decimal? ChargePerDay, decimal? AllowedPerDay = null, decimal? SelfPayPerDay = null, decimal? SelfPayPackagePrice = null);
+internal sealed record PricingInfo(decimal? ChargePerDay, decimal? AllowedPerDay = null, decimal? SelfPayPerDay = null, decimal? SelfPayPackagePrice = null);

@@ -10,7 +10,7 @@ namespace CoverageCheck.Service.Features.Verifications;
 /// review, or reschedule. Every method after the claim is fenced by the lease: it succeeds only while the caller
 /// still holds it, so an instance that lost its lease can never overwrite the one that took the work over.
 /// </summary>
-public sealed partial class VerificationQueue(
+internal sealed partial class VerificationQueue(
     IDbConnectionFactory database, VerificationStore records, PhiProtector phi, TimeProvider timeProvider, ILogger<VerificationQueue> logger)
 {
     private bool IsSqlServer => database.Dialect == DatabaseProvider.SqlServer;

@@ -13,7 +13,7 @@ namespace CoverageCheck.Service.Features.Verifications;
 /// method that returns or stores PHI writes an audit entry in the same transaction. The worker's side of the same
 /// table, claiming and finishing under a lease, is <see cref="VerificationQueue"/>.
 /// </summary>
-public sealed partial class VerificationStore(IDbConnectionFactory database, PhiProtector phi, TimeProvider timeProvider, ILogger<VerificationStore> logger)
+internal sealed partial class VerificationStore(IDbConnectionFactory database, PhiProtector phi, TimeProvider timeProvider, ILogger<VerificationStore> logger)
 {
     internal const string PayloadColumn = "verifications.payload_cipher";
     internal const string ResultColumn = "verifications.result_cipher";
