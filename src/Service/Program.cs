@@ -24,6 +24,7 @@ builder.AddEstimates();
 builder.AddDatabase();
 builder.AddSecurity();
 builder.AddVerifications();
+builder.AddEligibility();
 builder.AddObservability();
 builder.AddBatches();
 builder.AddGoodFaithEstimates();

@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Features.Users;
 using Microsoft.AspNetCore.Authentication;
@@ -22,6 +24,7 @@ internal static class SecurityExtensions
     public static WebApplicationBuilder AddSecurity(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, SecurityJsonContext.Default));
         services.AddDataDirectory();
 
         // Protected health information at rest.
@@ -131,3 +134,8 @@ internal sealed class NoRejectedCredentialHandler : AuthorizationHandler<NoRejec
         }
     }
 }
+
+/// <summary>The security feature's answers, source-generated (camelCase).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(Caller))]
+internal sealed partial class SecurityJsonContext : JsonSerializerContext;

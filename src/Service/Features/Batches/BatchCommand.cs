@@ -122,7 +122,7 @@ internal static class BatchCommand
                 return failure;
             }
 
-            created = (await response.Content.ReadFromJsonAsync<BatchCreatedResponse>(JsonSerializerOptions.Web, cancellationToken))!;
+            created = (await response.Content.ReadFromJsonAsync(BatchesJsonContext.Default.BatchCreatedResponse, cancellationToken))!;
         }
 
         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Batch {created.Id}: {created.Accepted} rows queued, {created.Rejected} rejected."));
@@ -198,7 +198,7 @@ internal static class BatchCommand
                         return;
                     }
 
-                    state = (await response.Content.ReadFromJsonAsync<BatchStatusResponse>(JsonSerializerOptions.Web, cancellationToken))!;
+                    state = (await response.Content.ReadFromJsonAsync(BatchesJsonContext.Default.BatchStatusResponse, cancellationToken))!;
                     task.MaxValue = Math.Max(state.Rows, 1);
                     task.Value = state.Done;
                     task.Description = string.Create(CultureInfo.InvariantCulture, $"{state.Done}/{state.Rows} rows");
@@ -237,13 +237,9 @@ internal static class BatchCommand
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         try
         {
-            using var problem = JsonDocument.Parse(body);
-            var root = problem.RootElement;
-            var title = root.TryGetProperty("title", out var t) ? t.GetString() : null;
-            var details = root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object
-                ? errors.EnumerateObject().SelectMany(e => e.Value.EnumerateArray().Select(v => v.GetString())).ToList()
-                : [];
-            return string.Join(" ", new[] { title }.Concat(details).Where(s => !string.IsNullOrEmpty(s)));
+            var problem = JsonSerializer.Deserialize(body, BatchesJsonContext.Default.HttpValidationProblemDetails);
+            var details = problem?.Errors.SelectMany(e => e.Value) ?? [];
+            return string.Join(" ", new[] { problem?.Title }.Concat(details).Where(s => !string.IsNullOrEmpty(s)));
         }
         catch (JsonException)
         {

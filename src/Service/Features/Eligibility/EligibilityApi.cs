@@ -1,6 +1,9 @@
 using System.Security.Claims;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using CoverageCheck.Clients.Eligibility;
+using CoverageCheck.Service.Infrastructure.Json;
 using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -15,6 +18,12 @@ internal static class EligibilityApi
 {
     /// <summary>Far above any real 271 for a handful of patients; a guard against a mistaken upload.</summary>
     internal const int MaxBodyBytes = 5 * 1024 * 1024;
+
+    public static WebApplicationBuilder AddEligibility(this WebApplicationBuilder builder)
+    {
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, EligibilityJsonContext.Default));
+        return builder;
+    }
 
     public static RouteGroupBuilder MapEligibilityApi(this IEndpointRouteBuilder endpoints)
     {
@@ -84,3 +93,8 @@ internal sealed record Eligibility271Result(
     IReadOnlyList<AaaError> Errors,
     IReadOnlyList<string> Warnings,
     IReadOnlyList<string> Assumptions);
+
+/// <summary>The 271 upload's answer, source-generated (camelCase; AAA classes kebab-case as in a verification).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, Converters = [typeof(KebabEnumConverter<AaaClass>)])]
+[JsonSerializable(typeof(Eligibility271Response))]
+internal sealed partial class EligibilityJsonContext : JsonSerializerContext;
