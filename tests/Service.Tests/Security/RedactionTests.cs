@@ -15,12 +15,15 @@ public sealed class RedactionTests
     public async Task Names_dates_of_birth_and_member_ids_never_reach_a_log_sink()
     {
         var sink = new CapturingLoggerProvider();
-        using var app = new ServiceApplication().WithWebHostBuilder(b => b.ConfigureLogging(logging =>
+        using var app = new ServiceApplication
         {
-            logging.AddProvider(sink);
-            logging.SetMinimumLevel(LogLevel.Trace);
-            logging.AddFilter((_, _) => true);
-        }));
+            ConfigureHost = b => b.ConfigureLogging(logging =>
+            {
+                logging.AddProvider(sink);
+                logging.SetMinimumLevel(LogLevel.Trace);
+                logging.AddFilter((_, _) => true);
+            }),
+        };
         var jane = TestPatients.Jane;
         var store = app.Services.GetRequiredService<VerificationStore>();
         var logger = app.Services.GetRequiredService<ILogger<RedactionTests>>();
