@@ -1,32 +1,39 @@
 using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CoverageCheck.Service.Tests;
 
-/// <summary>The real service pipeline in memory, on its embedded defaults, with a private data folder.</summary>
+/// <summary>
+/// The real service pipeline in memory, on <see cref="TestHostSettings"/> with a data folder of its own and the
+/// <see cref="TestClock"/>. Each instance is a separate host: a test that needs other settings makes its own
+/// (<c>new ServiceApplication(settings)</c>) rather than deriving one that would share this one's database.
+/// </summary>
 internal sealed class ServiceApplication : WebApplicationFactory<Program>
 {
-    /// <summary>A fixed PHI key (base64 of bytes 0..31) so test hosts never generate one; never use it outside tests.</summary>
-    public const string PhiKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    private readonly TempFolder? _ownedFolder;
 
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "coveragecheck-tests", Guid.NewGuid().ToString("N"));
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    /// <param name="settings">Settings added to, or replacing, the <see cref="TestHostSettings"/>.</param>
+    /// <param name="dataFolder">The data folder, when the caller keeps it beyond this host; otherwise the host makes one and deletes it on dispose.</param>
+    public ServiceApplication(IDictionary<string, string?>? settings = null, TempFolder? dataFolder = null)
     {
-        Directory.CreateDirectory(DataDirectory);
-        builder.UseEnvironment("Testing");
-        builder.UseSetting("Data:Directory", DataDirectory);
-        builder.UseSetting("Phi:Key", PhiKey);
-        // Auth:ApiKeys:0..3 are the test keys; a test that needs more keys should use indexes from 10.
-        for (var i = 0; i < TestApiKeys.All.Count; i++)
-        {
-            var (role, key) = TestApiKeys.All[i];
-            builder.UseSetting($"Auth:ApiKeys:{i}:Name", $"test-{role}");
-            builder.UseSetting($"Auth:ApiKeys:{i}:KeyHash", ApiKeyRegistry.Hash(key));
-            builder.UseSetting($"Auth:ApiKeys:{i}:Roles:0", role);
-        }
+        _ownedFolder = dataFolder is null ? new TempFolder("service") : null;
+        DataDirectory = (dataFolder ?? _ownedFolder!).Path;
+        Settings = new TestHostSettings(DataDirectory).Set(settings);
     }
+
+    /// <summary>What the host starts with; may be changed until the host is first used.</summary>
+    public TestHostSettings Settings { get; }
+
+    public string DataDirectory { get; }
+
+    /// <summary>The host's <see cref="TimeProvider"/>; a <c>FakeTimeProvider</c> here lets a test step time by hand.</summary>
+    public TimeProvider Clock { get; init; } = new TestClock();
+
+    /// <summary>More host configuration (services, logging, environment), applied after the settings.</summary>
+    public Action<IWebHostBuilder>? ConfigureHost { get; init; }
 
     /// <summary>A client that sends <c>X-Api-Key: <paramref name="apiKey"/></c> (see <see cref="TestApiKeys"/>).</summary>
     public HttpClient CreateClient(string apiKey)
@@ -36,29 +43,19 @@ internal sealed class ServiceApplication : WebApplicationFactory<Program>
         return client;
     }
 
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        Settings.ApplyTo(builder);
+        builder.ConfigureTestServices(services => services.AddSingleton(Clock));
+        ConfigureHost?.Invoke(builder);
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing && Directory.Exists(DataDirectory))
+        if (disposing)
         {
-            Directory.Delete(DataDirectory, recursive: true);
+            _ownedFolder?.Dispose();
         }
     }
-}
-
-/// <summary>API keys every <see cref="ServiceApplication"/> accepts, one per role; the caller's name is "test-{role}".</summary>
-internal static class TestApiKeys
-{
-    public const string Admissions = "test-admissions-key-0123456789abcdef";
-    public const string Finance = "test-finance-key-0123456789abcdef";
-    public const string Website = "test-website-key-0123456789abcdef";
-    public const string Admin = "test-admin-key-0123456789abcdef";
-
-    public static IReadOnlyList<(string Role, string Key)> All { get; } =
-    [
-        (Roles.Admissions, Admissions),
-        (Roles.Finance, Finance),
-        (Roles.Website, Website),
-        (Roles.Admin, Admin),
-    ];
 }

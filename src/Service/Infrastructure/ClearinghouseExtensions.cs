@@ -88,8 +88,19 @@ internal sealed partial class SandboxClearinghouse(IOptions<SandboxOptions> opti
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            // Not tied to the first caller's token: one caller giving up must not fail the sandbox for everyone.
-            return _host ??= StartCoreAsync();
+            if (_host is null)
+            {
+                // Not tied to the first caller's token: one caller giving up must not fail the sandbox for everyone.
+                // Nor to its execution context: the sandbox's server would keep the first caller's ambient state
+                // (Activity.Current, AsyncLocals), and a WebApplicationFactory still listening on that flow would
+                // take the sandbox's host for the service's and swap its Kestrel for a TestServer.
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _host = Task.Run(StartCoreAsync);
+                }
+            }
+
+            return _host;
         }
     }
 

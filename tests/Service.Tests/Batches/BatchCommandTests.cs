@@ -12,21 +12,22 @@ namespace CoverageCheck.Service.Tests.Batches;
 internal sealed class BatchCommandTests
 {
     private VerificationsHost _host = null!;
+    private TempFolder _files = null!;
     private string _folder = null!;
 
     [OneTimeSetUp]
     public void StartHost()
     {
         _host = new VerificationsHost(new Dictionary<string, string?> { ["Verification:MaxAttempts"] = "2" });
-        _folder = Path.Combine(Path.GetTempPath(), "batch-command-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_folder);
+        _files = new TempFolder("batch-command");
+        _folder = _files.Path;
     }
 
     [OneTimeTearDown]
     public void StopHost()
     {
         _host.Dispose();
-        Directory.Delete(_folder, recursive: true);
+        _files.Dispose();
     }
 
     [Test]

@@ -4,6 +4,8 @@ using CoverageCheck.Service.Features.Batches;
 
 namespace CoverageCheck.Service.Tests.Batches;
 
+// The memory test reads the whole process's heap: fixtures running beside it would count as its growth.
+[NonParallelizable]
 internal sealed class CensusStreamingTests
 {
     [Test]

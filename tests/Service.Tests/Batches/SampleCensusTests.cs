@@ -42,38 +42,33 @@ internal sealed class SampleCensusTests
     public async Task The_generator_writes_the_rows_asked_for_with_one_bad_row_in_a_hundred()
     {
         Assume.That(File.Exists("/bin/bash") && File.Exists("/usr/bin/awk"), "the generator is a bash and awk script");
-        var output = Path.Combine(Path.GetTempPath(), $"census-{Guid.NewGuid():N}.csv");
-        try
-        {
-            using (var process = Process.Start(new ProcessStartInfo("/bin/bash", [Path.Combine(CensusFolder, "generate.sh"), "10000", output]) { RedirectStandardError = true })!)
-            {
-                await process.WaitForExitAsync();
-                Assert.That(process.ExitCode, Is.Zero, await process.StandardError.ReadToEndAsync());
-            }
+        using var folder = new TempFolder("census");
+        var output = folder.Combine("census.csv");
 
-            await using var census = File.OpenRead(output);
-            var good = 0;
-            var bad = new List<CensusRowError>();
-            await foreach (var line in Census.Reader().ReadAsync(census, Census.Today))
-            {
-                if (line is CensusRow)
-                {
-                    good++;
-                }
-                else
-                {
-                    bad.Add((CensusRowError)line);
-                }
-            }
-
-            Assert.That(good, Is.EqualTo(9_900));
-            Assert.That(bad, Has.Count.EqualTo(100));
-            Assert.That(bad.Select(e => e.Reason).Distinct(), Is.EqualTo(new[] { "member_id is missing." }));
-            Assert.That(bad[0].Line, Is.EqualTo(101), "row 100 is on line 101");
-        }
-        finally
+        using (var process = Process.Start(new ProcessStartInfo("/bin/bash", [Path.Combine(CensusFolder, "generate.sh"), "10000", output]) { RedirectStandardError = true })!)
         {
-            File.Delete(output);
+            await process.WaitForExitAsync();
+            Assert.That(process.ExitCode, Is.Zero, await process.StandardError.ReadToEndAsync());
         }
+
+        await using var census = File.OpenRead(output);
+        var good = 0;
+        var bad = new List<CensusRowError>();
+        await foreach (var line in Census.Reader().ReadAsync(census, Census.Today))
+        {
+            if (line is CensusRow)
+            {
+                good++;
+            }
+            else
+            {
+                bad.Add((CensusRowError)line);
+            }
+        }
+
+        Assert.That(good, Is.EqualTo(9_900));
+        Assert.That(bad, Has.Count.EqualTo(100));
+        Assert.That(bad.Select(e => e.Reason).Distinct(), Is.EqualTo(new[] { "member_id is missing." }));
+        Assert.That(bad[0].Line, Is.EqualTo(101), "row 100 is on line 101");
     }
 }

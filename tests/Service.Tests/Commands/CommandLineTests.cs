@@ -37,7 +37,7 @@ internal sealed class CommandLineTests
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["Data__Directory"] = dataDirectory;
-        start.Environment["Phi__Key"] = ServiceApplication.PhiKey;
+        start.Environment["Phi__Key"] = TestHostSettings.PhiKey;
         start.Environment["Verification__ReverifySchedule"] = "off";
 
         using var process = Process.Start(start)!;

@@ -111,24 +111,21 @@ internal sealed partial class KeysCommandTests
     [Test]
     public async Task The_printed_environment_variables_configure_the_same_key()
     {
-        string dataDirectory = Path.Combine(Path.GetTempPath(), "coveragecheck-tests", Guid.NewGuid().ToString("N"));
-        var (_, output, _) = await RunAsync(dataDirectory, "keys", "add", "website-backend", "--role", "website");
-        Directory.Delete(dataDirectory, recursive: true);
+        string output;
+        using (var dataDirectory = new TempFolder("keys"))
+        {
+            (_, output, _) = await RunAsync(dataDirectory.Path, "keys", "add", "website-backend", "--role", "website");
+        }
+
         var key = PrintedKey().Match(output).Groups[1].Value;
         var settings = EnvironmentLine().Matches(output)
-            .Select(m => (Key: m.Groups[1].Value.Replace("__", ":", StringComparison.Ordinal).Replace("ApiKeys:0:", "ApiKeys:10:", StringComparison.Ordinal), m.Groups[2].Value))
-            .ToList();
+            .ToDictionary(
+                m => m.Groups[1].Value.Replace("__", ":", StringComparison.Ordinal).Replace("ApiKeys:0:", "ApiKeys:10:", StringComparison.Ordinal),
+                m => (string?)m.Groups[2].Value);
         Assert.That(settings, Has.Count.EqualTo(3));
 
-        using var app = new ServiceApplication().WithWebHostBuilder(b =>
-        {
-            foreach (var (name, value) in settings)
-            {
-                b.UseSetting(name, value);
-            }
-        });
-        using var client = app.CreateClient();
-        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, key);
+        using var app = new ServiceApplication(settings);
+        using var client = app.CreateClient(key);
 
         var caller = await client.GetFromJsonAsync<Caller>("/api/v1/auth/whoami");
 

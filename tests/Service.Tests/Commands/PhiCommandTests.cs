@@ -81,7 +81,7 @@ internal sealed class PhiCommandTests
             ["Phi:Key"] = NewKey,
             ["Phi:KeyId"] = "2",
             ["Phi:PreviousKeys:0:Id"] = "1",
-            ["Phi:PreviousKeys:0:Key"] = ServiceApplication.PhiKey,
+            ["Phi:PreviousKeys:0:Key"] = TestHostSettings.PhiKey,
         }).Build();
         using var output = new StringWriter();
         using var error = new StringWriter();

@@ -43,7 +43,8 @@ internal sealed class DatabaseStartupTests
     {
         var readiness = new DatabaseReadiness();
         readiness.MarkMigrated();
-        var missing = Path.Combine(Path.GetTempPath(), "coveragecheck-tests", Guid.NewGuid().ToString("N"), "absent", "x.db");
+        using var folder = new TempFolder("startup");
+        var missing = folder.Combine("absent", "x.db");
         var unreachable = new Database(Options.Create(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={missing};Mode=ReadWrite" }));
 
         var result = await new DatabaseHealthCheck(readiness, unreachable).CheckHealthAsync(new HealthCheckContext());

@@ -7,19 +7,21 @@ namespace CoverageCheck.Service.Tests.Data;
 /// <summary>SQLite writers of one process take turns on an async gate per database file (<see cref="Sql.BeginWriteAsync"/>).</summary>
 internal sealed class SqliteWriteGateTests
 {
+    private TempFolder _folder = null!;
     private string _path = null!;
 
     [SetUp]
-    public void CreateFile() => _path = Path.Combine(Path.GetTempPath(), $"coveragecheck-gate-{Guid.NewGuid():N}.db");
+    public void CreateFile()
+    {
+        _folder = new TempFolder("gate");
+        _path = _folder.Combine("gate.db");
+    }
 
     [TearDown]
     public void DeleteFile()
     {
         SqliteConnection.ClearAllPools();
-        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(_path)!, Path.GetFileName(_path) + "*"))
-        {
-            File.Delete(file);
-        }
+        _folder.Dispose();
     }
 
     private async Task<SqliteConnection> OpenAsync(int timeoutSeconds = 30)

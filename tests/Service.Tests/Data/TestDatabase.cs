@@ -20,8 +20,8 @@ internal sealed class TestDatabase : IAsyncDisposable
     {
         _cleanup = cleanup;
         Database = database;
-        Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 15, 0, 0, TimeSpan.Zero));
-        Phi = CreateProtector(ServiceApplication.PhiKey);
+        Clock = new FakeTimeProvider(TestClock.Start);
+        Phi = CreateProtector(TestHostSettings.PhiKey);
         Store = new VerificationStore(database, Phi, Clock, NullLogger<VerificationStore>.Instance);
         Queue = new VerificationQueue(database, Store, Phi, Clock, NullLogger<VerificationQueue>.Instance);
         Audit = new AuditStore(database, Clock);
@@ -50,17 +50,24 @@ internal sealed class TestDatabase : IAsyncDisposable
 
     public static async Task<TestDatabase> CreateSqliteAsync()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "coveragecheck-tests", "sqlite-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        var file = Path.Combine(folder, DatabaseExtensions.DefaultSqliteFileName);
-        var database = await MigrateAsync(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={file}" });
-        return new TestDatabase(database, () =>
+        var folder = new TempFolder("sqlite");
+        try
         {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
-            return Task.CompletedTask;
-        })
-        { SqliteFile = file };
+            var file = folder.Combine(DatabaseExtensions.DefaultSqliteFileName);
+            var database = await MigrateAsync(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={file}" });
+            return new TestDatabase(database, () =>
+            {
+                SqliteConnection.ClearPool(new SqliteConnection(database.ConnectionString));
+                folder.Dispose();
+                return Task.CompletedTask;
+            })
+            { SqliteFile = file };
+        }
+        catch
+        {
+            folder.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A fresh database on the server named by COVERAGECHECK_SQLSERVER, dropped afterwards; null without it.</summary>

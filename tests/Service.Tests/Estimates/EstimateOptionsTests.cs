@@ -13,14 +13,6 @@ namespace CoverageCheck.Service.Tests.Estimates;
 /// </summary>
 internal sealed class EstimateOptionsTests
 {
-    private ServiceApplication _app = null!;
-
-    [OneTimeSetUp]
-    public void Start() => _app = new ServiceApplication();
-
-    [OneTimeTearDown]
-    public void Stop() => _app.Dispose();
-
     [Test]
     public void The_shipped_appsettings_are_valid()
     {
@@ -44,10 +36,12 @@ internal sealed class EstimateOptionsTests
     [Test]
     public void A_configured_charge_per_day_needs_no_published_range()
     {
-        using var app = _app.WithWebHostBuilder(builder => builder
-            .UseSetting("RateCard:Iop:ChargePerDay", "450.00")
-            .UseSetting("RateCard:Iop:ChargeRangeLow", "")
-            .UseSetting("RateCard:Iop:ChargeRangeHigh", ""));
+        using var app = new ServiceApplication(new Dictionary<string, string?>
+        {
+            ["RateCard:Iop:ChargePerDay"] = "450.00",
+            ["RateCard:Iop:ChargeRangeLow"] = "",
+            ["RateCard:Iop:ChargeRangeHigh"] = "",
+        });
 
         Assert.That(() => app.CreateClient().Dispose(), Throws.Nothing);
     }

@@ -6,7 +6,6 @@ using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace CoverageCheck.Service.Tests.Estimates;
 
@@ -16,15 +15,17 @@ internal sealed class EstimatesAccessTests
     private const string Url = "/api/v1/estimates";
     private const string AllowedOrigin = "https://www.example-iop.org";
     private ServiceApplication _app = null!;
-    private WebApplicationFactory<Program> _limited = null!;
+    private ServiceApplication _limited = null!;
 
     [OneTimeSetUp]
     public void Start()
     {
         _app = new ServiceApplication();
-        _limited = _app.WithWebHostBuilder(builder => builder
-            .UseSetting("Website:AnonymousRateLimit", "2")
-            .UseSetting("Website:AllowedOrigins:0", AllowedOrigin));
+        _limited = new ServiceApplication(new Dictionary<string, string?>
+        {
+            ["Website:AnonymousRateLimit"] = "2",
+            ["Website:AllowedOrigins:0"] = AllowedOrigin,
+        });
     }
 
     [OneTimeTearDown]
@@ -38,7 +39,7 @@ internal sealed class EstimatesAccessTests
     public async Task Anonymous_callers_beyond_the_limit_get_429_problem_details_with_retry_after()
     {
         // A fresh host: its limiter's window starts now, whatever other tests did.
-        using var app = _app.WithWebHostBuilder(builder => builder.UseSetting("Website:AnonymousRateLimit", "2"));
+        using var app = new ServiceApplication(new Dictionary<string, string?> { ["Website:AnonymousRateLimit"] = "2" });
         using var client = app.CreateClient();
 
         using var first = await PostAsync(client);
@@ -56,9 +57,8 @@ internal sealed class EstimatesAccessTests
     [Test]
     public async Task Callers_with_an_api_key_are_not_limited()
     {
-        using var app = _app.WithWebHostBuilder(builder => builder.UseSetting("Website:AnonymousRateLimit", "1"));
-        using var client = app.CreateClient();
-        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, TestApiKeys.Website);
+        using var app = new ServiceApplication(new Dictionary<string, string?> { ["Website:AnonymousRateLimit"] = "1" });
+        using var client = app.CreateClient(TestApiKeys.Website);
 
         for (var i = 0; i < 5; i++)
         {
@@ -128,13 +128,10 @@ internal sealed class EstimatesAccessTests
     public async Task Behind_a_trusted_proxy_each_client_address_has_its_own_limit(bool trusted)
     {
         // Real Kestrel: the proxy is this test's loopback connection, and it forwards two different clients.
-        using var app = _app.WithWebHostBuilder(builder =>
+        using var app = new ServiceApplication(new Dictionary<string, string?>
         {
-            builder.UseSetting("Website:AnonymousRateLimit", "2");
-            if (trusted)
-            {
-                builder.UseSetting("ForwardedHeaders:TrustedProxies:0", "127.0.0.0/8");
-            }
+            ["Website:AnonymousRateLimit"] = "2",
+            ["ForwardedHeaders:TrustedProxies:0"] = trusted ? "127.0.0.0/8" : null,
         });
         app.UseKestrel(0);
         app.StartServer();

@@ -202,10 +202,12 @@ internal sealed class EstimatesApiTests
     [Test]
     public async Task A_configured_rate_card_fills_missing_pricing_field_by_field()
     {
-        using var app = _app.WithWebHostBuilder(b => b
-            .UseSetting("RateCard:Iop:ChargePerDay", "450.00")
-            .UseSetting("RateCard:Iop:SelfPayPerDay", "300.00")
-            .UseSetting("RateCard:Iop:SelfPayPackagePrice", "3000.00"));
+        using var app = new ServiceApplication(new Dictionary<string, string?>
+        {
+            ["RateCard:Iop:ChargePerDay"] = "450.00",
+            ["RateCard:Iop:SelfPayPerDay"] = "300.00",
+            ["RateCard:Iop:SelfPayPackagePrice"] = "3000.00",
+        });
         using var client = app.CreateClient();
         var request = new JsonObject
         {

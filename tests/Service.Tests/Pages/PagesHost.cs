@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.RegularExpressions;
 using CoverageCheck.Sandbox;
 using CoverageCheck.Service.Commands;
 using CoverageCheck.Service.Features.Users;
@@ -12,87 +13,42 @@ using Microsoft.Extensions.Configuration;
 namespace CoverageCheck.Service.Tests.Pages;
 
 /// <summary>
-/// The real service as a browser meets it: the built service executable on Kestrel at a free 127.0.0.1 port, with
-/// the built-in sandbox clearinghouse tuned like VerificationsHost (no latency, short retries) on a known port so its
-/// faults can be switched, and the public website sample served from a second loopback origin that the service
-/// allows by CORS. Running the built executable (rather than Kestrel under WebApplicationFactory) also proves the
-/// static files, the content root and the start-up configuration checks as deployed.
+/// The real service as a browser meets it: the built service executable on Kestrel at a 127.0.0.1 port, on the same
+/// <see cref="TestHostSettings"/> as the in-memory hosts (passed as environment variables), with the built-in sandbox
+/// clearinghouse so its faults can be switched, and the public website sample served from a second loopback origin
+/// that the service allows by CORS. Running the built executable (rather than Kestrel under WebApplicationFactory)
+/// also proves the static files, the content root and the start-up configuration checks as deployed. Every port is
+/// chosen by the OS as it is bound (port 0) and read back, so hosts running side by side never race for one.
 /// </summary>
-internal sealed class PagesHost : IAsyncDisposable
+/// <remarks>
+/// A child process keeps the machine's clock (a <see cref="TimeProvider"/> cannot cross into it), so the browser tests
+/// send no fixed dates to it: the verify form's own defaults (today, next Monday) are computed by the service.
+/// </remarks>
+internal sealed partial class PagesHost : IAsyncDisposable
 {
     public const string Password = "correct horse battery staple";
 
-    private readonly WebApplication _website;
-    private readonly Process _service;
+    private const string SandboxCategory = "CoverageCheck.Service.Infrastructure.SandboxClearinghouse";
+
+    private readonly TempFolder _data = new("pages");
     private readonly StringBuilder _log = new();
+    private readonly WebsiteAddress _serviceForWebsite = new();
+    private WebApplication? _website;
+    private Process? _service;
 
-    private PagesHost(WebApplication website, Uri websiteOrigin, string dataDirectory)
+    private PagesHost()
     {
-        _website = website;
-        WebsiteOrigin = websiteOrigin;
-        DataDirectory = dataDirectory;
-        var port = FreePort();
-        var sandboxPort = FreePort();
-        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
-        SandboxAddress = new Uri($"http://127.0.0.1:{sandboxPort}/");
-
-        var root = RepositoryRoot();
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0
-        var serviceDll = Path.Combine(root, "src", "Service", "bin", configuration, "net10.0", "CoverageCheck.Service.dll");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.Combine(root, "src", "Service"),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { serviceDll, "--urls", BaseAddress.GetLeftPart(UriPartial.Authority), "--contentRoot", Path.Combine(root, "src", "Service") })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var settings = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
-            ["Data__Directory"] = dataDirectory,
-            ["Phi__Key"] = ServiceApplication.PhiKey,
-            ["Sandbox__Port"] = sandboxPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Sandbox__LatencyMs"] = "0",
-            ["Sandbox__TimeoutDelayMs"] = "3000",
-            ["Clearinghouse__RetryBaseDelay"] = "00:00:00.010",
-            ["Clearinghouse__MaxRetryAttempts"] = "1",
-            ["Clearinghouse__AttemptTimeout"] = "00:00:01",
-            ["Clearinghouse__TotalTimeout"] = "00:00:03",
-            ["Clearinghouse__MaxRetryAfter"] = "00:00:01",
-            ["Verification__RetryBaseDelay"] = "00:00:00.500",
-            ["Verification__RetryMaxDelay"] = "00:00:01",
-            ["Verification__MaxAttempts"] = "50",
-            ["Verification__PollInterval"] = "00:00:00.100",
-            ["Verification__RealTimeBudget"] = "00:00:05",
-            ["Verification__ReverifySchedule"] = "off",
-            ["Website__AllowedOrigins__0"] = websiteOrigin.GetLeftPart(UriPartial.Authority),
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
-        foreach (var (key, value) in settings)
-        {
-            start.Environment[key] = value;
-        }
-
-        _service = Process.Start(start) ?? throw new InvalidOperationException("The service process did not start.");
-        _service.OutputDataReceived += (_, e) => Append(e.Data);
-        _service.ErrorDataReceived += (_, e) => Append(e.Data);
-        _service.BeginOutputReadLine();
-        _service.BeginErrorReadLine();
     }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress { get; private set; } = null!;
 
-    public Uri SandboxAddress { get; }
+    public Uri SandboxAddress { get; private set; } = null!;
 
-    public Uri WebsiteOrigin { get; }
+    public Uri WebsiteOrigin { get; private set; } = null!;
 
-    public string DataDirectory { get; }
+    public string DataDirectory => _data.Path;
 
+    /// <summary>The service's console output: warnings and errors, and the two start-up lines that name its ports.</summary>
     public string Log
     {
         get
@@ -106,15 +62,61 @@ internal sealed class PagesHost : IAsyncDisposable
 
     public static async Task<PagesHost> StartAsync()
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "coveragecheck-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dataDirectory);
-        var (website, address) = StartWebsite();
-        await website.StartAsync();
-        var origin = new Uri(website.Urls.Single());
-        var host = new PagesHost(website, origin, dataDirectory);
-        address.Service = host.BaseAddress;
-        await host.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
-        return host;
+        var host = new PagesHost();
+        try
+        {
+            await host.StartCoreAsync(TimeSpan.FromSeconds(90));
+            return host;
+        }
+        catch
+        {
+            // Never leave a service process or a data folder behind a fixture that could not start.
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartCoreAsync(TimeSpan timeout)
+    {
+        _website = StartWebsite(_serviceForWebsite);
+        await _website.StartAsync();
+        WebsiteOrigin = new Uri(_website.Urls.Single());
+
+        var settings = new TestHostSettings(DataDirectory).Set(new Dictionary<string, string?>
+        {
+            // The pending page must still be pending when the browser reaches it, and finish soon after the payer
+            // recovers: retries every half second or so, and enough of them to outlast the test's wait.
+            ["Verification:RetryBaseDelay"] = "00:00:00.500",
+            ["Verification:MaxAttempts"] = "50",
+            ["Website:AllowedOrigins:0"] = WebsiteOrigin.GetLeftPart(UriPartial.Authority),
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information", // "Now listening on: …"
+            [$"Logging:LogLevel:{SandboxCategory}"] = "Information", // "… the sandbox clearinghouse answers at …"
+        });
+
+        var root = RepositoryRoot();
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0
+        var serviceDll = Path.Combine(root, "src", "Service", "bin", configuration, "net10.0", "CoverageCheck.Service.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.Combine(root, "src", "Service"),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { serviceDll, "--urls", "http://127.0.0.1:0", "--contentRoot", Path.Combine(root, "src", "Service") })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        settings.ApplyTo(start);
+        _service = Process.Start(start) ?? throw new InvalidOperationException("The service process did not start.");
+        _service.OutputDataReceived += (_, e) => Append(e.Data);
+        _service.ErrorDataReceived += (_, e) => Append(e.Data);
+        _service.BeginOutputReadLine();
+        _service.BeginErrorReadLine();
+
+        await WaitUntilReadyAsync(_service, timeout);
     }
 
     /// <summary>Creates a staff account through the same code path as <c>users add NAME --role R</c>.</summary>
@@ -139,22 +141,23 @@ internal sealed class PagesHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_service.HasExited)
+        if (_service is not null)
         {
-            _service.Kill(entireProcessTree: true);
-            await _service.WaitForExitAsync();
+            if (!_service.HasExited)
+            {
+                _service.Kill(entireProcessTree: true);
+                await _service.WaitForExitAsync();
+            }
+
+            _service.Dispose();
         }
 
-        _service.Dispose();
-        await _website.DisposeAsync();
-        try
+        if (_website is not null)
         {
-            Directory.Delete(DataDirectory, recursive: true);
+            await _website.DisposeAsync();
         }
-        catch (IOException)
-        {
-            // A file still being released; the temp folder is cleaned by the OS.
-        }
+
+        _data.Dispose();
     }
 
     private void Append(string? line)
@@ -170,32 +173,35 @@ internal sealed class PagesHost : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilReadyAsync(TimeSpan timeout)
+    /// <summary>Waits for the service to name its port, then to be ready, then reads the sandbox's port.</summary>
+    private async Task WaitUntilReadyAsync(Process service, TimeSpan timeout)
     {
-        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < timeout)
         {
-            if (_service.HasExited)
+            if (service.HasExited)
             {
-                Assert.Fail($"The service exited with code {_service.ExitCode} before it was ready:\n{Log}");
+                Assert.Fail($"The service exited with code {service.ExitCode} before it was ready:\n{Log}");
             }
 
-            try
+            if (BaseAddress is null && ListeningOn().Match(Log) is { Success: true } listening)
             {
-                using var response = await client.GetAsync("/health/ready");
-                if (response.IsSuccessStatusCode)
+                BaseAddress = new Uri(listening.Groups[1].Value + "/");
+                _serviceForWebsite.Service = BaseAddress;
+            }
+
+            if (BaseAddress is not null && await IsReadyAsync(client))
+            {
+                // Hosted services (the sandbox among them) have all started once the service is ready.
+                var sandbox = SandboxAnswersAt().Match(Log);
+                if (!sandbox.Success)
                 {
-                    return;
+                    Assert.Fail($"The service is ready but did not say where its sandbox clearinghouse listens:\n{Log}");
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Still starting.
+
+                SandboxAddress = new Uri(sandbox.Groups[1].Value);
+                return;
             }
 
             await Task.Delay(200);
@@ -204,11 +210,33 @@ internal sealed class PagesHost : IAsyncDisposable
         Assert.Fail($"The service was not ready within {timeout}:\n{Log}");
     }
 
+    private async Task<bool> IsReadyAsync(HttpClient client)
+    {
+        try
+        {
+            using var response = await client.GetAsync(new Uri(BaseAddress, "/health/ready"));
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false; // not listening yet
+        }
+        catch (TaskCanceledException)
+        {
+            return false; // still starting
+        }
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningOn();
+
+    [GeneratedRegex(@"the sandbox clearinghouse answers at (http://127\.0\.0\.1:\d+/)")]
+    private static partial Regex SandboxAnswersAt();
+
     /// <summary>samples/website as a static site on its own origin; the page is told where the service listens.</summary>
-    private static (WebApplication App, WebsiteAddress Address) StartWebsite()
+    private static WebApplication StartWebsite(WebsiteAddress address)
     {
         var folder = Path.Combine(RepositoryRoot(), "samples", "website");
-        var address = new WebsiteAddress();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
@@ -233,14 +261,7 @@ internal sealed class PagesHost : IAsyncDisposable
             text = text.Replace("http://127.0.0.1:5080", address.Service!.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal);
             return Results.Text(text, contentType);
         });
-        return (app, address);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        return app;
     }
 
     public static string RepositoryRoot()

@@ -203,10 +203,10 @@ internal sealed class StaffPagesBrowserTests
         await Assertions.Expect(_page.Locator("#issued-estimates li")).ToHaveCountAsync(1);
         await Assertions.Expect(_page.Locator("#issued-estimates li")).ToContainTextAsync("by ana.admissions");
         var again = await _page.RunAndWaitForDownloadAsync(() => _page.ClickAsync("#issued-estimates a"));
-        var copy = Path.Combine(Path.GetTempPath(), $"gfe-copy-{Guid.NewGuid():N}.pdf");
+        using var copies = new TempFolder("gfe");
+        var copy = copies.Combine("copy.pdf");
         await again.SaveAsAsync(copy);
         Assert.That(await File.ReadAllBytesAsync(copy), Is.EqualTo(await File.ReadAllBytesAsync(file)), "the copy given again is the document issued");
-        File.Delete(copy);
     }
 
     [Test]

@@ -12,22 +12,16 @@ namespace CoverageCheck.Service.Tests.Security;
 /// <summary>"Who may do what", over HTTP, against the real authentication handler and the named policies.</summary>
 internal sealed class AuthorizationTests
 {
-    private ServiceApplication _root = null!;
-    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> _app = null!;
+    private ServiceApplication _app = null!;
 
     [OneTimeSetUp]
-    public void Start()
+    public void Start() => _app = new ServiceApplication
     {
-        _root = new ServiceApplication();
-        _app = _root.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<IStartupFilter, PolicyProbe>()));
-    }
+        ConfigureHost = b => b.ConfigureServices(s => s.AddSingleton<IStartupFilter, PolicyProbe>()),
+    };
 
     [OneTimeTearDown]
-    public void Stop()
-    {
-        _app.Dispose();
-        _root.Dispose();
-    }
+    public void Stop() => _app.Dispose();
 
     // Rows of the table in http-api.md; admin may do everything; a wrong key is always 401.
     [TestCase(Policies.Estimates, null, HttpStatusCode.OK)]
@@ -59,7 +53,7 @@ internal sealed class AuthorizationTests
     [TestCase(Policies.Batches, TestApiKeys.Admin, HttpStatusCode.OK)]
     public async Task Policy_answers_per_the_table(string policy, string? apiKey, HttpStatusCode expected)
     {
-        using var client = apiKey is null ? _app.CreateClient() : CreateClient(apiKey);
+        using var client = apiKey is null ? _app.CreateClient() : _app.CreateClient(apiKey);
 
         using var response = await client.GetAsync($"/policy-probe/{policy}");
 
@@ -75,7 +69,7 @@ internal sealed class AuthorizationTests
     [Test]
     public async Task Whoami_names_the_key_and_its_roles()
     {
-        using var client = CreateClient(TestApiKeys.Finance);
+        using var client = _app.CreateClient(TestApiKeys.Finance);
 
         var caller = await client.GetFromJsonAsync<Caller>("/api/v1/auth/whoami");
 
@@ -135,13 +129,6 @@ internal sealed class AuthorizationTests
         var result = new AuthOptionsCustomValidator().Validate(null, options);
 
         Assert.That(result.Failures, Is.EqualTo(new[] { "API key 'website': unknown role 'superuser' (known: admissions, finance, website, admin)." }));
-    }
-
-    private HttpClient CreateClient(string apiKey)
-    {
-        var client = _app.CreateClient();
-        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, apiKey);
-        return client;
     }
 
     /// <summary>One endpoint per policy, behind the service's own authentication, authorization and problem details.</summary>

@@ -1,6 +1,5 @@
 using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Security;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,17 +9,13 @@ namespace CoverageCheck.Service.Tests.Security;
 
 internal sealed class PhiOptionsTests
 {
-    private string _folder = null!;
+    private TempFolder _folder = null!;
 
     [SetUp]
-    public void CreateFolder()
-    {
-        _folder = Path.Combine(Path.GetTempPath(), "coveragecheck-tests", "phi-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_folder);
-    }
+    public void CreateFolder() => _folder = new TempFolder("phi");
 
     [TearDown]
-    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
+    public void DeleteFolder() => _folder.Dispose();
 
     [TestCase("", "Phi:Key is not set")]
     [TestCase("not base64!", "Phi:Key must be the base64 encoding of exactly 32 bytes.")]
@@ -36,7 +31,7 @@ internal sealed class PhiOptionsTests
     [Test]
     public void A_32_byte_key_is_accepted()
     {
-        Assert.That(new PhiOptionsCustomValidator().Validate(null, new PhiOptions { Key = ServiceApplication.PhiKey }).Succeeded, Is.True);
+        Assert.That(new PhiOptionsCustomValidator().Validate(null, new PhiOptions { Key = TestHostSettings.PhiKey }).Succeeded, Is.True);
     }
 
     [Test]
@@ -44,14 +39,14 @@ internal sealed class PhiOptionsTests
     {
         var log = new CapturingLoggerProvider();
         using var factory = LoggerFactory.Create(b => b.AddProvider(log));
-        var provisioner = new PhiKeyProvisioner(new TestEnvironment(Environments.Development), new DataDirectory(_folder), factory.CreateLogger<PhiKeyProvisioner>());
+        var provisioner = new PhiKeyProvisioner(new TestEnvironment(Environments.Development), new DataDirectory(_folder.Path), factory.CreateLogger<PhiKeyProvisioner>());
 
         var first = new PhiOptions();
         provisioner.PostConfigure(null, first);
         var second = new PhiOptions();
         provisioner.PostConfigure(null, second);
 
-        var file = Path.Combine(_folder, PhiKeyProvisioner.FileName);
+        var file = _folder.Combine(PhiKeyProvisioner.FileName);
         Assert.That(PhiOptionsCustomValidator.IsValidKey(first.Key), Is.True);
         Assert.That(second.Key, Is.EqualTo(first.Key));
         Assert.That(File.ReadAllText(file), Is.EqualTo(first.Key));
@@ -67,23 +62,20 @@ internal sealed class PhiOptionsTests
     [Test]
     public void Production_never_generates_a_key()
     {
-        var provisioner = new PhiKeyProvisioner(new TestEnvironment(Environments.Production), new DataDirectory(_folder), Microsoft.Extensions.Logging.Abstractions.NullLogger<PhiKeyProvisioner>.Instance);
+        var provisioner = new PhiKeyProvisioner(new TestEnvironment(Environments.Production), new DataDirectory(_folder.Path), Microsoft.Extensions.Logging.Abstractions.NullLogger<PhiKeyProvisioner>.Instance);
         var options = new PhiOptions();
 
         provisioner.PostConfigure(null, options);
 
         Assert.That(options.Key, Is.Null);
-        Assert.That(Directory.GetFiles(_folder), Is.Empty);
+        Assert.That(Directory.GetFiles(_folder.Path), Is.Empty);
     }
 
     [Test]
     public void A_production_host_without_a_key_refuses_to_start()
     {
-        using var app = new ServiceApplication().WithWebHostBuilder(b =>
-        {
-            b.UseEnvironment(Environments.Production);
-            b.UseSetting("Phi:Key", "");
-        });
+        using var app = new ServiceApplication(new Dictionary<string, string?> { ["Phi:Key"] = "" });
+        app.Settings.Environment = Environments.Production;
 
         var failure = Assert.Catch(() => _ = app.Services.GetRequiredService<IOptions<PhiOptions>>().Value);
 

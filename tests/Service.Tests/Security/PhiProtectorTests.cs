@@ -8,7 +8,7 @@ internal sealed class PhiProtectorTests
 {
     private const string Column = "verifications.payload_cipher";
     private static readonly string s_otherKey = Convert.ToBase64String(Enumerable.Range(100, 32).Select(i => (byte)i).ToArray());
-    private readonly PhiProtector _phi = TestDatabase.CreateProtector(ServiceApplication.PhiKey);
+    private readonly PhiProtector _phi = TestDatabase.CreateProtector(TestHostSettings.PhiKey);
     private readonly Guid _record = Guid.Parse("0192f0c5-8a4e-7b1d-9c3e-5f6a7b8c9d0e");
 
     [Test]
@@ -71,7 +71,7 @@ internal sealed class PhiProtectorTests
     public void After_rotation_old_values_decrypt_with_the_previous_key_and_new_ones_use_the_new_key()
     {
         var old = _phi.Protect("W98X76Y54Z", _record, Column);
-        var rotated = TestDatabase.CreateProtector(s_otherKey, keyId: 2, new PhiPreviousKey { Id = 1, Key = ServiceApplication.PhiKey });
+        var rotated = TestDatabase.CreateProtector(s_otherKey, keyId: 2, new PhiPreviousKey { Id = 1, Key = TestHostSettings.PhiKey });
 
         var fresh = rotated.Protect("W98X76Y54Z", _record, Column);
 
@@ -99,7 +99,7 @@ internal sealed class PhiProtectorTests
     {
         var before = _phi.MemberKey("60054", "W98X76Y54Z");
         var options = new PhiOptions { Key = s_otherKey, KeyId = 2, LookupKeyId = 1 };
-        options.PreviousKeys.Add(new PhiPreviousKey { Id = 1, Key = ServiceApplication.PhiKey });
+        options.PreviousKeys.Add(new PhiPreviousKey { Id = 1, Key = TestHostSettings.PhiKey });
 
         var rotated = new PhiProtector(Microsoft.Extensions.Options.Options.Create(options));
 

@@ -3,54 +3,40 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CoverageCheck.Sandbox;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CoverageCheck.Service.Tests.Verifications;
 
 /// <summary>
-/// The real service with the built-in sandbox clearinghouse over loopback HTTP, tuned for tests: no sandbox latency,
-/// short retry delays, and every log line captured so tests can prove no PHI reaches the logs.
+/// The real service (<see cref="ServiceApplication"/>, on <see cref="TestHostSettings"/>) with the built-in sandbox
+/// clearinghouse over loopback HTTP, and every log line captured so tests can prove no PHI reaches the logs.
 /// </summary>
 internal sealed class VerificationsHost : IDisposable
 {
-    private readonly ServiceApplication _root = new();
+    // Owned here, not by the factory: a test may stop the host and still read the files it left.
+    private readonly TempFolder _data = new("verifications");
 
-    public VerificationsHost(IDictionary<string, string?>? settings = null)
+    /// <param name="settings">Settings added to, or replacing, the <see cref="TestHostSettings"/>.</param>
+    /// <param name="clock">The host's clock; the <see cref="TestClock"/> when not given.</param>
+    public VerificationsHost(IDictionary<string, string?>? settings = null, TimeProvider? clock = null)
     {
-        Factory = _root.WithWebHostBuilder(builder =>
+        Factory = new ServiceApplication(settings, _data)
         {
-            builder.UseSetting("Sandbox:LatencyMs", "0");
-            builder.UseSetting("Sandbox:TimeoutDelayMs", "3000");
-            builder.UseSetting("Clearinghouse:RetryBaseDelay", "00:00:00.010");
-            builder.UseSetting("Clearinghouse:MaxRetryAttempts", "1");
-            builder.UseSetting("Clearinghouse:AttemptTimeout", "00:00:01");
-            builder.UseSetting("Clearinghouse:TotalTimeout", "00:00:03");
-            builder.UseSetting("Clearinghouse:MaxRetryAfter", "00:00:01");
-            builder.UseSetting("Verification:RetryBaseDelay", "00:00:00.050");
-            builder.UseSetting("Verification:RetryMaxDelay", "00:00:01");
-            builder.UseSetting("Verification:PollInterval", "00:00:00.050");
-            builder.UseSetting("Verification:RealTimeBudget", "00:00:05");
-            builder.UseSetting("Verification:ReverifySchedule", "off");
-            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-            {
-                builder.UseSetting(key, value);
-            }
-
-            builder.ConfigureLogging(logging =>
+            Clock = clock ?? new TestClock(),
+            ConfigureHost = builder => builder.ConfigureLogging(logging =>
             {
                 logging.SetMinimumLevel(LogLevel.Trace);
                 logging.AddProvider(Logs);
-            });
-        });
+            }),
+        };
     }
 
-    public WebApplicationFactory<Program> Factory { get; }
+    public ServiceApplication Factory { get; }
 
     public CapturingLoggerProvider Logs { get; } = new();
 
-    public string DataDirectory => _root.DataDirectory;
+    public string DataDirectory => _data.Path;
 
     public HttpClient Client(string? apiKey)
     {
@@ -105,7 +91,7 @@ internal sealed class VerificationsHost : IDisposable
     public void Dispose()
     {
         Factory.Dispose();
-        _root.Dispose();
+        _data.Dispose();
     }
 }
 

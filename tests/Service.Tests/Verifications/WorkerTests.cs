@@ -3,7 +3,6 @@ using System.Net;
 using CoverageCheck.Sandbox;
 using CoverageCheck.Service.Features.Verifications;
 using CoverageCheck.Service.Security;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -23,7 +22,9 @@ internal sealed class WorkerTests
     [Test]
     public async Task Work_claimed_by_a_crashed_instance_is_taken_over_when_its_lease_expires()
     {
-        using var host = new VerificationsHost(new Dictionary<string, string?> { ["Verification:LeaseDuration"] = "00:00:06" });
+        // The survivor's own lease (longer than Verification:RealTimeBudget, as the options require) must outlast
+        // its attempt even on a loaded machine, or it would claim the item twice.
+        using var host = new VerificationsHost(new Dictionary<string, string?> { ["Verification:LeaseDuration"] = "00:00:30" });
         var store = host.Factory.Services.GetRequiredService<VerificationStore>();
         var payload = Payload("AVA", "PPOSAMPLE", "1985-04-12", SandboxCatalogue.Aetna, "W100000001");
 
@@ -62,15 +63,15 @@ internal sealed class WorkerTests
     [Test]
     public async Task A_transient_failure_waits_for_its_persisted_retry_time_on_the_clock()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 15, 0, 0, TimeSpan.Zero));
-        using var host = new VerificationsHost(new Dictionary<string, string?>
-        {
-            ["Verification:RetryBaseDelay"] = "00:00:30",
-            ["Verification:RetryMaxDelay"] = "00:05:00",
-        });
-        var factory = host.Factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
-        using var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", TestApiKeys.Admissions);
+        var clock = new FakeTimeProvider(TestClock.Start);
+        using var host = new VerificationsHost(
+            new Dictionary<string, string?>
+            {
+                ["Verification:RetryBaseDelay"] = "00:00:30",
+                ["Verification:RetryMaxDelay"] = "00:05:00",
+            },
+            clock);
+        using var client = host.Client(TestApiKeys.Admissions);
 
         using var response = await client.PostAsJsonAsync("/api/v1/verifications",
             VerificationsApiTests.Request("MAX", "PAYERDOWN", "1980-04-04", SandboxCatalogue.Regional, "R600000042"));
@@ -101,7 +102,6 @@ internal sealed class WorkerTests
         while (attempts < 2 && Environment.TickCount64 < deadline);
 
         Assert.That(attempts, Is.EqualTo(2), "retried once its time came");
-        await factory.DisposeAsync();
     }
 
     private static AccessContext TestPatientsAccess => new("test-admissions", "admissions", "test");
