@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+using CoverageCheck.Service.Benchmarks;
+
+BenchmarkSwitcher.FromAssembly(typeof(EstimateContractBenchmarks).Assembly).Run(args);
