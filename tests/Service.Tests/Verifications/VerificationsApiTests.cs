@@ -173,6 +173,45 @@ internal sealed class VerificationsApiTests
     }
 
     [Test]
+    public async Task A_duplicate_key_is_refused_not_read_as_the_last_one_issue_14()
+    {
+        // "obtained": false, then true: a reader that keeps the last value and one that keeps the first disagree on
+        // whether consent was given. The body is refused, naming the field, and nothing reaches a payer.
+        using var client = _host.Client(TestApiKeys.Admissions);
+        const string json = """
+            {"patient": {"firstName": "AVA", "lastName": "PPOSAMPLE", "dateOfBirth": "1985-04-12"},
+             "insurance": {"payerId": "60054", "memberId": "W100000001"},
+             "consent": {"obtained": false, "obtained": true, "method": "verbal"}}
+            """;
+
+        using var response = await client.PostAsync("/api/v1/verifications", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var problem = await VerificationsHost.ReadAsync(response);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(problem["errors"]!.AsObject().Select(e => e.Key), Is.EqualTo(new[] { "consent.obtained" }));
+        Assert.That(response.Headers.Location, Is.Null);
+    }
+
+    [TestCase("9999-12-31")]
+    [TestCase("0001-01-01")]
+    public async Task A_start_date_at_the_end_of_the_calendar_is_a_bad_field_not_a_500_issue_14(string start)
+    {
+        using var client = _host.Client(TestApiKeys.Admissions);
+        var json = $$$"""
+            {"patient": {"firstName": "AVA", "lastName": "PPOSAMPLE", "dateOfBirth": "1985-04-12"},
+             "insurance": {"payerId": "60054", "memberId": "W100000001"},
+             "consent": {"obtained": true, "method": "verbal"},
+             "program": {"startDate": "{{{start}}}", "weeks": 12, "daysPerWeek": 5}}
+            """;
+
+        using var response = await client.PostAsync("/api/v1/verifications", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var problem = await VerificationsHost.ReadAsync(response);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(problem["errors"]!.AsObject().Select(e => e.Key), Is.EqualTo(new[] { "program.startDate" }));
+    }
+
+    [Test]
     public async Task A_repeated_idempotency_key_returns_the_same_verification()
     {
         using var client = _host.Client(TestApiKeys.Admissions);

@@ -70,6 +70,11 @@ internal static class VerificationRequestValidation
             {
                 errors.Add("program.startDate", "This field is required (YYYY-MM-DD).");
             }
+            else if (Math.Abs(planned.StartDate.Value.DayNumber - today.DayNumber) > 2 * 366)
+            {
+                // Also keeps the program's end (and every date the estimate walks) far inside the calendar.
+                errors.Add("program.startDate", "Must be within two years of today.");
+            }
 
             if (planned.Weeks is not (>= 1 and <= 52))
             {
