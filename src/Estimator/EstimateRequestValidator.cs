@@ -11,6 +11,12 @@ internal static class EstimateRequestValidator
     /// <summary>The most closed dates one request may list.</summary>
     public const int MaxClosedDates = 1000;
 
+    /// <summary>The earliest start date a program may have.</summary>
+    public static readonly DateOnly EarliestDate = new(1900, 1, 1);
+
+    /// <summary>The latest start date a program may have.</summary>
+    public static readonly DateOnly LatestDate = new(2999, 12, 31);
+
     /// <summary>
     /// The largest money amount accepted anywhere. It keeps every sum of 366 sessions far inside <see cref="decimal"/>.
     /// </summary>
@@ -50,6 +56,12 @@ internal static class EstimateRequestValidator
 
     private static void ValidateProgram(ProgramSchedule program, bool hasRange, Errors errors)
     {
+        // A program walks a year of days and plan years from its start: one near the calendar's end would overflow.
+        if (program.StartDate is { } start && (start < EarliestDate || start > LatestDate))
+        {
+            errors.Add("program.startDate", $"Must be a date from {Format(EarliestDate)} to {Format(LatestDate)}.");
+        }
+
         var explicitDates = program.SessionDates;
         if (explicitDates is null || hasRange)
         {
@@ -160,6 +172,11 @@ internal static class EstimateRequestValidator
             if (date < startDate)
             {
                 errors.Add(Field, $"{Format(date)} is before the program's start date.");
+            }
+
+            if (date < EarliestDate || date > LatestDate)
+            {
+                errors.Add(Field, $"Session dates must fall from {Format(EarliestDate)} to {Format(LatestDate)}.");
             }
         }
     }

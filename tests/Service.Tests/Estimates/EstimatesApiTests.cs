@@ -252,6 +252,8 @@ internal sealed class EstimatesApiTests
         yield return Case("duplicate session dates", Valid.Replace("\"startDate\":\"2025-03-03\"", "\"sessionDates\":[\"2025-03-03\",\"2025-03-03\"]"), "program.sessionDates");
         yield return Case("367 sessions", Valid.Replace("\"startDate\":\"2025-03-03\"", "\"sessionDates\":[" + string.Join(",", Enumerable.Range(0, 367).Select(i => $"\"{new DateOnly(2025, 1, 1).AddDays(i):yyyy-MM-dd}\"")) + "]"), "program.sessionDates");
         yield return Case("range min above max", Valid.Replace("\"coverage\"", "\"range\":{\"weeks\":{\"min\":12,\"max\":8},\"daysPerWeek\":{\"min\":3,\"max\":5}},\"coverage\""), "range.weeks");
+        yield return Case("start at the end of the calendar (issue 14: was a 500)", Valid.Replace("2025-03-03", "9999-12-27"), "program.startDate");
+        yield return Case("a session date at the end of the calendar", Valid.Replace("\"startDate\":\"2025-03-03\"", "\"sessionDates\":[\"9999-12-31\"]"), "program.sessionDates");
         yield return Case("no program", """{"pricing":{"chargePerDay":650.00}}""", "program");
         yield return Case("array body", "[]", "body");
         yield return Case("empty body", "", "body");
