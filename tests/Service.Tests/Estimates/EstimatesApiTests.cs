@@ -330,4 +330,19 @@ internal sealed class EstimatesApiTests
         Assert.That(post.GetProperty("operationId").GetString(), Is.EqualTo("CreateEstimate"));
         Assert.That(post.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _), Is.True);
     }
+
+    [Test]
+    public async Task The_openapi_document_shows_the_records_choices_as_the_strings_the_api_reads_and_writes()
+    {
+        using var client = _app.CreateClient();
+
+        using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
+
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+        string?[] Choices(string name) => [.. schemas.GetProperty(name).GetProperty("enum").EnumerateArray().Select(v => v.GetString())];
+        Assert.That(Choices("CoverageStatus"), Is.SupersetOf(new[] { "active", "inactive" }));
+        Assert.That(Choices("NetworkStatus"), Is.SupersetOf(new[] { "in", "out" }));
+        Assert.That(Choices("AaaClass"), Does.Contain("correct-data"));
+        Assert.That(schemas.GetProperty("EstimateResponse").GetProperty("properties").TryGetProperty("assumptions", out _), Is.True);
+    }
 }

@@ -35,7 +35,13 @@ internal static class EstimatesApi
         services.AddSingleton<IValidateOptions<WebsiteOptions>, WebsiteOptionsValidator>();
         services.AddSingleton<IValidateOptions<WebsiteOptions>, WebsiteOptionsCustomValidator>();
         services.AddSingleton<EstimatePricer>();
-        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, EstimatesJsonContext.Default));
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, EstimatesJsonContext.Default);
+            // Also on the app's options, so the OpenAPI document shows these choices as their strings.
+            options.SerializerOptions.Converters.Add(new WireEnumConverter<CoverageStatus>());
+            options.SerializerOptions.Converters.Add(new WireEnumConverter<NetworkStatus>());
+        });
 
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<WebsiteOptions>>((cors, website) =>

@@ -1,3 +1,5 @@
+using CoverageCheck.Clients.Eligibility;
+using CoverageCheck.Service.Infrastructure.Json;
 using Microsoft.Extensions.Options;
 
 namespace CoverageCheck.Service.Features.Verifications;
@@ -6,7 +8,12 @@ internal static class VerificationsExtensions
 {
     public static WebApplicationBuilder AddVerifications(this WebApplicationBuilder builder)
     {
-        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, VerificationsJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, VerificationsJsonContext.Default);
+            // As the context writes it, and so the OpenAPI document shows the class as its string.
+            options.SerializerOptions.Converters.Add(new KebabEnumConverter<AaaClass>());
+        });
         builder.Services.AddOptions<VerificationOptions>()
             .Bind(builder.Configuration.GetSection(VerificationOptions.SectionName))
             .ValidateOnStart();
