@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using CoverageCheck.Service.Security;
 
@@ -49,9 +49,8 @@ internal static partial class KeysCommand
         }
 
         var path = context.DataDirectory.EnsureExists().File(SecurityExtensions.ApiKeysFileName);
-        var document = Load(path);
-        var keys = document["Auth"]!["ApiKeys"]!.AsArray();
-        if (keys.Any(entry => string.Equals((string?)entry?["Name"], name, StringComparison.OrdinalIgnoreCase)))
+        var file = Load(path);
+        if (file.Auth.ApiKeys.Any(entry => string.Equals(entry.Name, name, StringComparison.OrdinalIgnoreCase)))
         {
             context.Error.WriteLine($"An API key named '{name}' already exists in {path}; choose another name.");
             return 1;
@@ -60,13 +59,7 @@ internal static partial class KeysCommand
         var key = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(KeyBytes));
         var hash = ApiKeyRegistry.Hash(key);
         var distinctRoles = roles.Distinct(StringComparer.Ordinal).ToArray();
-        keys.Add(new JsonObject
-        {
-            ["Name"] = name,
-            ["KeyHash"] = hash,
-            ["Roles"] = new JsonArray([.. distinctRoles.Select(role => (JsonNode)role)]),
-        });
-        Save(path, document);
+        Save(path, file with { Auth = file.Auth with { ApiKeys = [.. file.Auth.ApiKeys, new ApiKeyEntry(name, hash, distinctRoles)] } });
 
         var index = context.Configuration.GetSection("Auth:ApiKeys").GetChildren().Count();
         var output = context.Output;
@@ -88,7 +81,7 @@ internal static partial class KeysCommand
     private static int List(CommandContext context)
     {
         var path = context.DataDirectory.File(SecurityExtensions.ApiKeysFileName);
-        var keys = Load(path)["Auth"]!["ApiKeys"]!.AsArray();
+        var keys = Load(path).Auth.ApiKeys;
         if (keys.Count == 0)
         {
             context.Output.WriteLine($"No API keys in {path}.");
@@ -97,31 +90,19 @@ internal static partial class KeysCommand
 
         foreach (var entry in keys)
         {
-            var roles = entry?["Roles"]?.AsArray().Select(role => (string?)role) ?? [];
-            context.Output.WriteLine($"{(string?)entry?["Name"]}\t{string.Join(",", roles)}");
+            context.Output.WriteLine($"{entry.Name}\t{string.Join(",", entry.Roles ?? [])}");
         }
 
         return 0;
     }
 
-    private static JsonObject Load(string path)
-    {
-        var document = File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? [] : [];
-        if (document["Auth"] is not JsonObject auth)
-        {
-            document["Auth"] = auth = [];
-        }
-
-        if (auth["ApiKeys"] is not JsonArray)
-        {
-            auth["ApiKeys"] = new JsonArray();
-        }
-
-        return document;
-    }
+    private static ApiKeysFile Load(string path) =>
+        File.Exists(path) && JsonSerializer.Deserialize(File.ReadAllText(path), ApiKeysJsonContext.Default.ApiKeysFile) is { Auth.ApiKeys: not null } file
+            ? file
+            : new ApiKeysFile(new ApiKeysSection([]));
 
     /// <summary>Write-then-rename, so the service never reads a half-written file.</summary>
-    private static void Save(string path, JsonObject document)
+    private static void Save(string path, ApiKeysFile file)
     {
         var temporary = $"{path}.{Environment.ProcessId}.tmp";
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
@@ -132,14 +113,26 @@ internal static partial class KeysCommand
 
         using (var stream = new FileStream(temporary, options))
         {
-            JsonSerializer.Serialize(stream, document, s_jsonOptions);
+            JsonSerializer.Serialize(stream, file, ApiKeysJsonContext.Default.ApiKeysFile);
         }
 
         File.Move(temporary, path, overwrite: true);
     }
 
-    private static readonly JsonSerializerOptions s_jsonOptions = new() { WriteIndented = true };
-
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex KeyName();
 }
+
+/// <summary>
+/// <c>{data}/apikeys.json</c>: configuration in the shape the service binds (<c>Auth:ApiKeys:N:Name|KeyHash|Roles</c>),
+/// so its names are those of <see cref="AuthOptions"/>, not camelCase.
+/// </summary>
+internal sealed record ApiKeysFile(ApiKeysSection Auth);
+
+internal sealed record ApiKeysSection(IReadOnlyList<ApiKeyEntry> ApiKeys);
+
+internal sealed record ApiKeyEntry(string Name, string KeyHash, IReadOnlyList<string> Roles);
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNameCaseInsensitive = true)]
+[JsonSerializable(typeof(ApiKeysFile))]
+internal sealed partial class ApiKeysJsonContext : JsonSerializerContext;
