@@ -1,6 +1,7 @@
 using CoverageCheck.Service.Commands;
 using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Features.Batches;
+using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Features.Eligibility;
 using CoverageCheck.Service.Features.GoodFaithEstimates;
 using CoverageCheck.Service.Features.Estimates;
@@ -23,6 +24,7 @@ builder.AddClearinghouse();
 builder.AddEstimates();
 builder.AddDatabase();
 builder.AddSecurity();
+builder.AddConsents();
 builder.AddVerifications();
 builder.AddEligibility();
 builder.AddObservability();
@@ -44,6 +46,7 @@ app.UseRateLimiter(); // after authentication: callers with a key are not limite
 app.MapHealthApi();
 app.MapEstimatesApi();
 app.MapVerificationsApi();
+app.MapConsentsApi();
 app.MapBatchesApi();
 app.MapEligibilityApi();
 app.MapSecurityApi();

@@ -32,6 +32,9 @@ internal static class AuditActions
     public const string Claim = "claim";
     public const string Export = "export";
 
+    /// <summary>A consent withdrawn (42 CFR 2.31): from then on no payer is asked under it.</summary>
+    public const string Revoke = "revoke";
+
     /// <summary>PHI decrypted and encrypted again under the current key after a key rotation (<c>phi rekey</c>).</summary>
     public const string Rekey = "rekey";
 }
@@ -42,6 +45,7 @@ internal static class AuditRecordTypes
     public const string Verification = "verification";
     public const string Batch = "batch";
     public const string GoodFaithEstimate = "good-faith-estimate";
+    public const string Consent = "consent";
 }
 
 /// <summary>One row of the audit trail.</summary>

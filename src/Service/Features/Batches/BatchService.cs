@@ -31,12 +31,6 @@ internal sealed class BatchService(
     /// <summary>Census rows written to <c>batch_rows</c> per transaction.</summary>
     public const int ChunkSize = 250;
 
-    /// <summary>
-    /// A census is uploaded by finance for patients already admitted, whose consent to benefit checks is on file
-    /// (42 CFR Part 2). The request records where the consent came from.
-    /// </summary>
-    public static readonly ConsentInfo CensusConsent = new(true, "census");
-
     public async Task<BatchSubmission> SubmitAsync(Stream census, AccessContext access, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
@@ -97,7 +91,7 @@ internal sealed class BatchService(
 
         var rows = chunk.OfType<CensusRow>().ToList();
         var ids = await intake.QueueManyAsync(
-            [.. rows.Select(row => new QueuedSubmission(row.ToVerificationPayload(today, CensusConsent), batchId, row.Line))],
+            [.. rows.Select(row => new QueuedSubmission(row.ToVerificationPayload(today), batchId, row.Line))],
             access,
             cancellationToken);
         var next = 0;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
+using CoverageCheck.Service.Features.Consents;
 using CsvHelper;
 using CsvHelper.Configuration;
 
@@ -124,7 +125,7 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
         Dictionary<string, int> firstLineOf,
         DateOnly today)
     {
-        string Field(string column) => columns[column] < fields.Length ? fields[columns[column]] : string.Empty;
+        string Field(string column) => columns.TryGetValue(column, out var index) && index < fields.Length ? fields[index] : string.Empty;
 
         var patientRef = NullIfEmpty(Field(CensusColumns.PatientRef));
         if (patientRef is not null && (patientRef.Length > MaxIdLength || patientRef.Any(char.IsControl) || patientRef.Contains('\uFFFD', StringComparison.Ordinal)))
@@ -208,6 +209,7 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
         var daysPerWeek = WholeNumber(CensusColumns.DaysPerWeek, Field(CensusColumns.DaysPerWeek), 1, 7, problems);
         var weeks = WholeNumber(CensusColumns.Weeks, Field(CensusColumns.Weeks), 1, 52, problems);
         var chargePerDay = Money(CensusColumns.ChargePerDay, Field(CensusColumns.ChargePerDay), problems);
+        var consent = Consent(Field, today, problems);
 
         if (problems.Count > 0)
         {
@@ -226,7 +228,60 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
             programStart!.Value,
             daysPerWeek!.Value,
             weeks!.Value,
-            chargePerDay);
+            chargePerDay,
+            consent!);
+    }
+
+    /// <summary>
+    /// The row's consent (42 CFR Part 2): consent_method and consent_date are required, consent_expires and
+    /// consent_given_by optional. A row without a usable, current consent is not sent to any payer.
+    /// </summary>
+    private static CensusConsent? Consent(Func<string, string> field, DateOnly today, List<(string, string)> problems)
+    {
+        var method = field(CensusColumns.ConsentMethod);
+        var dateText = field(CensusColumns.ConsentDate);
+        if (method.Length == 0 || dateText.Length == 0)
+        {
+            problems.Add((CensusErrorCodes.ConsentMissing,
+                "consent_method and consent_date are required: a payer is asked only with the patient's consent on file (42 CFR Part 2); the row was not sent."));
+            return null;
+        }
+
+        var count = problems.Count;
+        var normalizedMethod = method.ToLowerInvariant();
+        if (!ConsentMethods.IsKnown(normalizedMethod))
+        {
+            problems.Add((CensusErrorCodes.InvalidValue, "consent_method must be verbal, written or electronic."));
+        }
+
+        var givenByText = field(CensusColumns.ConsentGivenBy).ToLowerInvariant();
+        var givenBy = givenByText.Length == 0 ? ConsentGivers.Patient : givenByText;
+        if (!ConsentGivers.IsKnown(givenBy))
+        {
+            problems.Add((CensusErrorCodes.InvalidValue, "consent_given_by must be patient or representative (or empty for the patient)."));
+        }
+
+        var date = Date(CensusColumns.ConsentDate, dateText, echo: true, problems);
+        if (date > today)
+        {
+            problems.Add((CensusErrorCodes.InvalidValue, "consent_date is later than today."));
+        }
+
+        DateOnly? expires = null;
+        if (field(CensusColumns.ConsentExpires) is { Length: > 0 } expiresText)
+        {
+            expires = Date(CensusColumns.ConsentExpires, expiresText, echo: true, problems);
+            if (expires < today)
+            {
+                problems.Add((CensusErrorCodes.ConsentExpired, "consent_expires is before today: the consent has expired; obtain a new one. The row was not sent."));
+            }
+            else if (expires < date)
+            {
+                problems.Add((CensusErrorCodes.InvalidValue, "consent_expires is before consent_date."));
+            }
+        }
+
+        return problems.Count > count ? null : new CensusConsent(normalizedMethod, date!.Value, expires, givenBy);
     }
 
     private static CensusRowError? ReadHeader(string[] fields, string raw, out Dictionary<string, int>? columns)
@@ -253,10 +308,10 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
             }
         }
 
-        var missing = CensusColumns.All.Where(c => !found.ContainsKey(c)).ToList();
+        var missing = CensusColumns.Required.Where(c => !found.ContainsKey(c)).ToList();
         if (missing.Count == 0 && unexpected.Count == 0 && repeated.Count == 0)
         {
-            columns = CensusColumns.All.ToDictionary(c => c, c => found[c], StringComparer.Ordinal);
+            columns = CensusColumns.All.Where(found.ContainsKey).ToDictionary(c => c, c => found[c], StringComparer.Ordinal);
             return null;
         }
 

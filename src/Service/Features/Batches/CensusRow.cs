@@ -1,4 +1,5 @@
 using System.Globalization;
+using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Features.Verifications;
 
 namespace CoverageCheck.Service.Features.Batches;
@@ -20,20 +21,20 @@ internal sealed record CensusRow(
     DateOnly ProgramStart,
     int DaysPerWeek,
     int Weeks,
-    decimal? ChargePerDay) : CensusLine(Line)
+    decimal? ChargePerDay,
+    CensusConsent Consent) : CensusLine(Line)
 {
     /// <summary>The last calendar day of the program: <c>weeks</c> whole weeks from its start.</summary>
     public DateOnly ProgramEnd => ProgramInfo.LastDay(ProgramStart, Weeks);
 
     /// <summary>The verification request this row stands for (see <see cref="VerificationPayload"/>).</summary>
     /// <param name="dateOfService">The date coverage is asked for (a census check asks about today).</param>
-    /// <param name="consent">The consent on file for the census: a payer inquiry discloses that the person seeks addiction treatment.</param>
-    public VerificationPayload ToVerificationPayload(DateOnly dateOfService, ConsentInfo consent) =>
+    public VerificationPayload ToVerificationPayload(DateOnly dateOfService) =>
         new(
             new PatientInfo(FirstName, LastName, DateOfBirth),
             new InsuranceInfo(PayerId, MemberId, GroupNumber),
             dateOfService,
-            consent,
+            Consent.ToConsentInfo(ProgramEnd),
             new ProgramInfo(ProgramStart, Weeks, DaysPerWeek),
             ChargePerDay is { } charge ? new PricingInfo(charge) : null)
         {
@@ -43,6 +44,21 @@ internal sealed record CensusRow(
     /// <summary>Never print the person.</summary>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"CensusRow {{ Line = {Line}, PatientRef = {PatientRef}, PayerId = {PayerId} }}");
+}
+
+/// <summary>
+/// The consent on file for one census row (42 CFR Part 2): how and when it was given, and until when. Dates, as the
+/// census gives them: given at the start of its day, expiring at the end of its day (UTC), by default 90 days after
+/// the program ends.
+/// </summary>
+internal sealed record CensusConsent(string Method, DateOnly Date, DateOnly? Expires, string GivenBy)
+{
+    public ConsentInfo ToConsentInfo(DateOnly programEnd) => new(true, Method)
+    {
+        GivenBy = GivenBy,
+        GivenAt = new DateTimeOffset(Date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
+        ExpiresAt = new DateTimeOffset((Expires ?? programEnd.AddDays(ConsentTerms.AfterProgram.Days)).AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
+    };
 }
 
 /// <summary>
@@ -70,6 +86,12 @@ internal static class CensusErrorCodes
     public const string DateOfBirthInFuture = "date-of-birth-in-future";
     public const string UnknownPayer = "unknown-payer";
     public const string DuplicatePatientRef = "duplicate-patient-ref";
+
+    /// <summary>No consent on the row (consent_method or consent_date empty): it is not sent to the payer.</summary>
+    public const string ConsentMissing = ConsentErrorCodes.Missing;
+
+    /// <summary>The row's consent expired before today.</summary>
+    public const string ConsentExpired = "consent-expired";
 }
 
 /// <summary>The census header of <c>http-api.md</c>, in its documented order.</summary>
@@ -86,11 +108,25 @@ internal static class CensusColumns
     public const string DaysPerWeek = "days_per_week";
     public const string Weeks = "weeks";
     public const string ChargePerDay = "charge_per_day";
+    public const string ConsentMethod = "consent_method";
+    public const string ConsentDate = "consent_date";
+    public const string ConsentExpires = "consent_expires";
+    public const string ConsentGivenBy = "consent_given_by";
 
-    public static IReadOnlyList<string> All { get; } =
+    /// <summary>Columns every census must have in its header.</summary>
+    public static IReadOnlyList<string> Required { get; } =
     [
         PatientRef, FirstName, LastName, DateOfBirth, PayerId, MemberId, GroupNumber, ProgramStart, DaysPerWeek, Weeks, ChargePerDay,
     ];
+
+    /// <summary>
+    /// Columns a header may leave out. Without the consent columns the file is still read, but every row is then
+    /// rejected as <c>consent-missing</c>: consent_method and consent_date are required on each row.
+    /// </summary>
+    public static IReadOnlyList<string> Optional { get; } = [ConsentMethod, ConsentDate, ConsentExpires, ConsentGivenBy];
+
+    /// <summary>Every column the reader knows, in the documented order.</summary>
+    public static IReadOnlyList<string> All { get; } = [.. Required, .. Optional];
 
     /// <summary>The header line as documented.</summary>
     public static string HeaderLine { get; } = string.Join(',', All);

@@ -96,7 +96,7 @@ internal sealed class ReverificationService(
 
                 var payload = VerificationJson.ReadPayload(previous.PayloadJson) with { DateOfService = today };
                 line++;
-                submissions.Add(new QueuedSubmission(payload, batch.Id, line) { PreviousVerificationId = previous.Id });
+                submissions.Add(new QueuedSubmission(payload, batch.Id, line) { PreviousVerificationId = previous.Id, RecordsConsent = false });
                 refs.Add((line, payload.PatientRef));
             }
 

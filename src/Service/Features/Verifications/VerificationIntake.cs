@@ -1,3 +1,4 @@
+using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Security;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,12 @@ internal sealed record SubmittedVerification(VerificationRecord Record, bool Cre
 /// <summary>One census row for <see cref="VerificationIntake.QueueManyAsync"/>: its request and where it came from.</summary>
 internal sealed record QueuedSubmission(VerificationPayload Payload, Guid? BatchId, int? BatchLine)
 {
+    /// <summary>
+    /// Whether the payload's consent is one given now, to record (a census row). A re-verification re-uses the consent
+    /// on file and never records one: a verification stored without a consent record stays without one.
+    /// </summary>
+    public bool RecordsConsent { get; init; } = true;
+
     /// <summary>The verification this one re-checks (nightly re-verification): changes between them are recorded.</summary>
     public Guid? PreviousVerificationId { get; init; }
 }
@@ -59,17 +66,24 @@ internal sealed class VerificationIntake(
 
         var now = timeProvider.GetUtcNow();
         var ids = await store.InsertQueuedAsync(
-            [.. submissions.Select(submission => new NewVerification
+            [.. submissions.Select(submission =>
             {
-                Id = Guid.CreateVersion7(now),
-                PayerId = submission.Payload.Insurance.PayerId,
-                MemberId = submission.Payload.Insurance.MemberId,
-                PayloadJson = VerificationJson.Write(submission.Payload),
-                ProgramEnd = submission.Payload.Program is { } program ? program.End : null,
-                BatchId = submission.BatchId,
-                BatchLine = submission.BatchLine,
-                PreviousVerificationId = submission.PreviousVerificationId,
-                TraceParent = traceParent,
+                var source = submission.BatchId is null ? ConsentSources.Api : ConsentSources.Census;
+                var (payload, consent) = submission.RecordsConsent ? WithConsent(submission.Payload, source, now) : (submission.Payload, null);
+                return new NewVerification
+                {
+                    Id = Guid.CreateVersion7(now),
+                    PayerId = payload.Insurance.PayerId,
+                    MemberId = payload.Insurance.MemberId,
+                    PayloadJson = VerificationJson.Write(payload),
+                    ProgramEnd = payload.Program is { } program ? program.End : null,
+                    BatchId = submission.BatchId,
+                    BatchLine = submission.BatchLine,
+                    PreviousVerificationId = submission.PreviousVerificationId,
+                    TraceParent = traceParent,
+                    ConsentId = payload.Consent.Id,
+                    NewConsent = consent,
+                };
             })],
             access,
             cancellationToken);
@@ -81,8 +95,10 @@ internal sealed class VerificationIntake(
         VerificationPayload payload, AccessContext access, SubmitOptions submit, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
-        var id = Guid.CreateVersion7(timeProvider.GetUtcNow());
+        var now = timeProvider.GetUtcNow();
+        var id = Guid.CreateVersion7(now);
         var leaseOwner = $"{_instance}:{id:N}";
+        (payload, var consent) = WithConsent(payload, ConsentSources.Api, now);
         var inserted = await store.InsertAsync(
             new NewVerification
             {
@@ -98,6 +114,8 @@ internal sealed class VerificationIntake(
                 TraceParent = VerificationTelemetry.CurrentTraceParent(),
                 // The real-time attempt holds the lease, so no worker takes the item while the caller waits.
                 Lease = submit.RealTime ? new VerificationLease(leaseOwner, settings.LeaseDuration) : null,
+                ConsentId = payload.Consent.Id,
+                NewConsent = consent,
             },
             access,
             cancellationToken);
@@ -137,5 +155,32 @@ internal sealed class VerificationIntake(
 
         var current = await store.GetAsync(record.Id, access, CancellationToken.None) ?? record;
         return new SubmittedVerification(current, Created: true);
+    }
+
+    /// <summary>
+    /// The consent record a request's consent becomes (recorded with the verification, in its transaction), and the
+    /// payload pointing at it. A request that already refers to a consent on file (a re-verification) keeps it; one
+    /// without a usable consent gets none, and the check before the payer call stops it (<c>consent-missing</c>).
+    /// </summary>
+    private static (VerificationPayload Payload, NewConsent? Consent) WithConsent(VerificationPayload payload, string source, DateTimeOffset now)
+    {
+        var given = payload.Consent;
+        if (given.Id is not null || !given.Obtained || !ConsentMethods.IsKnown(given.Method))
+        {
+            return (payload, null);
+        }
+
+        var givenAt = given.GivenAt ?? now;
+        var consent = new NewConsent(
+            Guid.CreateVersion7(now),
+            ConsentGivers.IsKnown(given.GivenBy) ? given.GivenBy! : ConsentGivers.Patient,
+            given.Method!,
+            givenAt,
+            given.ExpiresAt ?? ConsentTerms.DefaultExpiry(givenAt, payload.Program),
+            payload.Insurance.PayerId,
+            given.TextVersion,
+            source);
+        var recorded = given with { Id = consent.Id, GivenBy = consent.GivenBy, GivenAt = consent.GivenAt, ExpiresAt = consent.ExpiresAt };
+        return (payload with { Consent = recorded }, consent);
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Security;
 
 namespace CoverageCheck.Service.Features.Verifications;
@@ -66,6 +67,12 @@ internal sealed record NewVerification
     /// <summary>Insert as in-progress, leased to the caller, instead of queued (see <see cref="VerificationLease"/>).</summary>
     public VerificationLease? Lease { get; init; }
 
+    /// <summary>The consent record that covers this verification's payer calls.</summary>
+    public Guid? ConsentId { get; init; }
+
+    /// <summary>A consent given with this request, recorded in the same transaction (its id is <see cref="ConsentId"/>).</summary>
+    public NewConsent? NewConsent { get; init; }
+
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append(CultureInfo.InvariantCulture, $"Id = {Id}, PayerId = {PayerId}, MemberId = [PHI], PayloadJson = [PHI], ");
@@ -105,6 +112,10 @@ internal sealed record VerificationRecord
     public int? BatchLine { get; init; }
     public DateOnly? ProgramEnd { get; init; }
     public Guid? PreviousVerificationId { get; init; }
+
+    /// <summary>The consent record covering its payer calls (read where the record is shown).</summary>
+    public Guid? ConsentId { get; init; }
+
     public int Version { get; init; }
 
     private bool PrintMembers(StringBuilder builder)

@@ -31,8 +31,25 @@ internal sealed record InsuranceInfo(string PayerId, string MemberId, string? Gr
     public override string ToString() => $"InsuranceInfo {{ PayerId = {PayerId} }}";
 }
 
-/// <summary>42 CFR Part 2: asking a payer tells it the person seeks addiction treatment, so consent comes first.</summary>
-internal sealed record ConsentInfo(bool Obtained, string? Method);
+/// <summary>
+/// 42 CFR Part 2: asking a payer tells it the person seeks addiction treatment, so consent comes first. The terms as
+/// given; <see cref="Id"/> is the stored consent record (Features/Consents) that every payer call is checked against.
+/// </summary>
+internal sealed record ConsentInfo(bool Obtained, string? Method)
+{
+    /// <summary>The consent record; null until intake records it (and on verifications stored before records existed).</summary>
+    public Guid? Id { get; init; }
+
+    /// <summary><c>patient</c> or <c>representative</c>.</summary>
+    public string? GivenBy { get; init; }
+
+    public DateTimeOffset? GivenAt { get; init; }
+
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>The version of the consent text the person agreed to, where a form showed one.</summary>
+    public string? TextVersion { get; init; }
+}
 
 /// <summary>The planned program, when the caller wants an estimate with the verification.</summary>
 internal sealed record ProgramInfo(DateOnly StartDate, int Weeks, int DaysPerWeek)

@@ -4,6 +4,7 @@ using System.Globalization;
 using CoverageCheck.Clients;
 using CoverageCheck.Clients.Clearinghouse;
 using CoverageCheck.Clients.Eligibility;
+using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Infrastructure;
 
 namespace CoverageCheck.Service.Features.Verifications;
@@ -35,6 +36,7 @@ internal sealed record AttemptResult(
 /// </summary>
 internal sealed class VerificationProcessor(
     IClearinghouseClient clearinghouse,
+    ConsentStore consents,
     VerificationEstimator estimator,
     PayerDirectory payers,
     VerificationTelemetry telemetry,
@@ -56,6 +58,15 @@ internal sealed class VerificationProcessor(
         activity?.SetTag("verification.id", verificationId);
         activity?.SetTag("payer.id", payload.Insurance.PayerId);
         activity?.SetTag("verification.attempt", attempt);
+
+        // 42 CFR Part 2: no payer hears of this person unless a valid, unrevoked consent covers the call now.
+        var consent = await consents.CheckAsync(payload, timeProvider.GetUtcNow(), cancellationToken);
+        if (!consent.Allowed)
+        {
+            activity?.SetTag("verification.outcome", consent.Code);
+            logger.LogWarning("Verification {VerificationId} attempt {Attempt}: {Code}; the payer was not asked", verificationId, attempt, consent.Code);
+            return new AttemptResult(AttemptOutcome.NeedsReview, null, consent.Code, consent.Reason);
+        }
 
         var payer = payers.Find(payload.Insurance.PayerId);
         var started = timeProvider.GetTimestamp();

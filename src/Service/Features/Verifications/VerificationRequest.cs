@@ -28,8 +28,17 @@ internal sealed record InsuranceDto(string? PayerId, string? MemberId, string? G
     public override string ToString() => $"InsuranceDto {{ PayerId = {PayerId} }}";
 }
 
-/// <summary><c>consent</c> (42 CFR Part 2).</summary>
-internal sealed record ConsentDto(bool? Obtained, string? Method);
+/// <summary>
+/// <c>consent</c> (42 CFR Part 2, http-api.md "Consent records"): <c>givenAt</c> defaults to now, <c>givenBy</c> to the
+/// patient, <c>expiresAt</c> to 90 days after the program ends (a year without a program).
+/// </summary>
+internal sealed record ConsentDto(
+    bool? Obtained,
+    string? Method,
+    DateTimeOffset? GivenAt = null,
+    string? GivenBy = null,
+    DateTimeOffset? ExpiresAt = null,
+    string? TextVersion = null);
 
 /// <summary><c>program</c>: the planned program, for an estimate with the verification. Numbers may come as text.</summary>
 [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]

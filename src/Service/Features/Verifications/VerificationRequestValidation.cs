@@ -1,4 +1,5 @@
 using System.Globalization;
+using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Infrastructure.Json;
 
 namespace CoverageCheck.Service.Features.Verifications;
@@ -13,8 +14,9 @@ internal static class VerificationRequestValidation
     public const int LastNameMax = 60;
 
     /// <summary>The payload to submit, or null with every broken rule in <paramref name="errors"/>.</summary>
-    public static VerificationPayload? Validate(VerificationRequest request, DateOnly today, FieldErrors errors)
+    public static VerificationPayload? Validate(VerificationRequest request, DateTimeOffset now, FieldErrors errors)
     {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
         var patient = request.Patient;
         if (patient is null)
         {
@@ -58,9 +60,31 @@ internal static class VerificationRequestValidation
             errors.Add("dateOfService", "Must be within a year of today.");
         }
 
-        if (request.Consent?.Obtained != true)
+        var consent = request.Consent;
+        if (consent?.Obtained != true)
         {
             errors.Add("consent.obtained", "Consent must be obtained before asking a payer: an eligibility check tells the payer that the person seeks addiction treatment (42 CFR Part 2).");
+        }
+
+        if (consent is not null && !ConsentMethods.IsKnown(consent.Method))
+        {
+            errors.Add("consent.method", "How consent was given: one of verbal, written, electronic.");
+        }
+
+        if (consent?.GivenBy is { } givenBy && !ConsentGivers.IsKnown(givenBy))
+        {
+            errors.Add("consent.givenBy", "Who gave consent: patient or representative.");
+        }
+
+        var givenAt = consent?.GivenAt ?? now;
+        if (givenAt > now + ConsentTerms.ClockSkew)
+        {
+            errors.Add("consent.givenAt", "Must not be later than now.");
+        }
+
+        if (consent?.TextVersion is { Length: > 32 })
+        {
+            errors.Add("consent.textVersion", "At most 32 characters.");
         }
 
         ProgramInfo? program = null;
@@ -99,6 +123,17 @@ internal static class VerificationRequestValidation
             pricing = new PricingInfo(given.ChargePerDay, given.AllowedPerDay, given.SelfPayPerDay, given.SelfPayPackagePrice);
         }
 
+        // Checked once the program is known: the default expiry follows it.
+        var expiresAt = consent?.ExpiresAt ?? ConsentTerms.DefaultExpiry(givenAt, errors.Has("program.startDate") || errors.Has("program.weeks") ? null : program);
+        if (consent?.ExpiresAt is not null && expiresAt <= givenAt)
+        {
+            errors.Add("consent.expiresAt", "Must be later than when consent was given.");
+        }
+        else if (expiresAt <= now && !errors.Has("consent.givenAt"))
+        {
+            errors.Add(consent?.ExpiresAt is null ? "consent.givenAt" : "consent.expiresAt", "The consent has expired: obtain a new one before asking the payer.");
+        }
+
         if (!errors.IsEmpty)
         {
             return null;
@@ -108,7 +143,13 @@ internal static class VerificationRequestValidation
             new PatientInfo(firstName, lastName, dateOfBirth),
             new InsuranceInfo(payerId, memberId, groupNumber),
             dateOfService,
-            new ConsentInfo(true, request.Consent?.Method),
+            new ConsentInfo(true, consent!.Method)
+            {
+                GivenBy = consent.GivenBy ?? ConsentGivers.Patient,
+                GivenAt = givenAt,
+                ExpiresAt = expiresAt,
+                TextVersion = string.IsNullOrWhiteSpace(consent.TextVersion) ? null : consent.TextVersion.Trim(),
+            },
             program,
             pricing);
     }

@@ -1,4 +1,5 @@
 using CoverageCheck.Clients.Eligibility;
+using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Features.Estimates;
 
 namespace CoverageCheck.Service.Features.Verifications;
@@ -26,13 +27,16 @@ internal sealed record VerificationResponse
     public Guid? BatchId { get; init; }
     public Guid? PreviousVerificationId { get; init; }
 
+    /// <summary>The consent record that covers this verification's payer calls, with its state now.</summary>
+    public ConsentResponse? Consent { get; init; }
+
     /// <summary>Who and what was asked: shown to staff who may see it (the read is audited by the store).</summary>
     public PatientInfo? Patient { get; init; }
     public InsuranceInfo? Insurance { get; init; }
     public DateOnly? DateOfService { get; init; }
     public ProgramInfo? Program { get; init; }
 
-    public static VerificationResponse From(VerificationRecord record)
+    public static VerificationResponse From(VerificationRecord record, ConsentResponse? consent = null)
     {
         var payload = VerificationJson.ReadPayload(record.PayloadJson);
         var result = VerificationJson.ReadResult(record.ResultJson);
@@ -57,6 +61,7 @@ internal sealed record VerificationResponse
             PatientRef = payload.PatientRef,
             BatchId = record.BatchId,
             PreviousVerificationId = record.PreviousVerificationId,
+            Consent = consent,
             Patient = payload.Patient,
             Insurance = payload.Insurance,
             DateOfService = payload.DateOfService,

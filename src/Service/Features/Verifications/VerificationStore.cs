@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Security;
 using Dapper;
 
@@ -28,11 +29,11 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
         INSERT INTO verifications (
             id, status, payer_id, member_key, payload_cipher, result_cipher, attempts, next_attempt_at,
             lease_owner, lease_expires_at, created_at, created_by, updated_at, idempotency_key,
-            batch_id, batch_line, program_end, previous_verification_id, version)
+            batch_id, batch_line, program_end, previous_verification_id, consent_id, version)
         VALUES (
             @id, @status, @payerId, @memberKey, @payloadCipher, NULL, @attempts, @nextAttemptAt,
             @leaseOwner, @leaseExpiresAt, @createdAt, @createdBy, @createdAt, @idempotencyKey,
-            @batchId, @batchLine, @programEnd, @previousVerificationId, 1)
+            @batchId, @batchLine, @programEnd, @previousVerificationId, @consentId, 1)
         """;
 
     /// <summary>
@@ -147,7 +148,13 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
             batchLine = verification.BatchLine,
             programEnd = verification.ProgramEnd,
             previousVerificationId = verification.PreviousVerificationId,
+            consentId = verification.NewConsent?.Id ?? verification.ConsentId,
         };
+        if (verification.NewConsent is { } consent)
+        {
+            await ConsentStore.InsertAsync(connection, transaction, consent, access, now, cancellationToken);
+        }
+
         await connection.ExecuteAsync(new CommandDefinition(InsertSql, row, transaction, cancellationToken: cancellationToken));
         if (verification.TraceParent is { Length: > 0 and <= TraceParentLength } traceParent)
         {
@@ -178,6 +185,7 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
             BatchLine = row.batchLine,
             ProgramEnd = row.programEnd,
             PreviousVerificationId = row.previousVerificationId,
+            ConsentId = row.consentId,
             Version = 1,
         };
     }
@@ -199,7 +207,7 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
         const string sql = """
             SELECT id, status, payer_id, member_key, payload_cipher, result_cipher, attempts, next_attempt_at,
                    lease_owner, lease_expires_at, last_error_code, last_error, created_at, created_by, updated_at,
-                   checked_at, completed_at, batch_id, batch_line, program_end, previous_verification_id, version
+                   checked_at, completed_at, batch_id, batch_line, program_end, previous_verification_id, consent_id, version
             FROM verifications
             WHERE id = @id
             """;
@@ -285,7 +293,9 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
 
     /// <summary>
     /// For the nightly re-verification: per member (member_key), the latest completed verification whose program
-    /// runs through <paramref name="today"/> or later, skipping members with a check already queued or in progress.
+    /// runs through <paramref name="today"/> or later, skipping members with a check already queued or in progress,
+    /// and members whose last re-check was stopped for want of consent (it re-uses the consent on file, which each
+    /// attempt checks again before the payer call).
     /// </summary>
     public async Task<IReadOnlyList<ReverificationCandidate>> ListReverificationCandidatesAsync(DateOnly today, CancellationToken cancellationToken)
     {
@@ -293,7 +303,7 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
         const string sql = """
             SELECT latest.id AS verification_id, latest.payer_id, latest.member_key, latest.program_end, latest.checked_at
             FROM (
-                SELECT id, payer_id, member_key, program_end, checked_at,
+                SELECT id, payer_id, member_key, program_end, checked_at, completed_at,
                        ROW_NUMBER() OVER (PARTITION BY member_key ORDER BY completed_at DESC, id DESC) AS position
                 FROM verifications
                 WHERE status = 'completed'
@@ -304,6 +314,13 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
                   SELECT 1 FROM verifications AS pending
                   WHERE pending.member_key = latest.member_key
                     AND pending.status IN ('queued', 'in-progress'))
+              -- Stopped for want of consent since: asking again each night would only repeat that (42 CFR Part 2).
+              AND NOT EXISTS (
+                  SELECT 1 FROM verifications AS refused
+                  WHERE refused.member_key = latest.member_key
+                    AND refused.status = 'needs-review'
+                    AND refused.last_error_code IN ('consent-missing', 'consent-revoked')
+                    AND refused.created_at >= latest.completed_at)
             ORDER BY latest.program_end, latest.id
             """;
         var rows = await connection.QueryAsync<ReverificationCandidate>(new CommandDefinition(sql, new { today }, cancellationToken: cancellationToken));
@@ -331,7 +348,7 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
         const string sql = """
             SELECT id, status, payer_id, member_key, payload_cipher, result_cipher, attempts, next_attempt_at,
                    lease_owner, lease_expires_at, last_error_code, last_error, created_at, created_by, updated_at,
-                   checked_at, completed_at, batch_id, batch_line, program_end, previous_verification_id, version
+                   checked_at, completed_at, batch_id, batch_line, program_end, previous_verification_id, consent_id, version
             FROM verifications
             WHERE idempotency_key = @idempotencyKey
             """;
@@ -380,6 +397,7 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
         BatchLine = row.BatchLine,
         ProgramEnd = row.ProgramEnd,
         PreviousVerificationId = row.PreviousVerificationId,
+        ConsentId = row.ConsentId,
         Version = row.Version,
     };
 
@@ -406,6 +424,7 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
         public int? BatchLine { get; init; }
         public DateOnly? ProgramEnd { get; init; }
         public Guid? PreviousVerificationId { get; init; }
+        public Guid? ConsentId { get; init; }
         public int Version { get; init; }
     }
 

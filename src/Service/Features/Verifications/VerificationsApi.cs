@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Infrastructure.Json;
 using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,10 +31,10 @@ internal static class VerificationsApi
         HttpRequest request,
         ClaimsPrincipal user,
         VerificationIntake intake,
+        ConsentStore consents,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
-        var today = DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime);
         var body = await JsonRequestBody.ReadAsync(request, VerificationsJsonContext.Default.VerificationRequest, MaxBodyBytes, "verification request", cancellationToken);
         if (body.Refusal is { } refusal)
         {
@@ -41,7 +42,7 @@ internal static class VerificationsApi
         }
 
         var rules = new FieldErrors();
-        var payload = body.Value is { } read ? VerificationRequestValidation.Validate(read, today, rules) : null;
+        var payload = body.Value is { } read ? VerificationRequestValidation.Validate(read, timeProvider.GetUtcNow(), rules) : null;
         var errors = body.Errors;
         errors.AddRuleErrors(rules);
         if (payload is null || !errors.IsEmpty)
@@ -56,7 +57,7 @@ internal static class VerificationsApi
             new SubmitOptions { IdempotencyKey = idempotencyKey.Length == 0 ? null : idempotencyKey, RealTime = true },
             cancellationToken);
 
-        var response = VerificationResponse.From(submitted.Record);
+        var response = VerificationResponse.From(submitted.Record, await consents.DescribeAsync(submitted.Record.ConsentId, cancellationToken));
         var location = $"/api/v1/verifications/{submitted.Record.Id}";
         if (!submitted.Created)
         {
@@ -69,10 +70,12 @@ internal static class VerificationsApi
     }
 
     internal static async Task<Results<Ok<VerificationResponse>, NotFound>> GetAsync(
-        Guid id, ClaimsPrincipal user, VerificationStore store, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, VerificationStore store, ConsentStore consents, CancellationToken cancellationToken)
     {
         var record = await store.GetAsync(id, AccessContext.For(user, "view verification"), cancellationToken);
-        return record is null ? TypedResults.NotFound() : TypedResults.Ok(VerificationResponse.From(record));
+        return record is null
+            ? TypedResults.NotFound()
+            : TypedResults.Ok(VerificationResponse.From(record, await consents.DescribeAsync(record.ConsentId, cancellationToken)));
     }
 
     internal static async Task<Results<Ok<VerificationListResponse>, ValidationProblem>> ListAsync(

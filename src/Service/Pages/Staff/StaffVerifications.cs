@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Features.Estimates;
 using CoverageCheck.Service.Features.Verifications;
 using CoverageCheck.Service.Infrastructure;
@@ -10,12 +11,12 @@ namespace CoverageCheck.Service.Pages.Staff;
 /// How the staff pages read verifications: always through <see cref="VerificationStore.GetAsync"/> with the signed-in
 /// staff member as the audited actor, and a purpose that says which page read it.
 /// </summary>
-internal sealed class StaffVerifications(VerificationStore store, PayerDirectory payers)
+internal sealed class StaffVerifications(VerificationStore store, ConsentStore consents, PayerDirectory payers)
 {
     public async Task<VerificationView?> GetAsync(Guid id, ClaimsPrincipal user, string purpose, CancellationToken cancellationToken)
     {
         var record = await store.GetAsync(id, AccessContext.For(user, purpose), cancellationToken);
-        return record is null ? null : View(VerificationResponse.From(record));
+        return record is null ? null : View(VerificationResponse.From(record, await consents.DescribeAsync(record.ConsentId, cancellationToken)));
     }
 
     public VerificationView View(VerificationResponse response)

@@ -27,6 +27,10 @@ internal sealed class VerifyModel(VerificationIntake intake, PayerDirectory paye
         ["insurance.groupNumber"] = ("groupNumber", "Group number"),
         ["dateOfService"] = ("dateOfService", "Date of service"),
         ["consent.obtained"] = ("consent", "Consent"),
+        ["consent.method"] = ("consentMethod", "How consent was given"),
+        ["consent.givenBy"] = ("consentGivenBy", "Who gave consent"),
+        ["consent.givenAt"] = ("consent", "Consent"),
+        ["consent.expiresAt"] = ("consent", "Consent"),
         ["program.startDate"] = ("startDate", "Start date"),
         ["program.weeks"] = ("weeks", "Weeks"),
         ["program.daysPerWeek"] = ("daysPerWeek", "Days per week"),
@@ -44,6 +48,7 @@ internal sealed class VerifyModel(VerificationIntake intake, PayerDirectory paye
     [BindProperty] public int Weeks { get; set; } = 8;
     [BindProperty] public bool Consent { get; set; }
     [BindProperty] public string ConsentMethod { get; set; } = "verbal";
+    [BindProperty] public string ConsentGivenBy { get; set; } = "patient";
 
     /// <summary>Errors by form field id.</summary>
     public Dictionary<string, string[]> Errors { get; } = new(StringComparer.Ordinal);
@@ -65,11 +70,11 @@ internal sealed class VerifyModel(VerificationIntake intake, PayerDirectory paye
             new PatientDto(FirstName, LastName, FormDate(DateOfBirth, "patient.dateOfBirth", errors)),
             new InsuranceDto(PayerId?.Trim(), MemberId, GroupNumber),
             FormDate(DateOfService, "dateOfService", errors),
-            new ConsentDto(Consent, ConsentMethod is "verbal" or "written" or "electronic" ? ConsentMethod : "verbal"),
+            new ConsentDto(Consent, ConsentMethod, GivenBy: ConsentGivenBy),
             new VerificationProgramDto(FormDate(StartDate, "program.startDate", errors), Weeks, DaysPerWeek),
             null);
         var rules = new FieldErrors();
-        var payload = VerificationRequestValidation.Validate(request, Today(), rules);
+        var payload = VerificationRequestValidation.Validate(request, timeProvider.GetUtcNow(), rules);
         errors.AddRuleErrors(rules);
         if (payload is not null && payers.Find(payload.Insurance.PayerId) is null)
         {
