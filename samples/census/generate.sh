@@ -12,15 +12,17 @@ set -euo pipefail
 rows="${1:-10000}"
 out="${2:-$(dirname "$0")/census-$rows.csv}"
 bad_every="${BAD_EVERY:-100}"
+# Every row carries the patient's consent (42 CFR Part 2), given on CONSENT_DATE (default 2026-11-20).
+consent_date="${CONSENT_DATE:-2026-11-20}"
 
 if ! [[ "$rows" =~ ^[0-9]+$ ]] || [ "$rows" -lt 1 ]; then
   echo "usage: $0 [ROWS] [OUT]   (ROWS a positive whole number)" >&2
   exit 2
 fi
 
-awk -v rows="$rows" -v bad_every="$bad_every" 'BEGIN {
+awk -v rows="$rows" -v bad_every="$bad_every" -v consent_date="$consent_date" 'BEGIN {
   OFS = ","
-  print "patient_ref,first_name,last_name,date_of_birth,payer_id,member_id,group_number,program_start,days_per_week,weeks,charge_per_day"
+  print "patient_ref,first_name,last_name,date_of_birth,payer_id,member_id,group_number,program_start,days_per_week,weeks,charge_per_day,consent_method,consent_date"
   n = split("AVA|PPOSAMPLE|1985-04-12|60054|W100000001|AET100;" \
             "BEN|DEDMET|1979-09-30|60054|W100000002|AET100;" \
             "CARA|OOPNEAR|1990-01-15|60054|W100000003|AET200;" \
@@ -37,11 +39,13 @@ awk -v rows="$rows" -v bad_every="$bad_every" 'BEGIN {
   split("3 4 5 5 5", days, " ")
   split("4 6 8 8 12", weeks, " ")
   split("300.00 380.00 450.00 450.00 650.00", charges, " ")
+  split("verbal written electronic", consent_methods, " ")
   for (i = 1; i <= rows; i++) {
     split(members[(i - 1) % n + 1], m, "|")
     member = (bad_every > 0 && i % bad_every == 0) ? "" : m[5]
-    printf "G-%06d,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", i, m[1], m[2], m[3], m[4], member, m[6], \
-      starts[(i - 1) % 4 + 1], days[(i - 1) % 5 + 1], weeks[(i - 1) % 5 + 1], charges[(i - 1) % 5 + 1]
+    printf "G-%06d,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", i, m[1], m[2], m[3], m[4], member, m[6], \
+      starts[(i - 1) % 4 + 1], days[(i - 1) % 5 + 1], weeks[(i - 1) % 5 + 1], charges[(i - 1) % 5 + 1], \
+      consent_methods[(i - 1) % 3 + 1], consent_date
   }
 }' > "$out"
 

@@ -3,6 +3,7 @@ using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Features.Batches;
+using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Features.Users;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -63,6 +64,7 @@ internal static class CommandLine
         (BatchCommand.Name, BatchCommand.Create),
         (UsersCommand.Name, UsersCommand.Create),
         (PhiCommand.Name, PhiCommand.Create),
+        (ConsentsCommand.Name, ConsentsCommand.Create),
     ];
 
     // System.CommandLine's help and version aliases; as a first argument they mean this program, not the web host.

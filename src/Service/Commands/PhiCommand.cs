@@ -28,22 +28,8 @@ internal static class PhiCommand
     /// <summary>The command's work, callable from tests.</summary>
     internal static async Task<int> RekeyAsync(CommandContext context, int? lookupKeyId, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var options = new PhiOptions();
-        context.Configuration.GetSection(PhiOptions.SectionName).Bind(options);
-        var developmentKey = context.DataDirectory.File(PhiKeyProvisioner.FileName);
-        if (string.IsNullOrWhiteSpace(options.Key) && File.Exists(developmentKey))
+        if (await LoadOptionsAsync(context, cancellationToken) is not { } options)
         {
-            options.Key = (await File.ReadAllTextAsync(developmentKey, cancellationToken)).Trim(); // as the service does in Development
-        }
-
-        var problems = new PhiOptionsCustomValidator().Validate(null, options);
-        if (problems.Failed)
-        {
-            foreach (var failure in problems.Failures)
-            {
-                context.Error.WriteLine(failure);
-            }
-
             return 2;
         }
 
@@ -68,8 +54,37 @@ internal static class PhiCommand
             + (lookup is null ? "" : $", {report.MemberKeysChanged} lookup hashes recomputed with key {lookupKeyId}")
             + $"; {report.PatientRefs} census patient_refs read, {report.PatientRefsRekeyed} encrypted again"
             + $"; {report.GoodFaithEstimates} good faith estimates read, {report.GoodFaithEstimatesRekeyed} encrypted again"
+            + $"; {report.ConsentReasons} consent revocation notes read, {report.ConsentReasonsRekeyed} encrypted again"
             + (report.ChangedMeanwhile > 0 ? $"; {report.ChangedMeanwhile} changed by the service meanwhile (run again to check them)." : "."));
         return 0;
+    }
+
+    /// <summary>
+    /// The PHI key settings as the service reads them (configuration, else the Development key file in the data
+    /// folder); null, with each problem written to the error output, when they are not usable.
+    /// </summary>
+    internal static async Task<PhiOptions?> LoadOptionsAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var options = new PhiOptions();
+        context.Configuration.GetSection(PhiOptions.SectionName).Bind(options);
+        var developmentKey = context.DataDirectory.File(PhiKeyProvisioner.FileName);
+        if (string.IsNullOrWhiteSpace(options.Key) && File.Exists(developmentKey))
+        {
+            options.Key = (await File.ReadAllTextAsync(developmentKey, cancellationToken)).Trim(); // as the service does in Development
+        }
+
+        var problems = new PhiOptionsCustomValidator().Validate(null, options);
+        if (!problems.Failed)
+        {
+            return options;
+        }
+
+        foreach (var failure in problems.Failures)
+        {
+            context.Error.WriteLine(failure);
+        }
+
+        return null;
     }
 
     private static PhiOptions WithLookupKey(PhiOptions options, int lookupKeyId)

@@ -1,5 +1,6 @@
 using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Features.Batches;
+using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Features.GoodFaithEstimates;
 using CoverageCheck.Service.Features.Verifications;
 using Dapper;
@@ -23,7 +24,14 @@ internal sealed record PhiRekeyReport(
     int PatientRefs,
     int PatientRefsRekeyed,
     int GoodFaithEstimates,
-    int GoodFaithEstimatesRekeyed);
+    int GoodFaithEstimatesRekeyed)
+{
+    /// <summary>Consent revocation notes read.</summary>
+    public int ConsentReasons { get; init; }
+
+    /// <summary>Consent revocation notes encrypted again under the current key.</summary>
+    public int ConsentReasonsRekeyed { get; init; }
+}
 
 /// <summary>
 /// After a key rotation (new <c>Phi:Key</c> and <c>Phi:KeyId</c>, the old key under <c>Phi:PreviousKeys</c>), encrypts
@@ -43,7 +51,12 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
         var (read, rekeyed, memberKeys, changed) = await RekeyVerificationsAsync(access, lookup, progress, cancellationToken);
         var (refs, refsRekeyed, refsChanged) = await RekeyPatientRefsAsync(access, progress, cancellationToken);
         var (documents, documentsRekeyed) = await RekeyGoodFaithEstimatesAsync(access, progress, cancellationToken);
-        return new PhiRekeyReport(read, rekeyed, memberKeys, changed + refsChanged, refs, refsRekeyed, documents, documentsRekeyed);
+        var (reasons, reasonsRekeyed) = await RekeyConsentReasonsAsync(access, progress, cancellationToken);
+        return new PhiRekeyReport(read, rekeyed, memberKeys, changed + refsChanged, refs, refsRekeyed, documents, documentsRekeyed)
+        {
+            ConsentReasons = reasons,
+            ConsentReasonsRekeyed = reasonsRekeyed,
+        };
     }
 
     private async Task<(int Read, int Rekeyed, int MemberKeys, int Changed)> RekeyVerificationsAsync(
@@ -217,22 +230,28 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
     }
 
     // Issued documents are never changed otherwise (the database refuses it); their ciphertext may be rewritten.
-    private async Task<(int Read, int Rekeyed)> RekeyGoodFaithEstimatesAsync(
+    private Task<(int Read, int Rekeyed)> RekeyGoodFaithEstimatesAsync(AccessContext access, Action<string>? progress, CancellationToken cancellationToken) =>
+        RekeyBlobsAsync("good_faith_estimates", "document_cipher", GoodFaithEstimateStore.DocumentColumn, AuditRecordTypes.GoodFaithEstimate, "good faith estimates", access, progress, cancellationToken);
+
+    private Task<(int Read, int Rekeyed)> RekeyConsentReasonsAsync(AccessContext access, Action<string>? progress, CancellationToken cancellationToken) =>
+        RekeyBlobsAsync("consents", "revocation_reason_cipher", ConsentStore.ReasonColumn, AuditRecordTypes.Consent, "consent revocation notes", access, progress, cancellationToken);
+
+    /// <summary>
+    /// Encrypts again, under the current key, every value of one ciphertext column (keyed by a GUID <c>id</c>) still
+    /// under an older key; each row only if it still holds what was read, each with an audit entry.
+    /// </summary>
+    private async Task<(int Read, int Rekeyed)> RekeyBlobsAsync(
+        string table, string column, string associatedColumn, string recordType, string what,
         AccessContext access, Action<string>? progress, CancellationToken cancellationToken)
     {
         int read = 0, rekeyed = 0;
         var after = Guid.Empty;
-        const string sqlServer = """
-            SELECT TOP (@limit) id AS Id, document_cipher AS DocumentCipher
-            FROM dbo.good_faith_estimates WHERE id > @after ORDER BY id
-            """;
-        const string sqlite = """
-            SELECT id AS Id, document_cipher AS DocumentCipher
-            FROM good_faith_estimates WHERE id > @after ORDER BY id LIMIT @limit
-            """;
+        var sqlServer = $"SELECT TOP (@limit) id AS Id, {column} AS Cipher FROM dbo.{table} WHERE id > @after AND {column} IS NOT NULL ORDER BY id";
+        var sqlite = $"SELECT id AS Id, {column} AS Cipher FROM {table} WHERE id > @after AND {column} IS NOT NULL ORDER BY id LIMIT @limit";
+        var update = $"UPDATE {table} SET {column} = @again WHERE id = @id AND {column} = @old";
         while (true)
         {
-            var chunk = await ReadChunkAsync<StoredDocument>(sqlServer, sqlite, new { after, limit = ChunkSize }, cancellationToken);
+            var chunk = await ReadChunkAsync<StoredBlob>(sqlServer, sqlite, new { after, limit = ChunkSize }, cancellationToken);
             if (chunk.Count == 0)
             {
                 break;
@@ -240,7 +259,7 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
 
             read += chunk.Count;
             after = chunk[^1].Id;
-            var updates = chunk.Where(row => phi.IsUnderOlderKey(row.DocumentCipher)).ToList();
+            var updates = chunk.Where(row => phi.IsUnderOlderKey(row.Cipher)).ToList();
             if (updates.Count > 0)
             {
                 await using var connection = await database.OpenAsync(cancellationToken);
@@ -248,18 +267,16 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
                 var now = timeProvider.GetUtcNow();
                 foreach (var row in updates)
                 {
-                    var column = GoodFaithEstimateStore.DocumentColumn;
-                    var again = phi.ProtectBytes(phi.UnprotectBytes(row.DocumentCipher, row.Id, column), row.Id, column);
-                    const string update = "UPDATE good_faith_estimates SET document_cipher = @again WHERE id = @id AND document_cipher = @old";
+                    var again = phi.ProtectBytes(phi.UnprotectBytes(row.Cipher, row.Id, associatedColumn), row.Id, associatedColumn);
                     rekeyed += await connection.ExecuteAsync(new CommandDefinition(
-                        update, new { again, id = row.Id, old = row.DocumentCipher }, write.Transaction, cancellationToken: cancellationToken));
-                    await AuditStore.AppendAsync(connection, write.Transaction, access, AuditActions.Rekey, AuditRecordTypes.GoodFaithEstimate, row.Id.ToString(), now, cancellationToken);
+                        update, new { again, id = row.Id, old = row.Cipher }, write.Transaction, cancellationToken: cancellationToken));
+                    await AuditStore.AppendAsync(connection, write.Transaction, access, AuditActions.Rekey, recordType, row.Id.ToString(), now, cancellationToken);
                 }
 
                 await write.Transaction.CommitAsync(cancellationToken);
             }
 
-            progress?.Invoke($"good faith estimates: {read} read, {rekeyed} encrypted again");
+            progress?.Invoke($"{what}: {read} read, {rekeyed} encrypted again");
         }
 
         return (read, rekeyed);
@@ -273,10 +290,10 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
         return [.. await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))];
     }
 
-    private sealed record StoredDocument
+    private sealed record StoredBlob
     {
         public Guid Id { get; init; }
-        public byte[] DocumentCipher { get; init; } = [];
+        public byte[] Cipher { get; init; } = [];
     }
 
     private sealed record StoredVerification

@@ -33,7 +33,7 @@ internal sealed class BatchCommandTests
     [Test]
     public async Task Run_uploads_follows_and_writes_the_workbook_and_exits_1_when_rows_were_rejected()
     {
-        var census = await WriteCensusAsync(Census.Header + "\n" + Census.Row(1).Replace("W000000001", "W100000001", StringComparison.Ordinal) + "\nBAD-1,,NONAME,1980-01-01,60054,W1,,2026-12-07,5,8,\n");
+        var census = await WriteCensusAsync(Census.Header + "\n" + Census.Row(1).Replace("W000000001", "W100000001", StringComparison.Ordinal) + "\nBAD-1,,NONAME,1980-01-01,60054,W1,,2026-12-07,5,8,,verbal,2026-11-20\n");
         var report = new FileInfo(Path.Combine(_folder, "out", "report.xlsx"));
         var (context, output, error) = Context();
         using var client = _host.Client(TestApiKeys.Finance);
@@ -52,7 +52,7 @@ internal sealed class BatchCommandTests
     [Test]
     public async Task Run_exits_0_when_every_row_was_accepted_and_report_fetches_it_again()
     {
-        var census = await WriteCensusAsync(Census.Header + "\nOK-1,AVA,PPOSAMPLE,1985-04-12,60054,W100000001,AET100,2026-12-07,5,8,450.00\n");
+        var census = await WriteCensusAsync(Census.Header + "\nOK-1,AVA,PPOSAMPLE,1985-04-12,60054,W100000001,AET100,2026-12-07,5,8,450.00,verbal,2026-11-20\n");
         var report = new FileInfo(Path.Combine(_folder, "ok.csv"));
         var (context, output, _) = Context();
         using var client = _host.Client(TestApiKeys.Finance);
@@ -71,7 +71,7 @@ internal sealed class BatchCommandTests
     [Test]
     public async Task A_batch_still_running_at_the_timeout_exits_5_and_still_writes_what_is_known()
     {
-        var census = await WriteCensusAsync(Census.Header + "\nSLOW-1,AVA,PPOSAMPLE,1985-04-12,60054,W100000001,AET100,2026-12-07,5,8,450.00\n");
+        var census = await WriteCensusAsync(Census.Header + "\nSLOW-1,AVA,PPOSAMPLE,1985-04-12,60054,W100000001,AET100,2026-12-07,5,8,450.00,verbal,2026-11-20\n");
         var report = new FileInfo(Path.Combine(_folder, "partial.csv"));
         var (context, _, error) = Context();
         using var client = _host.Client(TestApiKeys.Finance);

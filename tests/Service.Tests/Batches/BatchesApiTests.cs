@@ -65,11 +65,12 @@ internal sealed class BatchesApiTests
         {
             Assert.That(location, Is.EqualTo($"/api/v1/batches/{created["id"]}"));
             Assert.That((int)created["accepted"]!, Is.EqualTo(14));
-            Assert.That((int)created["rejected"]!, Is.EqualTo(6));
+            Assert.That((int)created["rejected"]!, Is.EqualTo(7));
             Assert.That(created["errors"]!.AsArray().Select(e => ((int)e!["line"]!, (string?)e["patientRef"], (string)e["code"]!)), Is.EqualTo(new (int, string?, string)[]
             {
                 (16, "S-015", "missing-value"), (17, "S-016", "invalid-date"), (18, "S-017", "unknown-payer"),
                 (19, "S-001", "duplicate-patient-ref"), (20, "S-018", "column-count"), (21, "S-019", "invalid-value"),
+                (22, "S-020", "consent-missing"),
             }));
         });
 
@@ -78,9 +79,9 @@ internal sealed class BatchesApiTests
         Assert.Multiple(() =>
         {
             Assert.That((string)state["status"]!, Is.EqualTo("completed"));
-            Assert.That((int)state["rows"]!, Is.EqualTo(20));
+            Assert.That((int)state["rows"]!, Is.EqualTo(21));
             Assert.That((int)state["percentDone"]!, Is.EqualTo(100));
-            Assert.That((int)counts["rejected"]!, Is.EqualTo(6));
+            Assert.That((int)counts["rejected"]!, Is.EqualTo(7));
             Assert.That((int)counts["queued"]! + (int)counts["in-progress"]!, Is.Zero);
             Assert.That((int)counts["completed"]! + (int)counts["failed"]! + (int)counts["needs-review"]!, Is.EqualTo(14));
         });
@@ -96,7 +97,7 @@ internal sealed class BatchesApiTests
             rows.Add(csv.HeaderRecord!.ToDictionary(h => h, h => csv.GetField(h)!));
         }
 
-        Assert.That(rows.Select(r => int.Parse(r["line"], CultureInfo.InvariantCulture)), Is.EqualTo(Enumerable.Range(2, 20)));
+        Assert.That(rows.Select(r => int.Parse(r["line"], CultureInfo.InvariantCulture)), Is.EqualTo(Enumerable.Range(2, 21)));
         var byLine = rows.ToDictionary(r => int.Parse(r["line"], CultureInfo.InvariantCulture));
         Assert.Multiple(() =>
         {
@@ -133,7 +134,7 @@ internal sealed class BatchesApiTests
         {
             var summary = workbook.Worksheet(XlsxReportWriter.SummarySheet);
             var totalRow = summary.RowsUsed().First(r => r.Cell(1).GetString() == "Total").RowNumber();
-            Assert.That(summary.Cell(totalRow, 3).GetDouble(), Is.EqualTo(20));
+            Assert.That(summary.Cell(totalRow, 3).GetDouble(), Is.EqualTo(21));
             var expectedPatient = rows.Sum(r => r["estimated_patient_total"] is { Length: > 0 } v ? decimal.Parse(v, CultureInfo.InvariantCulture) : 0m);
             Assert.That(Math.Round((decimal)summary.Cell(totalRow, 10).GetDouble(), 2), Is.EqualTo(expectedPatient));
         }
@@ -152,7 +153,7 @@ internal sealed class BatchesApiTests
     {
         using var client = _host.Client(TestApiKeys.Admin);
         using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(Census.Header + "\nM-1,AVA,PPOSAMPLE,1985-04-12,60054,W100000001,AET100,2026-12-07,5,8,450.00\nM-2,,X,1985-04-12,60054,W1,,2026-12-07,5,8,\n"));
+        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(Census.Header + "\nM-1,AVA,PPOSAMPLE,1985-04-12,60054,W100000001,AET100,2026-12-07,5,8,450.00,verbal,2026-11-20\nM-2,,X,1985-04-12,60054,W1,,2026-12-07,5,8,,verbal,2026-11-20\n"));
         file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
         form.Add(file, "census", "census.csv");
 

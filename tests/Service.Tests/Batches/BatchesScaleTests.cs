@@ -20,7 +20,7 @@ internal sealed class BatchesScaleTests
         var census = new StringBuilder(Census.Header).Append('\n');
         for (var i = 1; i <= 10_000; i++)
         {
-            census.Append(i % 100 == 0 ? $"P-{i:D5},ANN,TESTER,1980-01-01,60054,,,2026-12-07,5,8,450.00" : Census.Row(i)).Append('\n');
+            census.Append(i % 100 == 0 ? $"P-{i:D5},ANN,TESTER,1980-01-01,60054,,,2026-12-07,5,8,450.00,verbal,2026-11-20" : Census.Row(i)).Append('\n');
         }
 
         var stopwatch = Stopwatch.StartNew();

@@ -8,26 +8,26 @@ internal sealed class CensusReaderTests
     // Line numbers are physical lines: the header is line 1; P-003's quoted last name spans lines 4 and 5; line 13 is blank.
     private static readonly string MixedCensus = string.Join('\n',
         Census.Header,                                                                  // 1
-        "P-001,JANE,DOE,1985-04-12,60054,W100000001,GRP1,2026-12-07,5,8,450.00",         // 2 valid
-        "P-002,\"SMITH, JR\",JOHN,1979-01-30,60054,W100000002,,2026-12-07,3,6,",         // 3 valid: quoted comma, no charge
+        "P-001,JANE,DOE,1985-04-12,60054,W100000001,GRP1,2026-12-07,5,8,450.00,verbal,2026-11-20",         // 2 valid
+        "P-002,\"SMITH, JR\",JOHN,1979-01-30,60054,W100000002,,2026-12-07,3,6,,verbal,2026-11-20",         // 3 valid: quoted comma, no charge
         "P-003,ANA,\"GARCIA",                                                            // 4 valid: record starts here
-        "LOPEZ\",1990-06-01,87726,U200000003,,2026-12-14,5,4,300",                       // 5
-        "P-004,MARK,LEE,1988-03-03,60054,,,2026-12-07,5,8,450",                          // 6 missing member ID
-        "P-005,AMY,WU,2026-02-30,60054,W100000005,,2026-12-07,5,8,450",                  // 7 impossible date
-        "P-006,TOM,KIM,2027-01-01,60054,W100000006,,2026-12-07,5,8,450",                 // 8 DOB in the future
-        "P-007,SARA,PARK,1970-07-07,99999,X100000007,,2026-12-07,5,8,450",               // 9 unknown payer
-        "P-001,JANE,DOE,1985-04-12,60054,W100000001,GRP1,2026-12-07,5,8,450.00",         // 10 duplicate of line 2
-        "P-008,TOO,MANY,1980-01-01,60054,W100000008,,2026-12-07,5,8,450,extra",          // 11 too many fields
+        "LOPEZ\",1990-06-01,87726,U200000003,,2026-12-14,5,4,300,verbal,2026-11-20",                       // 5
+        "P-004,MARK,LEE,1988-03-03,60054,,,2026-12-07,5,8,450,verbal,2026-11-20",                          // 6 missing member ID
+        "P-005,AMY,WU,2026-02-30,60054,W100000005,,2026-12-07,5,8,450,verbal,2026-11-20",                  // 7 impossible date
+        "P-006,TOM,KIM,2027-01-01,60054,W100000006,,2026-12-07,5,8,450,verbal,2026-11-20",                 // 8 DOB in the future
+        "P-007,SARA,PARK,1970-07-07,99999,X100000007,,2026-12-07,5,8,450,verbal,2026-11-20",               // 9 unknown payer
+        "P-001,JANE,DOE,1985-04-12,60054,W100000001,GRP1,2026-12-07,5,8,450.00,verbal,2026-11-20",         // 10 duplicate of line 2
+        "P-008,TOO,MANY,1980-01-01,60054,W100000008,,2026-12-07,5,8,450,extra,verbal,2026-11-20",          // 11 too many fields
         "P-009,FEW,FIELDS,1980-01-01",                                                   // 12 too few fields
         "",                                                                              // 13 blank: skipped
-        "P-010,DAY,ZERO,1980-01-01,60054,W100000010,,2026-12-07,0,8,450",                // 14 days_per_week 0
-        "P-011,WEEK,LONG,1980-01-01,60054,W100000011,,2026-12-07,5,53,450",              // 15 weeks 53
-        "P-012,NEG,CHARGE,1980-01-01,60054,W100000012,,2026-12-07,5,8,-5",               // 16 negative charge
-        "P-013,COMMA,CHARGE,1980-01-01,60054,W100000013,,2026-12-07,5,8,\"1,200\"",      // 17 thousands separator
-        "P-014,BAD,START,1980-01-01,60054,W100000014,,2026-13-01,5,8,450",               // 18 impossible program start
-        "P-015,,NONAME,1980-01-01,60054,W100000015,,2026-12-07,5,8,450",                 // 19 missing first name
-        "P-016,AB\"C,QUOTE,1980-01-01,60054,W100000016,,2026-12-07,5,8,450",             // 20 stray quote
-        "P-017,LAST,LINE,1980-01-01,CMS,1EG4TE5MK73,,2026-12-07,7,52,0");                // 21 valid, no final newline
+        "P-010,DAY,ZERO,1980-01-01,60054,W100000010,,2026-12-07,0,8,450,verbal,2026-11-20",                // 14 days_per_week 0
+        "P-011,WEEK,LONG,1980-01-01,60054,W100000011,,2026-12-07,5,53,450,verbal,2026-11-20",              // 15 weeks 53
+        "P-012,NEG,CHARGE,1980-01-01,60054,W100000012,,2026-12-07,5,8,-5,verbal,2026-11-20",               // 16 negative charge
+        "P-013,COMMA,CHARGE,1980-01-01,60054,W100000013,,2026-12-07,5,8,\"1,200\",verbal,2026-11-20",      // 17 thousands separator
+        "P-014,BAD,START,1980-01-01,60054,W100000014,,2026-13-01,5,8,450,verbal,2026-11-20",               // 18 impossible program start
+        "P-015,,NONAME,1980-01-01,60054,W100000015,,2026-12-07,5,8,450,verbal,2026-11-20",                 // 19 missing first name
+        "P-016,AB\"C,QUOTE,1980-01-01,60054,W100000016,,2026-12-07,5,8,450,verbal,2026-11-20",             // 20 stray quote
+        "P-017,LAST,LINE,1980-01-01,CMS,1EG4TE5MK73,,2026-12-07,7,52,0,verbal,2026-11-20");                // 21 valid, no final newline
 
     [Test]
     public async Task Every_record_is_accounted_for_with_its_starting_line()
@@ -43,8 +43,8 @@ internal sealed class CensusReaderTests
     [TestCase(8, "P-006", CensusErrorCodes.DateOfBirthInFuture, "date_of_birth is later than today.")]
     [TestCase(9, "P-007", CensusErrorCodes.UnknownPayer, "payer_id \"99999\" is not in the payer table.")]
     [TestCase(10, "P-001", CensusErrorCodes.DuplicatePatientRef, "This patient_ref is already used on line 2.")]
-    [TestCase(11, "P-008", CensusErrorCodes.ColumnCount, "Expected 11 fields, found 12")]
-    [TestCase(12, "P-009", CensusErrorCodes.ColumnCount, "Expected 11 fields, found 4")]
+    [TestCase(11, "P-008", CensusErrorCodes.ColumnCount, "Expected 13 fields, found 14")]
+    [TestCase(12, "P-009", CensusErrorCodes.ColumnCount, "Expected 13 fields, found 4")]
     [TestCase(14, "P-010", CensusErrorCodes.InvalidValue, "days_per_week \"0\" must be a whole number from 1 to 7.")]
     [TestCase(15, "P-011", CensusErrorCodes.InvalidValue, "weeks \"53\" must be a whole number from 1 to 52.")]
     [TestCase(16, "P-012", CensusErrorCodes.InvalidValue, "charge_per_day \"-5\" must be a non-negative amount")]
@@ -114,7 +114,7 @@ internal sealed class CensusReaderTests
         // "JOSÉ" saved as Windows-1252: É is the single byte 0xC9, not valid UTF-8.
         bytes.AddRange(Encoding.UTF8.GetBytes("P-00002,JOS"));
         bytes.Add(0xC9);
-        bytes.AddRange(Encoding.UTF8.GetBytes(",TESTER,1980-01-01,60054,W000000002,,2026-12-07,5,8,450\n"));
+        bytes.AddRange(Encoding.UTF8.GetBytes(",TESTER,1980-01-01,60054,W000000002,,2026-12-07,5,8,450,verbal,2026-11-20\n"));
         bytes.AddRange(Encoding.UTF8.GetBytes(Census.Row(3) + "\n"));
 
         var lines = await Census.ReadAsync([.. bytes]);
@@ -139,7 +139,7 @@ internal sealed class CensusReaderTests
         var bytes = new List<byte>();
         bytes.AddRange(Encoding.UTF8.GetBytes(Census.Header + "\n" + "P-1,ANA,\"GARCIA\nL"));
         bytes.Add(0xF3);
-        bytes.AddRange(Encoding.UTF8.GetBytes("PEZ\",1990-06-01,87726,U200000003,,2026-12-14,5,4,300\n" + Census.Row(2) + "\n"));
+        bytes.AddRange(Encoding.UTF8.GetBytes("PEZ\",1990-06-01,87726,U200000003,,2026-12-14,5,4,300,verbal,2026-11-20\n" + Census.Row(2) + "\n"));
 
         var lines = await Census.ReadAsync([.. bytes]);
 
@@ -175,8 +175,8 @@ internal sealed class CensusReaderTests
     [Test]
     public async Task The_header_may_come_in_any_order_and_case()
     {
-        var header = "WEEKS,Days_Per_Week,charge_per_day,program_start,group_number,member_id,payer_id,date_of_birth,last_name,first_name,patient_ref";
-        var lines = await Census.ReadAsync(header + "\n8,5,450,2026-12-07,,W1,60054,1985-04-12,DOE,JANE,P-1\n");
+        var header = "Consent_Date,WEEKS,Days_Per_Week,charge_per_day,program_start,group_number,member_id,payer_id,date_of_birth,last_name,first_name,patient_ref,CONSENT_METHOD";
+        var lines = await Census.ReadAsync(header + "\n2026-11-20,8,5,450,2026-12-07,,W1,60054,1985-04-12,DOE,JANE,P-1,Written\n");
 
         var row = (CensusRow)lines.Single();
         Assert.Multiple(() =>
@@ -224,7 +224,7 @@ internal sealed class CensusReaderTests
     public async Task A_quote_that_never_closes_stops_the_reading_after_the_valid_lines()
     {
         var text = new StringBuilder(Census.Header).Append('\n').Append(Census.Row(1)).Append('\n')
-            .Append("P-2,\"UNCLOSED,TESTER,1980-01-01,60054,W2,,2026-12-07,5,8,450\n");
+            .Append("P-2,\"UNCLOSED,TESTER,1980-01-01,60054,W2,,2026-12-07,5,8,450,verbal,2026-11-20\n");
         for (var i = 3; i < 200; i++)
         {
             text.Append(Census.Row(i)).Append('\n');
@@ -246,7 +246,7 @@ internal sealed class CensusReaderTests
     [Test]
     public async Task Reasons_never_repeat_a_date_of_birth_or_member_id()
     {
-        var lines = await Census.ReadAsync(Census.Header + "\nP-1,ANN,LEE,1985-02-30,60054,W 123,,2026-12-07,5,8,450\n");
+        var lines = await Census.ReadAsync(Census.Header + "\nP-1,ANN,LEE,1985-02-30,60054,W 123,,2026-12-07,5,8,450,verbal,2026-11-20\n");
 
         var error = (CensusRowError)lines.Single();
         Assert.Multiple(() =>
@@ -274,7 +274,7 @@ internal sealed class CensusReaderTests
     [Test]
     public async Task A_US_style_date_is_read_as_month_day_year()
     {
-        var lines = await Census.ReadAsync(Census.Header + "\nP-1,ANN,LEE,4/12/1985,60054,W1,,12/7/2026,5,8,450\n");
+        var lines = await Census.ReadAsync(Census.Header + "\nP-1,ANN,LEE,4/12/1985,60054,W1,,12/7/2026,5,8,450,verbal,2026-11-20\n");
 
         var row = (CensusRow)lines.Single();
         Assert.That(row.DateOfBirth, Is.EqualTo(new DateOnly(1985, 4, 12)));
@@ -286,7 +286,7 @@ internal sealed class CensusReaderTests
     {
         var row = (CensusRow)(await Census.ReadAsync(Census.Header + "\n" + Census.Row(5))).Single();
 
-        var payload = row.ToVerificationPayload(Census.Today, new CoverageCheck.Service.Features.Verifications.ConsentInfo(true, "census"));
+        var payload = row.ToVerificationPayload(Census.Today);
 
         Assert.Multiple(() =>
         {

@@ -21,7 +21,7 @@ internal sealed class SampleCensusTests
     }
 
     [Test]
-    public async Task The_small_census_has_fourteen_good_rows_and_the_six_documented_bad_ones()
+    public async Task The_small_census_has_fourteen_good_rows_and_the_seven_documented_bad_ones()
     {
         var lines = await Census.ReadAsync(await File.ReadAllBytesAsync(Path.Combine(CensusFolder, "census-small.csv")));
 
@@ -35,6 +35,7 @@ internal sealed class SampleCensusTests
             (19, "S-001", CensusErrorCodes.DuplicatePatientRef),
             (20, "S-018", CensusErrorCodes.ColumnCount),
             (21, "S-019", CensusErrorCodes.InvalidValue),
+            (22, "S-020", CensusErrorCodes.ConsentMissing),
         }));
     }
 

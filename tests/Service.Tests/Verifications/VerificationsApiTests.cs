@@ -128,7 +128,7 @@ internal sealed class VerificationsApiTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(problem["errors"]!.AsObject().Select(e => e.Key), Is.EquivalentTo(new[]
         {
-            "patient.firstName", "patient.dateOfBirth", "insurance.memberId", "program.weeks", "program.daysPerWeek", "pricing.chargePerDay",
+            "patient.firstName", "patient.dateOfBirth", "insurance.memberId", "consent.method", "program.weeks", "program.daysPerWeek", "pricing.chargePerDay",
         }));
     }
 

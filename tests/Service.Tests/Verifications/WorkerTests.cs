@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Net;
 using CoverageCheck.Sandbox;
+using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Features.Verifications;
 using CoverageCheck.Service.Security;
 using Microsoft.Extensions.DependencyInjection;
@@ -107,15 +108,23 @@ internal sealed class WorkerTests
     private static AccessContext TestPatientsAccess => new("test-admissions", "admissions", "test");
 
     /// <summary>An item another instance claimed (its lease running for <paramref name="lease"/>) and never finished.</summary>
-    private static Task<InsertedVerification> InsertLeasedAsync(VerificationStore store, VerificationPayload payload, string owner, TimeSpan lease) =>
-        store.InsertAsync(
+    /// <summary>As an instance's real-time attempt stores it: with its consent record, leased to that instance.</summary>
+    private static Task<InsertedVerification> InsertLeasedAsync(VerificationStore store, VerificationPayload payload, string owner, TimeSpan lease)
+    {
+        var consent = new NewConsent(
+            Guid.NewGuid(), ConsentGivers.Patient, ConsentMethods.Verbal, new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero),
+            new DateTimeOffset(2027, 12, 31, 0, 0, 0, TimeSpan.Zero), payload.Insurance.PayerId, TextVersion: null, ConsentSources.Api);
+        var withConsent = payload with { Consent = payload.Consent with { Id = consent.Id } };
+        return store.InsertAsync(
             new NewVerification
             {
                 PayerId = payload.Insurance.PayerId,
                 MemberId = payload.Insurance.MemberId,
-                PayloadJson = VerificationJson.Write(payload),
+                PayloadJson = VerificationJson.Write(withConsent),
                 Lease = new VerificationLease(owner, lease),
+                NewConsent = consent,
             },
             TestPatientsAccess,
             CancellationToken.None);
+    }
 }

@@ -17,11 +17,6 @@ internal sealed class ConsentStore(IDbConnectionFactory database, PhiProtector p
     internal const string ReasonColumn = "consents.revocation_reason_cipher";
     internal const int ReasonMaxLength = 500;
 
-    private const string SelectColumns = """
-        id, given_by, method, given_at, attested_by, payer_id, purpose, expires_at, text_version, source, created_at,
-        revoked_at, revoked_by, revocation_method, revocation_reason_cipher
-        """;
-
     /// <summary>Records <paramref name="consent"/>, attested by the caller, inside the caller's write transaction.</summary>
     internal static async Task InsertAsync(
         DbConnection connection, DbTransaction transaction, NewConsent consent, AccessContext access, DateTimeOffset now, CancellationToken cancellationToken)
@@ -100,7 +95,9 @@ internal sealed class ConsentStore(IDbConnectionFactory database, PhiProtector p
             SELECT payer_id AS PayerId, given_at AS GivenAt, expires_at AS ExpiresAt, revoked_at AS RevokedAt
             FROM consents WHERE id = @consentId;
             SELECT c.revoked_at
-            FROM verifications v JOIN consents c ON c.id = v.consent_id
+            FROM verifications v
+            JOIN verification_consents vc ON vc.verification_id = v.id
+            JOIN consents c ON c.id = vc.consent_id
             WHERE v.member_key = @memberKey AND c.revoked_at IS NOT NULL;
             """;
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -168,9 +165,13 @@ internal sealed class ConsentStore(IDbConnectionFactory database, PhiProtector p
         const string siblingsSql = """
             SELECT DISTINCT c.id
             FROM consents c
-            JOIN verifications v ON v.consent_id = c.id
+            JOIN verification_consents vc ON vc.consent_id = c.id
+            JOIN verifications v ON v.id = vc.verification_id
             WHERE c.revoked_at IS NULL AND c.id <> @id AND c.given_at <= @now
-              AND v.member_key IN (SELECT member_key FROM verifications WHERE consent_id = @id)
+              AND v.member_key IN (
+                  SELECT mine.member_key FROM verifications mine
+                  JOIN verification_consents link ON link.verification_id = mine.id
+                  WHERE link.consent_id = @id)
             """;
         var siblings = (await connection.QueryAsync<Guid>(new CommandDefinition(siblingsSql, new { id, now }, transaction, cancellationToken: cancellationToken))).ToList();
         var reason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
@@ -197,7 +198,10 @@ internal sealed class ConsentStore(IDbConnectionFactory database, PhiProtector p
         }
 
         // Queued work under any of them stops now; work a worker holds is checked again before its call.
-        const string queuedSql = "SELECT id FROM verifications WHERE status = 'queued' AND consent_id = @consentId";
+        const string queuedSql = """
+            SELECT v.id FROM verifications v JOIN verification_consents vc ON vc.verification_id = v.id
+            WHERE v.status = 'queued' AND vc.consent_id = @consentId
+            """;
         const string stopSql = """
             UPDATE verifications
             SET status = 'needs-review', last_error_code = @code, last_error = @error, lease_owner = NULL,
@@ -234,9 +238,15 @@ internal sealed class ConsentStore(IDbConnectionFactory database, PhiProtector p
         return new RevocationResult(Decrypt(revoked), AlreadyRevoked: false, siblings.Count, stopped);
     }
 
-    private static Task<ConsentRow?> ReadAsync(DbConnection connection, DbTransaction? transaction, Guid id, CancellationToken cancellationToken) =>
-        connection.QuerySingleOrDefaultAsync<ConsentRow>(new CommandDefinition(
-            $"SELECT {SelectColumns} FROM consents WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken));
+    private static Task<ConsentRow?> ReadAsync(DbConnection connection, DbTransaction? transaction, Guid id, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT id, given_by, method, given_at, attested_by, payer_id, purpose, expires_at, text_version, source, created_at,
+                   revoked_at, revoked_by, revocation_method, revocation_reason_cipher
+            FROM consents WHERE id = @id
+            """;
+        return connection.QuerySingleOrDefaultAsync<ConsentRow>(new CommandDefinition(sql, new { id }, transaction, cancellationToken: cancellationToken));
+    }
 
     private ConsentRecord Decrypt(ConsentRow row) => new()
     {

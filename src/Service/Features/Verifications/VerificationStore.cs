@@ -29,11 +29,11 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
         INSERT INTO verifications (
             id, status, payer_id, member_key, payload_cipher, result_cipher, attempts, next_attempt_at,
             lease_owner, lease_expires_at, created_at, created_by, updated_at, idempotency_key,
-            batch_id, batch_line, program_end, previous_verification_id, consent_id, version)
+            batch_id, batch_line, program_end, previous_verification_id, version)
         VALUES (
             @id, @status, @payerId, @memberKey, @payloadCipher, NULL, @attempts, @nextAttemptAt,
             @leaseOwner, @leaseExpiresAt, @createdAt, @createdBy, @createdAt, @idempotencyKey,
-            @batchId, @batchLine, @programEnd, @previousVerificationId, @consentId, 1)
+            @batchId, @batchLine, @programEnd, @previousVerificationId, 1)
         """;
 
     /// <summary>
@@ -156,6 +156,12 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
         }
 
         await connection.ExecuteAsync(new CommandDefinition(InsertSql, row, transaction, cancellationToken: cancellationToken));
+        if (row.consentId is { } consentId)
+        {
+            const string linkConsent = "INSERT INTO verification_consents (verification_id, consent_id) VALUES (@id, @consentId)";
+            await connection.ExecuteAsync(new CommandDefinition(linkConsent, new { id, consentId }, transaction, cancellationToken: cancellationToken));
+        }
+
         if (verification.TraceParent is { Length: > 0 and <= TraceParentLength } traceParent)
         {
             const string insertTrace = "INSERT INTO verification_traces (verification_id, trace_parent) VALUES (@id, @traceParent)";
@@ -207,7 +213,8 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
         const string sql = """
             SELECT id, status, payer_id, member_key, payload_cipher, result_cipher, attempts, next_attempt_at,
                    lease_owner, lease_expires_at, last_error_code, last_error, created_at, created_by, updated_at,
-                   checked_at, completed_at, batch_id, batch_line, program_end, previous_verification_id, consent_id, version
+                   checked_at, completed_at, batch_id, batch_line, program_end, previous_verification_id, version,
+                   (SELECT consent_id FROM verification_consents WHERE verification_id = verifications.id) AS consent_id
             FROM verifications
             WHERE id = @id
             """;
@@ -348,7 +355,8 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
         const string sql = """
             SELECT id, status, payer_id, member_key, payload_cipher, result_cipher, attempts, next_attempt_at,
                    lease_owner, lease_expires_at, last_error_code, last_error, created_at, created_by, updated_at,
-                   checked_at, completed_at, batch_id, batch_line, program_end, previous_verification_id, consent_id, version
+                   checked_at, completed_at, batch_id, batch_line, program_end, previous_verification_id, version,
+                   (SELECT consent_id FROM verification_consents WHERE verification_id = verifications.id) AS consent_id
             FROM verifications
             WHERE idempotency_key = @idempotencyKey
             """;

@@ -1,5 +1,7 @@
+using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Features.GoodFaithEstimates;
 using CoverageCheck.Service.Features.Verifications;
+using CoverageCheck.Service.Infrastructure.Json;
 using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -16,6 +18,7 @@ internal sealed class ResultModel(
     VerificationStore store,
     GoodFaithEstimateDocument document,
     GoodFaithEstimateStore estimates,
+    ConsentStore consents,
     IAuthorizationService authorization,
     ILogger<ResultModel> logger) : PageModel
 {
@@ -67,6 +70,31 @@ internal sealed class ResultModel(
             logger.LogError("A Good Faith Estimate could not be written: {Reason}", ex.Message);
             return new ContentResult { StatusCode = StatusCodes.Status503ServiceUnavailable, Content = ex.Message, ContentType = "text/plain; charset=utf-8" };
         }
+    }
+
+    /// <summary>Records the patient's revocation of the consent this verification carries (admissions).</summary>
+    public async Task<IActionResult> OnPostRevokeConsentAsync(Guid id, string? revokeMethod, string? revokeReason, CancellationToken cancellationToken)
+    {
+        if (!await MayIssueAsync())
+        {
+            return Forbid();
+        }
+
+        var access = AccessContext.For(User, "staff page: revoke consent");
+        var record = await store.GetAsync(id, access, cancellationToken);
+        if (record?.ConsentId is not { } consentId)
+        {
+            return NotFound();
+        }
+
+        var errors = new FieldErrors();
+        if (ConsentsApi.Validate(new RevocationRequest(revokeMethod, revokeReason), errors) is not { } revocation)
+        {
+            return BadRequest();
+        }
+
+        await consents.RevokeAsync(consentId, revocation, access, cancellationToken);
+        return Redirect($"/staff/verifications/{id}#consent");
     }
 
     private async Task<bool> MayIssueAsync() => (await authorization.AuthorizeAsync(User, Policies.VerificationsWrite)).Succeeded;

@@ -50,4 +50,25 @@ internal static class Wording
 
     /// <summary>An estimate warning code in a sentence for staff (the wording lives in <see cref="EstimateWarningTexts"/>).</summary>
     public static string Warning(string code) => EstimateWarningTexts.For(code).Staff;
+
+    /// <summary>A consent's state in words.</summary>
+    public static string ConsentState(string state) => state switch
+    {
+        "active" => "Consent on file: the payer may be asked.",
+        "revoked" => "Consent revoked: no payer is asked about this patient under it.",
+        "expired" => "Consent expired: obtain a new consent before verifying again.",
+        _ => state,
+    };
+
+    public static string ConsentMethod(string? method) => method switch
+    {
+        "verbal" => "verbally",
+        "written" => "in writing",
+        "electronic" => "electronically",
+        _ => "how not recorded",
+    };
+
+    /// <summary>A moment, to the minute, in UTC (the program's time zone comes with the admissions queue work).</summary>
+    public static string Timestamp(DateTimeOffset? at) =>
+        at is { } value ? value.UtcDateTime.ToString("MMM d, yyyy HH:mm", s_us) + " UTC" : "not recorded";
 }

@@ -24,14 +24,16 @@ BEGIN
 END;
 GO
 
-IF COL_LENGTH(N'dbo.verifications', N'consent_id') IS NULL
-    ALTER TABLE dbo.verifications ADD consent_id uniqueidentifier NULL CONSTRAINT fk_verifications_consent REFERENCES dbo.consents (id);
-GO
-
-IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_verifications_consent' AND object_id = OBJECT_ID(N'dbo.verifications'))
-    CREATE INDEX ix_verifications_consent ON dbo.verifications (consent_id) WHERE consent_id IS NOT NULL;
-IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_verifications_member_consent' AND object_id = OBJECT_ID(N'dbo.verifications'))
-    CREATE INDEX ix_verifications_member_consent ON dbo.verifications (member_key, consent_id);
+-- The consent that covers each verification's payer calls (a re-verification shares its predecessor's).
+IF OBJECT_ID(N'dbo.verification_consents', N'U') IS NULL
+BEGIN
+    CREATE TABLE dbo.verification_consents (
+        verification_id  uniqueidentifier  NOT NULL CONSTRAINT pk_verification_consents PRIMARY KEY
+                         CONSTRAINT fk_verification_consents_verification REFERENCES dbo.verifications (id),
+        consent_id       uniqueidentifier  NOT NULL CONSTRAINT fk_verification_consents_consent REFERENCES dbo.consents (id)
+    );
+    CREATE INDEX ix_verification_consents_consent ON dbo.verification_consents (consent_id);
+END;
 GO
 
 CREATE OR ALTER TRIGGER dbo.consents_refuse_delete
@@ -53,7 +55,8 @@ BEGIN
     IF UPDATE(id) OR UPDATE(given_by) OR UPDATE(method) OR UPDATE(given_at) OR UPDATE(attested_by) OR UPDATE(payer_id)
        OR UPDATE(purpose) OR UPDATE(expires_at) OR UPDATE(text_version) OR UPDATE(source) OR UPDATE(created_at)
         THROW 51000, 'a consent is kept as given; only its revocation is recorded', 1;
-    IF EXISTS (SELECT 1 FROM deleted WHERE revoked_at IS NOT NULL)
+    -- The reason's ciphertext alone may be rewritten later, by `phi rekey` after a key rotation.
+    IF (UPDATE(revoked_at) OR UPDATE(revoked_by) OR UPDATE(revocation_method)) AND EXISTS (SELECT 1 FROM deleted WHERE revoked_at IS NOT NULL)
         THROW 51000, 'a consent is revoked once', 1;
 END;
 GO
