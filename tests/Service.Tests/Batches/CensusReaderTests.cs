@@ -298,4 +298,52 @@ internal sealed class CensusReaderTests
             Assert.That(row.ToString(), Does.Not.Contain("W000000005").And.Not.Contain("TESTER"));
         });
     }
+
+    [Test]
+    public async Task A_census_without_consent_columns_is_read_but_no_row_is_sent()
+    {
+        var header = string.Join(',', CensusColumns.Required);
+        var lines = await Census.ReadAsync(header + "\nP-1,ANN,LEE,1985-02-03,60054,W1,,2026-12-07,5,8,450\nP-2,BO,LEE,1985-02-04,60054,W2,,2026-12-07,5,8,450\n");
+
+        Assert.That(lines.Select(l => (l.Line, (l as CensusRowError)?.Code)), Is.EqualTo(new[] { (2, (string?)CensusErrorCodes.ConsentMissing), (3, CensusErrorCodes.ConsentMissing) }));
+        Assert.That(((CensusRowError)lines[0]).Reason, Does.Contain("consent_method and consent_date are required"));
+    }
+
+    [TestCase(",verbal,", CensusErrorCodes.ConsentMissing, "consent_method and consent_date are required")]
+    [TestCase(",,2026-11-20", CensusErrorCodes.ConsentMissing, "consent_method and consent_date are required")]
+    [TestCase(",smoke-signal,2026-11-20", CensusErrorCodes.InvalidValue, "consent_method must be verbal, written or electronic")]
+    [TestCase(",verbal,2026-12-25", CensusErrorCodes.InvalidValue, "consent_date is later than today")]
+    [TestCase(",verbal,2026-11-20,2026-11-27", CensusErrorCodes.ConsentExpired, "the consent has expired")]
+    [TestCase(",verbal,2026-11-20,,guardian", CensusErrorCodes.InvalidValue, "consent_given_by must be patient or representative")]
+    public async Task A_row_without_a_usable_current_consent_is_rejected_with_its_reason(string consent, string code, string reason)
+    {
+        var header = string.Join(',', [.. CensusColumns.Required, .. CensusColumns.Optional]);
+        var fields = consent.Split(',').Length - 1;
+        var row = "P-1,ANN,LEE,1985-02-03,60054,W1,,2026-12-07,5,8,450" + consent + new string(',', 4 - fields);
+
+        var error = (CensusRowError)(await Census.ReadAsync(header + "\n" + row + "\n")).Single();
+
+        Assert.That((error.Line, error.Code), Is.EqualTo((2, code)));
+        Assert.That(error.Reason, Does.Contain(reason));
+    }
+
+    [Test]
+    public async Task A_row_s_consent_becomes_the_terms_of_its_request()
+    {
+        var header = string.Join(',', [.. CensusColumns.Required, .. CensusColumns.Optional]);
+        var row = (CensusRow)(await Census.ReadAsync(header + "\nP-1,ANN,LEE,1985-02-03,60054,W1,,2026-12-07,5,8,450,Electronic,2026-11-20,,Representative\n")).Single();
+
+        var consent = row.ToVerificationPayload(Census.Today).Consent;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(consent.Obtained, Is.True);
+            Assert.That(consent.Method, Is.EqualTo("electronic"));
+            Assert.That(consent.GivenBy, Is.EqualTo("representative"));
+            Assert.That(consent.GivenAt, Is.EqualTo(new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero)));
+            // 90 days after the program's last day (2027-01-31), to the end of that day.
+            Assert.That(consent.ExpiresAt, Is.EqualTo(new DateTimeOffset(2027, 5, 2, 0, 0, 0, TimeSpan.Zero)));
+            Assert.That(consent.Id, Is.Null, "recorded at intake, not by the reader");
+        });
+    }
 }
