@@ -137,6 +137,34 @@ internal sealed class StaffPagesBrowserTests
     }
 
     [Test]
+    public async Task The_result_page_shows_the_consent_and_records_the_patient_s_revocation()
+    {
+        await SignInAsync("ana.admissions");
+        await FillVerifyFormAsync("BEN", "DEDMET", "1979-09-30", "60054", "W100000002");
+        await _page.SelectOptionAsync("#consentGivenBy", "representative");
+        await SubmitVerificationAsync();
+
+        var card = _page.Locator("#consent");
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-consent-state", "active");
+        await Assertions.Expect(card).ToContainTextAsync("Consent on file");
+        await Assertions.Expect(card).ToContainTextAsync("The patient's representative");
+        await Assertions.Expect(card).ToContainTextAsync("ana.admissions");
+
+        await _page.ClickAsync("#revoke-consent summary");
+        await _page.SelectOptionAsync("#revokeMethod", "written");
+        await _page.FillAsync("#revokeReason", "Signed revocation form");
+        await ScreenshotAsync("consent-revoke", key: true);
+        await _page.ClickAsync("#revoke-submit");
+
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-consent-state", "revoked");
+        await Assertions.Expect(card).ToContainTextAsync("Consent revoked");
+        await Assertions.Expect(card).ToContainTextAsync("in writing");
+        Assert.That(await _page.Locator("#revoke-submit").CountAsync(), Is.Zero, "a revoked consent offers no second revocation");
+        await ScreenshotAsync("consent-revoked", key: true);
+        Assert.That(_consoleProblems, Is.Empty, "console errors or CSP violations");
+    }
+
+    [Test]
     public async Task A_payer_that_is_down_shows_pending_and_the_page_updates_itself_when_it_answers()
     {
         await _host.SetFaultsAsync(new FaultSettings(Http503: 1.0));
