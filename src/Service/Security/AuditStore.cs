@@ -21,7 +21,7 @@ internal sealed class AuditStore(IDbConnectionFactory database, TimeProvider tim
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
-            SELECT id, at, actor, role, action, record_type, record_id, purpose
+            SELECT id, at, actor, role, action, record_type, record_id, purpose, actor_kind
             FROM audit_log
             WHERE record_type = @recordType AND record_id = @recordId
             ORDER BY id
@@ -47,8 +47,8 @@ internal sealed class AuditStore(IDbConnectionFactory database, TimeProvider tim
         ArgumentException.ThrowIfNullOrWhiteSpace(access.Role);
         ArgumentException.ThrowIfNullOrWhiteSpace(access.Purpose);
         const string sql = """
-            INSERT INTO audit_log (at, actor, role, action, record_type, record_id, purpose)
-            VALUES (@at, @actor, @role, @action, @recordType, @recordId, @purpose)
+            INSERT INTO audit_log (at, actor, role, action, record_type, record_id, purpose, actor_kind)
+            VALUES (@at, @actor, @role, @action, @recordType, @recordId, @purpose, @actorKind)
             """;
         await connection.ExecuteAsync(new CommandDefinition(
             sql,
@@ -61,6 +61,7 @@ internal sealed class AuditStore(IDbConnectionFactory database, TimeProvider tim
                 recordType = Sql.Ansi(recordType, 32),
                 recordId = Sql.Ansi(recordId, 64),
                 purpose = Sql.Truncate(access.Purpose, 256),
+                actorKind = Sql.Ansi(access.ActorKind, 16),
             },
             transaction,
             cancellationToken: cancellationToken));
