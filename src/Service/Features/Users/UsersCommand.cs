@@ -7,8 +7,9 @@ namespace CoverageCheck.Service.Features.Users;
 
 /// <summary>
 /// <c>users add NAME --role R [--role R2]</c>: creates a local staff account for the staff pages. The password is read
-/// from standard input (typed twice without echo at a terminal, or the first line of piped input), hashed as ASP.NET
-/// Core Identity does and stored in the <c>users</c> table of the configured database (migrated first if needed).
+/// from standard input (typed twice without echo at a terminal, or the first line of piped input), hashed in ASP.NET
+/// Core Identity's format (PBKDF2-HMAC-SHA256, 600,000 iterations) and stored in the <c>users</c> table of the configured database (migrated first if needed).
+/// <c>users disable NAME</c>: the account can no longer sign in and its open sessions end (audited).
 /// </summary>
 internal static class UsersCommand
 {
