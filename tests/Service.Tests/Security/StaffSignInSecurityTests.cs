@@ -236,7 +236,7 @@ internal sealed class StaffSignInSecurityTests
         Assert.That((int)response.StatusCode, Is.EqualTo(201).Or.EqualTo(202), await response.Content.ReadAsStringAsync());
 
         Assert.That(
-            await ScalarAsync("SELECT actor_kind FROM audit_log WHERE actor = 'test-admissions' ORDER BY id DESC LIMIT 1"),
+            await ScalarAsync("SELECT k.actor_kind FROM audit_log a JOIN audit_actor_kinds k ON k.audit_id = a.id WHERE a.actor = 'test-admissions' ORDER BY a.id DESC LIMIT 1"),
             Is.EqualTo("api-key"));
     }
 
@@ -299,8 +299,9 @@ internal sealed class StaffSignInSecurityTests
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT a.action, a.actor, a.actor_kind, a.record_type, a.record_id, a.purpose
+            SELECT a.action, a.actor, k.actor_kind, a.record_type, a.record_id, a.purpose
             FROM audit_log a
+            LEFT JOIN audit_actor_kinds k ON k.audit_id = a.id
             WHERE a.action LIKE 'sign-in%' AND a.record_id = 'user:' || (SELECT id FROM users WHERE username = $name)
             ORDER BY a.id
             """;

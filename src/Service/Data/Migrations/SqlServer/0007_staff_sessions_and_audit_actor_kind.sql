@@ -17,8 +17,25 @@ BEGIN
 END;
 GO
 
--- Who acted, by kind: api-key, local-user, sso-user, bearer-token, worker, operator or anonymous. Rows written before
--- this column existed have none.
-IF COL_LENGTH(N'dbo.audit_log', N'actor_kind') IS NULL
-    ALTER TABLE dbo.audit_log ADD actor_kind varchar(16) NULL;
+-- Who acted, by kind: api-key, local-user, sso-user, bearer-token, worker, operator or anonymous; one row per audit
+-- row written since. A table of its own, as in the SQLite dialect (which cannot add a column only when it is missing).
+-- Append-only like audit_log.
+IF OBJECT_ID(N'dbo.audit_actor_kinds', N'U') IS NULL
+BEGIN
+    CREATE TABLE dbo.audit_actor_kinds (
+        audit_id    bigint       NOT NULL CONSTRAINT pk_audit_actor_kinds PRIMARY KEY
+                                 CONSTRAINT fk_audit_actor_kinds_audit_log REFERENCES dbo.audit_log (id),
+        actor_kind  varchar(16)  NOT NULL
+    );
+END;
+GO
+
+CREATE OR ALTER TRIGGER dbo.audit_actor_kinds_append_only
+ON dbo.audit_actor_kinds
+INSTEAD OF UPDATE, DELETE
+AS
+BEGIN
+    SET NOCOUNT ON;
+    THROW 51000, 'audit_actor_kinds is append-only', 1;
+END;
 GO

@@ -14,6 +14,20 @@ CREATE TABLE IF NOT EXISTS staff_sessions (
 CREATE INDEX IF NOT EXISTS ix_staff_sessions_user
     ON staff_sessions (user_id) WHERE user_id IS NOT NULL;
 
--- Who acted, by kind: api-key, local-user, sso-user, bearer-token, worker, operator or anonymous. Rows written before
--- this column existed have none.
-ALTER TABLE audit_log ADD COLUMN actor_kind TEXT NULL;
+-- Who acted, by kind: api-key, local-user, sso-user, bearer-token, worker, operator or anonymous; one row per audit
+-- row written since. A table of its own because SQLite cannot add a column only when it is missing, and every script
+-- here must be safe to run again. Append-only like audit_log.
+CREATE TABLE IF NOT EXISTS audit_actor_kinds (
+    audit_id    INTEGER NOT NULL PRIMARY KEY REFERENCES audit_log (id),
+    actor_kind  TEXT    NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS audit_actor_kinds_refuse_update
+BEFORE UPDATE ON audit_actor_kinds
+BEGIN
+    SELECT RAISE(ABORT, 'audit_actor_kinds is append-only');
+END;
+CREATE TRIGGER IF NOT EXISTS audit_actor_kinds_refuse_delete
+BEFORE DELETE ON audit_actor_kinds
+BEGIN
+    SELECT RAISE(ABORT, 'audit_actor_kinds is append-only');
+END;
