@@ -13,8 +13,12 @@ internal sealed class AuditStore(IDbConnectionFactory database, TimeProvider tim
 {
     public async Task AppendAsync(AccessContext access, string action, string recordType, string recordId, CancellationToken cancellationToken)
     {
+        // A write transaction: on SQLite it queues at this process's write gate rather than spinning in the busy
+        // handler against the worker's writes, and the entry and its actor kind commit together.
         await using var connection = await database.OpenAsync(cancellationToken);
-        await AppendAsync(connection, transaction: null, access, action, recordType, recordId, timeProvider.GetUtcNow(), cancellationToken);
+        await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
+        await AppendAsync(connection, write.Transaction, access, action, recordType, recordId, timeProvider.GetUtcNow(), cancellationToken);
+        await write.Transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Every entry for one record, oldest first.</summary>

@@ -11,6 +11,7 @@ namespace CoverageCheck.Service.Features.Users;
 /// Staff sessions on the server (the <c>staff_sessions</c> table): the session cookie carries a random id, the
 /// database only its SHA-256. A session counts while its row is open and, for a local account, the account is
 /// enabled; signing out or disabling the account closes it, so a copy of the cookie taken before stops working.
+/// Writes go through <see cref="Sql.BeginWriteAsync"/>, queueing behind the worker's writes instead of racing them.
 /// </summary>
 internal sealed class StaffSessionStore(IDbConnectionFactory database, TimeProvider timeProvider)
 {
@@ -22,6 +23,7 @@ internal sealed class StaffSessionStore(IDbConnectionFactory database, TimeProvi
     {
         var id = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         await using var connection = await database.OpenAsync(cancellationToken);
+        await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
         const string sql = """
             INSERT INTO staff_sessions (id_hash, user_id, user_name, method, created_at, expires_at)
             VALUES (@idHash, @userId, @userName, @method, @createdAt, @expiresAt)
@@ -37,7 +39,9 @@ internal sealed class StaffSessionStore(IDbConnectionFactory database, TimeProvi
                 createdAt = timeProvider.GetUtcNow(),
                 expiresAt,
             },
+            write.Transaction,
             cancellationToken: cancellationToken));
+        await write.Transaction.CommitAsync(cancellationToken);
         return id;
     }
 
@@ -59,6 +63,7 @@ internal sealed class StaffSessionStore(IDbConnectionFactory database, TimeProvi
     public async Task EndAsync(string sessionId, string reason, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
         const string sql = """
             UPDATE staff_sessions SET ended_at = @endedAt, ended_reason = @reason
             WHERE id_hash = @idHash AND ended_at IS NULL
@@ -66,7 +71,9 @@ internal sealed class StaffSessionStore(IDbConnectionFactory database, TimeProvi
         await connection.ExecuteAsync(new CommandDefinition(
             sql,
             new { idHash = Sql.Ansi(Hash(sessionId), 64), endedAt = timeProvider.GetUtcNow(), reason = Sql.Ansi(reason, 32) },
+            write.Transaction,
             cancellationToken: cancellationToken));
+        await write.Transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Closes every open session of a local account, in the caller's transaction.</summary>
