@@ -16,7 +16,8 @@ if (await CommandLine.TryRunAsync(args))
     return;
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// `dotnet run` is Development unless the caller says otherwise (see LaunchEnvironment).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = LaunchEnvironment.Resolve() });
 
 // One AddXxx per feature area; each lives in its feature folder.
 builder.AddServiceDefaults();

@@ -139,8 +139,9 @@ internal static class CommandLine
     /// <summary>The same sources the web host reads (appsettings.json, appsettings.{environment}.json, environment variables).</summary>
     private static IConfiguration BuildConfiguration()
     {
-        var environment = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
+        var environment = LaunchEnvironment.Resolve()
             ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
+            ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
             ?? Environments.Production;
         return new ConfigurationBuilder()
             .SetBasePath(Directory.GetCurrentDirectory())

@@ -13,6 +13,7 @@ namespace CoverageCheck.Service.Commands;
 /// (with name and roles) in <c>{data}/apikeys.json</c>, which the service watches: a running service accepts the key
 /// from the next request, without a restart.
 /// <c>keys list</c>: the locally stored keys (names and roles).
+/// <c>keys revoke NAME</c>: removes a locally stored key; the service refuses it from the next request.
 /// </summary>
 internal static partial class KeysCommand
 {
@@ -37,7 +38,36 @@ internal static partial class KeysCommand
         var list = new Command("list", "List the API keys stored in the data folder (names and roles; keys are never stored).");
         list.SetAction(_ => List(context));
 
-        return new Command(Name, "Manage API keys.") { add, list };
+        var revokedName = new Argument<string>("name") { Description = "The name of the key to revoke, as 'keys list' shows it." };
+        var revoke = new Command(
+            "revoke",
+            "Revoke an API key stored in the data folder: it is removed from apikeys.json, and a running service refuses it from the next request (no restart). Keys set in configuration (Auth__ApiKeys__N__*) are removed there.")
+        {
+            revokedName,
+        };
+        revoke.SetAction(parseResult => Revoke(context, parseResult.GetRequiredValue(revokedName)));
+
+        return new Command(Name, "Manage API keys.") { add, list, revoke };
+    }
+
+    internal static int Revoke(CommandContext context, string name)
+    {
+        var path = context.DataDirectory.File(SecurityExtensions.ApiKeysFileName);
+        var file = Load(path);
+        var kept = file.Auth.ApiKeys.Where(entry => !string.Equals(entry.Name, name, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (kept.Count == file.Auth.ApiKeys.Count)
+        {
+            var configured = context.Configuration.GetSection("Auth:ApiKeys").GetChildren()
+                .Any(entry => string.Equals(entry["Name"], name, StringComparison.OrdinalIgnoreCase));
+            context.Error.WriteLine(configured
+                ? $"The API key '{name}' is set in configuration, not in {path}: remove its Auth:ApiKeys entry (Auth__ApiKeys__N__*) and restart."
+                : $"There is no API key named '{name}' in {path}.");
+            return 1;
+        }
+
+        Save(path, file with { Auth = file.Auth with { ApiKeys = kept } });
+        context.Output.WriteLine($"Revoked API key '{name}': removed from {path}; a service using this data folder refuses it from the next request.");
+        return 0;
     }
 
     internal static int Add(CommandContext context, string name, IReadOnlyList<string> roles)

@@ -47,7 +47,7 @@ internal static class PhiCommand
             return 1;
         }
 
-        var access = new AccessContext($"operator:{Environment.UserName}", Roles.Admin, "PHI key rotation");
+        var access = new AccessContext($"operator:{Environment.UserName}", Roles.Admin, "PHI key rotation") { ActorKind = ActorKinds.Operator };
         var report = await new PhiRekeying(database, phi, timeProvider).RunAsync(access, lookup, context.Output.WriteLine, cancellationToken);
         context.Output.WriteLine(
             $"Done: {report.Verifications} verifications read, {report.VerificationsRekeyed} encrypted again under key {phi.CurrentKeyId}"

@@ -14,6 +14,8 @@ internal static class ClearinghouseExtensions
     public static WebApplicationBuilder AddClearinghouse(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddOptionsWithValidateOnStart<ClearinghouseChoice>().BindConfiguration(ClearinghouseOptions.SectionName);
+        services.AddSingleton<IValidateOptions<ClearinghouseChoice>, ClearinghouseChoiceValidator>();
         if (string.IsNullOrWhiteSpace(builder.Configuration[$"{ClearinghouseOptions.SectionName}:BaseUrl"]))
         {
             services.AddOptionsWithValidateOnStart<SandboxOptions>()
@@ -33,6 +35,37 @@ internal static class ClearinghouseExtensions
 
         services.AddPayerDirectory(builder.Configuration);
         return builder;
+    }
+}
+
+/// <summary>
+/// <c>Clearinghouse:BaseUrl</c> and <c>Clearinghouse:Sandbox</c>: whether the built-in sandbox answers. Outside
+/// Development (and the test hosts) an empty base address is refused unless <see cref="Sandbox"/> says the sandbox is
+/// wanted: otherwise real patients would be told "not found" and their details sent to a fake payer.
+/// </summary>
+internal sealed class ClearinghouseChoice
+{
+    public string? BaseUrl { get; set; }
+
+    /// <summary>True: run the built-in sandbox on purpose (a demonstration or staging host); only with no BaseUrl.</summary>
+    public bool Sandbox { get; set; }
+}
+
+internal sealed class ClearinghouseChoiceValidator(IHostEnvironment environment) : IValidateOptions<ClearinghouseChoice>
+{
+    public ValidateOptionsResult Validate(string? name, ClearinghouseChoice options)
+    {
+        var empty = string.IsNullOrWhiteSpace(options.BaseUrl);
+        if (!empty && options.Sandbox)
+        {
+            return ValidateOptionsResult.Fail(
+                "Clearinghouse:Sandbox is true but Clearinghouse:BaseUrl is set: remove one, the sandbox and a real clearinghouse cannot both answer.");
+        }
+
+        return empty && !options.Sandbox && environment.IsProductionLike()
+            ? ValidateOptionsResult.Fail(
+                $"Clearinghouse:BaseUrl is empty, so in {environment.EnvironmentName} the built-in sandbox clearinghouse (synthetic members only) would answer every eligibility check: set Clearinghouse:BaseUrl to the real clearinghouse, or set Clearinghouse:Sandbox to true to run the sandbox here on purpose.")
+            : ValidateOptionsResult.Success;
     }
 }
 

@@ -1,3 +1,4 @@
+using CoverageCheck.Service.Infrastructure;
 using CoverageCheck.Service.Pages.Staff;
 using CoverageCheck.Service.Security;
 
@@ -18,11 +19,14 @@ internal static class StaffPagesExtensions
             options.Conventions.AllowAnonymousToPage("/Staff/AccessDenied");
             options.Conventions.AllowAnonymousToPage("/Staff/SignOut");
         });
+        var production = builder.Environment.IsProductionLike();
         services.AddAntiforgery(options =>
         {
-            options.Cookie.Name = "coveragecheck.antiforgery";
+            // Production: https only, for this host (__Host-); Development keeps plain http on loopback working.
+            options.Cookie.Name = production ? "__Host-coveragecheck.antiforgery" : "coveragecheck.antiforgery";
             options.Cookie.SameSite = SameSiteMode.Strict;
-            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.Cookie.SecurePolicy = production ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            options.Cookie.Path = "/";
             options.Cookie.HttpOnly = true;
             options.FormFieldName = "__csrf";
         });

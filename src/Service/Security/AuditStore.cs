@@ -1,6 +1,7 @@
 using System.Data.Common;
 using CoverageCheck.Service.Data;
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace CoverageCheck.Service.Security;
 
@@ -12,8 +13,12 @@ internal sealed class AuditStore(IDbConnectionFactory database, TimeProvider tim
 {
     public async Task AppendAsync(AccessContext access, string action, string recordType, string recordId, CancellationToken cancellationToken)
     {
+        // A write transaction: on SQLite it queues at this process's write gate rather than spinning in the busy
+        // handler against the worker's writes, and the entry and its actor kind commit together.
         await using var connection = await database.OpenAsync(cancellationToken);
-        await AppendAsync(connection, transaction: null, access, action, recordType, recordId, timeProvider.GetUtcNow(), cancellationToken);
+        await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
+        await AppendAsync(connection, write.Transaction, access, action, recordType, recordId, timeProvider.GetUtcNow(), cancellationToken);
+        await write.Transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Every entry for one record, oldest first.</summary>
@@ -21,10 +26,11 @@ internal sealed class AuditStore(IDbConnectionFactory database, TimeProvider tim
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
-            SELECT id, at, actor, role, action, record_type, record_id, purpose
-            FROM audit_log
-            WHERE record_type = @recordType AND record_id = @recordId
-            ORDER BY id
+            SELECT a.id, a.at, a.actor, a.role, a.action, a.record_type, a.record_id, a.purpose, k.actor_kind
+            FROM audit_log a
+            LEFT JOIN audit_actor_kinds k ON k.audit_id = a.id
+            WHERE a.record_type = @recordType AND a.record_id = @recordId
+            ORDER BY a.id
             """;
         var rows = await connection.QueryAsync<AuditEntry>(new CommandDefinition(
             sql,
@@ -46,12 +52,20 @@ internal sealed class AuditStore(IDbConnectionFactory database, TimeProvider tim
         ArgumentException.ThrowIfNullOrWhiteSpace(access.Actor);
         ArgumentException.ThrowIfNullOrWhiteSpace(access.Role);
         ArgumentException.ThrowIfNullOrWhiteSpace(access.Purpose);
-        const string sql = """
+        // The actor's kind goes to a table of its own (SQLite cannot add a column to audit_log idempotently), in the
+        // same command and the caller's transaction when it passes one.
+        const string sqlite = """
             INSERT INTO audit_log (at, actor, role, action, record_type, record_id, purpose)
-            VALUES (@at, @actor, @role, @action, @recordType, @recordId, @purpose)
+            VALUES (@at, @actor, @role, @action, @recordType, @recordId, @purpose);
+            INSERT INTO audit_actor_kinds (audit_id, actor_kind) VALUES (last_insert_rowid(), @actorKind);
+            """;
+        const string sqlServer = """
+            INSERT INTO audit_log (at, actor, role, action, record_type, record_id, purpose)
+            VALUES (@at, @actor, @role, @action, @recordType, @recordId, @purpose);
+            INSERT INTO audit_actor_kinds (audit_id, actor_kind) VALUES (CAST(SCOPE_IDENTITY() AS bigint), @actorKind);
             """;
         await connection.ExecuteAsync(new CommandDefinition(
-            sql,
+            connection is SqliteConnection ? sqlite : sqlServer,
             new
             {
                 at,
@@ -61,6 +75,7 @@ internal sealed class AuditStore(IDbConnectionFactory database, TimeProvider tim
                 recordType = Sql.Ansi(recordType, 32),
                 recordId = Sql.Ansi(recordId, 64),
                 purpose = Sql.Truncate(access.Purpose, 256),
+                actorKind = Sql.Ansi(access.ActorKind, 16),
             },
             transaction,
             cancellationToken: cancellationToken));

@@ -33,6 +33,7 @@ internal static class SecurityExtensions
         services.AddSingleton<IValidateOptions<PhiOptions>, PhiOptionsValidator>();
         services.AddSingleton<IValidateOptions<PhiOptions>, PhiOptionsCustomValidator>();
         services.AddSingleton<PhiProtector>();
+        services.AddDataProtectionKeysInDatabase();
 
         // ... and never in logs: anything classified PHI or secret is erased before it reaches a sink.
         services.AddRedaction(redaction => redaction.SetRedactor<ErasingRedactor>(

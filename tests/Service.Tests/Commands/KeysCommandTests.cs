@@ -78,6 +78,28 @@ internal sealed partial class KeysCommandTests
         Assert.That((await keptClient.GetAsync("/api/v1/auth/whoami")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
+    [Test(Description = "Issue 14")]
+    public async Task Keys_revoke_removes_a_key_and_the_running_service_refuses_it()
+    {
+        using var app = new ServiceApplication();
+        var kept = PrintedKey().Match((await RunAsync(app.DataDirectory, "keys", "add", "kept", "--role", "finance")).Output).Groups[1].Value;
+        var revoked = PrintedKey().Match((await RunAsync(app.DataDirectory, "keys", "add", "leaked", "--role", "finance")).Output).Groups[1].Value;
+        using var keptClient = app.CreateClient(kept);
+        using var revokedClient = app.CreateClient(revoked);
+        Assert.That((await revokedClient.GetAsync("/api/v1/auth/whoami")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        var (exit, output, error) = await RunAsync(app.DataDirectory, "keys", "revoke", "LEAKED");
+        var (missing, _, missingError) = await RunAsync(app.DataDirectory, "keys", "revoke", "leaked");
+        var (_, help, _) = await RunAsync(app.DataDirectory, "keys", "revoke", "--help");
+
+        Assert.That((exit, error), Is.EqualTo((0, "")));
+        Assert.That(output, Does.Contain("Revoked API key 'LEAKED'"));
+        Assert.That(await WaitForStatusAsync(revokedClient, HttpStatusCode.Unauthorized), Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await keptClient.GetAsync("/api/v1/auth/whoami")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((missing, missingError), Is.EqualTo((1, $"There is no API key named 'leaked' in {Path.Combine(app.DataDirectory, SecurityExtensions.ApiKeysFileName)}.{Environment.NewLine}")));
+        Assert.That(help, Does.Contain("Revoke an API key"));
+    }
+
     [Test(Description = "Issue 13")]
     public async Task An_invalid_edit_of_apikeys_json_keeps_the_previous_keys_and_says_why()
     {

@@ -126,25 +126,41 @@ internal sealed class StaffPagesHttpTests
     }
 
     [Test]
-    public async Task Five_wrong_passwords_lock_the_name_even_for_the_right_one_but_not_other_names()
+    public async Task Wrong_passwords_make_that_name_wait_from_that_address_but_not_other_names()
     {
         await AddUserAsync("guessed.name", "admissions");
         await AddUserAsync("other.name", "admissions");
         using var client = Browser();
 
         var answers = new List<HttpStatusCode>();
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 3; i++)
         {
             answers.Add(await SignInAsync(client, "guessed.name", "wrong-password-" + i));
         }
 
-        using var locked = await PostSignInAsync(client, "GUESSED.name", PagesHost.Password);
-        var page = await locked.Content.ReadAsStringAsync();
+        Assert.That(answers, Is.All.EqualTo(HttpStatusCode.Unauthorized), "three free failures");
+        HttpResponseMessage? waiting = null;
+        for (var i = 3; i < 12 && waiting is null; i++)
+        {
+            // Each failure past the free ones doubles the wait (1 s, 2 s, 4 s ...): soon one is still running.
+            var response = await PostSignInAsync(client, "GUESSED.name", "wrong-password-" + i);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                waiting = response;
+            }
+            else
+            {
+                response.Dispose();
+            }
+        }
 
-        Assert.That(answers, Is.All.EqualTo(HttpStatusCode.Unauthorized));
-        Assert.That(locked.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "the right password no longer helps");
-        Assert.That(locked.Headers.RetryAfter?.Delta, Is.GreaterThan(TimeSpan.Zero).And.LessThanOrEqualTo(TimeSpan.FromMinutes(15)));
-        Assert.That(page, Does.Contain("Too many failed sign-ins"));
+        using (waiting)
+        {
+            Assert.That(waiting, Is.Not.Null, "the name from this address is made to wait");
+            Assert.That(waiting!.Headers.RetryAfter?.Delta, Is.GreaterThan(TimeSpan.Zero).And.LessThanOrEqualTo(TimeSpan.FromMinutes(15)));
+            Assert.That(await waiting.Content.ReadAsStringAsync(), Does.Contain("Too many failed sign-ins"));
+        }
+
         Assert.That(await SignInAsync(client, "other.name", PagesHost.Password), Is.EqualTo(HttpStatusCode.Redirect), "another name from the same address");
     }
 

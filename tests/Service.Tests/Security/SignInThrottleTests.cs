@@ -8,51 +8,91 @@ internal sealed class SignInThrottleTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
 
-    private SignInThrottle Throttle(int perUser = 3, int perAddress = 5) => new(_time, Options.Create(new StaffSignInOptions
+    private static SignInThrottleOptions Settings => new()
     {
-        SignInThrottle = new SignInThrottleOptions { MaxFailuresPerUser = perUser, MaxFailuresPerAddress = perAddress, Window = TimeSpan.FromMinutes(15) },
-    }));
+        FreeFailures = 3,
+        BaseDelay = TimeSpan.FromSeconds(1),
+        MaxDelay = TimeSpan.FromMinutes(15),
+        Window = TimeSpan.FromHours(1),
+    };
+
+    private SignInThrottle Throttle() => new(_time, Options.Create(new StaffSignInOptions { SignInThrottle = Settings }));
 
     [Test]
-    public void A_name_is_refused_at_its_limit_until_the_oldest_failure_leaves_the_window()
+    public void The_free_failures_cost_nothing_then_the_wait_doubles_from_the_last_failure()
     {
         var throttle = Throttle();
-        throttle.Failed("pat", "10.0.0.1");
-        _time.Advance(TimeSpan.FromMinutes(5));
-        throttle.Failed("Pat", "10.0.0.2");
-        Assert.That(throttle.RetryAfter("pat", "10.0.0.3"), Is.EqualTo(TimeSpan.Zero), "two of three");
-
-        throttle.Failed(" PAT ", "10.0.0.3");
-
-        Assert.That(throttle.RetryAfter("pat", "10.0.0.9"), Is.EqualTo(TimeSpan.FromMinutes(10)), "names compare without case or spaces; any address");
-        _time.Advance(TimeSpan.FromMinutes(10));
-        Assert.That(throttle.RetryAfter("pat", "10.0.0.9"), Is.EqualTo(TimeSpan.Zero), "the first failure has left the window");
-    }
-
-    [Test]
-    public void An_address_is_refused_at_its_limit_whatever_the_names()
-    {
-        var throttle = Throttle();
-        foreach (var name in new[] { "a", "b", "c", "d", "e" })
+        var waits = new List<TimeSpan>();
+        for (var i = 0; i < 6; i++)
         {
-            Assert.That(throttle.RetryAfter(name, "10.0.0.1"), Is.EqualTo(TimeSpan.Zero));
-            throttle.Failed(name, "10.0.0.1");
+            throttle.Failed("pat", "10.0.0.1");
+            waits.Add(throttle.RetryAfter(" PAT ", "10.0.0.1"));
         }
 
-        Assert.That(throttle.RetryAfter("f", "10.0.0.1"), Is.EqualTo(TimeSpan.FromMinutes(15)));
-        Assert.That(throttle.RetryAfter("f", "10.0.0.2"), Is.EqualTo(TimeSpan.Zero));
+        Assert.That(waits, Is.EqualTo(new[]
+        {
+            TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero,
+            TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4),
+        }), "names compare without case or spaces");
+        _time.Advance(TimeSpan.FromSeconds(3));
+        Assert.That(throttle.RetryAfter("pat", "10.0.0.1"), Is.EqualTo(TimeSpan.FromSeconds(1)));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(throttle.RetryAfter("pat", "10.0.0.1"), Is.EqualTo(TimeSpan.Zero), "the wait is over: one more try");
     }
 
     [Test]
-    public void A_successful_sign_in_clears_the_name_but_not_the_address()
+    public void Issue14_failures_from_one_address_never_hold_back_the_name_from_another()
     {
-        var throttle = Throttle(perUser: 2, perAddress: 3);
-        throttle.Failed("pat", "10.0.0.1");
-        throttle.Failed("pat", "10.0.0.1");
-        throttle.Succeeded("pat");
+        var throttle = Throttle();
+        for (var i = 0; i < 50; i++)
+        {
+            throttle.Failed("pat", "203.0.113.66");
+        }
 
-        Assert.That(throttle.RetryAfter("pat", "10.0.0.2"), Is.EqualTo(TimeSpan.Zero));
-        throttle.Failed("sam", "10.0.0.1");
-        Assert.That(throttle.RetryAfter("pat", "10.0.0.1"), Is.GreaterThan(TimeSpan.Zero), "the address still counts its three failures");
+        Assert.That(throttle.RetryAfter("pat", "203.0.113.66"), Is.EqualTo(TimeSpan.FromMinutes(15)), "the attacker waits the longest");
+        Assert.That(throttle.RetryAfter("pat", "10.0.0.1"), Is.EqualTo(TimeSpan.Zero), "the staff member's own address");
+    }
+
+    [Test]
+    public void Issue14_failures_with_many_names_never_hold_back_another_name_on_that_address()
+    {
+        var throttle = Throttle();
+        for (var i = 0; i < 100; i++)
+        {
+            throttle.Failed($"made.up.{i}", "10.0.0.1");
+        }
+
+        Assert.That(throttle.RetryAfter("pat", "10.0.0.1"), Is.EqualTo(TimeSpan.Zero));
+    }
+
+    [Test]
+    public void The_wait_is_capped_and_failures_are_forgotten_after_the_window()
+    {
+        Assert.That(SignInThrottle.Delay(100, Settings), Is.EqualTo(TimeSpan.FromMinutes(15)));
+        var throttle = Throttle();
+        for (var i = 0; i < 10; i++)
+        {
+            throttle.Failed("pat", "10.0.0.1");
+        }
+
+        _time.Advance(TimeSpan.FromHours(1));
+        throttle.Failed("pat", "10.0.0.1");
+        Assert.That(throttle.RetryAfter("pat", "10.0.0.1"), Is.EqualTo(TimeSpan.Zero), "counting starts again: one free failure");
+    }
+
+    [Test]
+    public void A_successful_sign_in_clears_its_name_and_address()
+    {
+        var throttle = Throttle();
+        for (var i = 0; i < 5; i++)
+        {
+            throttle.Failed("pat", "10.0.0.1");
+            throttle.Failed("pat", "10.0.0.2");
+        }
+
+        throttle.Succeeded("pat", "10.0.0.1");
+
+        Assert.That(throttle.RetryAfter("pat", "10.0.0.1"), Is.EqualTo(TimeSpan.Zero));
+        Assert.That(throttle.RetryAfter("pat", "10.0.0.2"), Is.GreaterThan(TimeSpan.Zero), "another address's failures still count");
     }
 }

@@ -3,6 +3,7 @@ using CoverageCheck.Clients.Clearinghouse;
 using CoverageCheck.Estimator;
 using CoverageCheck.Service.Features.Estimates;
 using CoverageCheck.Service.Features.Verifications;
+using CoverageCheck.Service.Infrastructure;
 using CoverageCheck.Service.Pages.Staff;
 using Microsoft.Extensions.Options;
 using PdfSharp.Drawing;
@@ -14,6 +15,9 @@ namespace CoverageCheck.Service.Features.GoodFaithEstimates;
 /// <summary>The fonts a PDF can be written with are missing on this machine.</summary>
 internal sealed class PdfFontsMissingException(string message) : Exception(message);
 
+/// <summary>The provider's NPI or TIN is still the sandbox's in Production: an estimate would name a provider that does not exist.</summary>
+internal sealed class ProviderNotConfiguredException(string message) : Exception(message);
+
 /// <summary>
 /// The Good Faith Estimate for an uninsured or self-pay patient (No Surprises Act, 45 CFR 149.610) as a PDF: patient
 /// name and date of birth, the service and its expected dates, itemised expected charges with service code H0015 and
@@ -21,7 +25,11 @@ internal sealed class PdfFontsMissingException(string message) : Exception(messa
 /// disclaimers (including the right to dispute a bill $400 or more above the estimate) and the date issued.
 /// </summary>
 internal sealed class GoodFaithEstimateDocument(
-    EstimatePricer pricer, IOptionsMonitor<ProviderOptions> provider, IOptionsMonitor<ClearinghouseOptions> clearinghouse, TimeProvider timeProvider)
+    EstimatePricer pricer,
+    IOptionsMonitor<ProviderOptions> provider,
+    IOptionsMonitor<ClearinghouseOptions> clearinghouse,
+    IHostEnvironment environment,
+    TimeProvider timeProvider)
 {
     public const string ServiceCode = "H0015";
     public const string RevenueCode = "0906";
@@ -43,10 +51,43 @@ internal sealed class GoodFaithEstimateDocument(
             "The self-pay estimate could not be made: " + string.Join(" ", outcome.Errors.SelectMany(e => e.Value)));
     }
 
+    /// <summary>
+    /// Why no estimate may be issued here, in one sentence, or null: in Production, the sandbox's NPI or TIN (from
+    /// appsettings.json) would put a provider that does not exist on a document the patient relies on.
+    /// </summary>
+    public string? ProviderProblem()
+    {
+        if (!environment.IsProductionLike())
+        {
+            return null;
+        }
+
+        var problems = new List<string>();
+        if (string.Equals(clearinghouse.CurrentValue.Provider.Npi, ProviderOptions.SandboxNpi, StringComparison.Ordinal))
+        {
+            problems.Add("Clearinghouse:Provider:Npi");
+        }
+
+        if (string.Equals(provider.CurrentValue.TaxId, ProviderOptions.SandboxTaxId, StringComparison.Ordinal))
+        {
+            problems.Add("Provider:TaxId");
+        }
+
+        return problems.Count == 0
+            ? null
+            : $"A Good Faith Estimate cannot be issued: {string.Join(" and ", problems)} still hold the sandbox's value; set the program's real NPI and Employer Identification Number.";
+    }
+
     /// <summary>Issues a new estimate for a verification: its id and number, and the PDF to hand over and keep.</summary>
     /// <exception cref="PdfFontsMissingException">No usable fonts on this machine.</exception>
+    /// <exception cref="ProviderNotConfiguredException">Production with the sandbox's NPI or TIN (<see cref="ProviderProblem"/>).</exception>
     public (IssuedGoodFaithEstimate Estimate, byte[] Pdf) Issue(Guid verificationId, VerificationPayload payload, string issuedBy)
     {
+        if (ProviderProblem() is { } problem)
+        {
+            throw new ProviderNotConfiguredException(problem);
+        }
+
         var now = timeProvider.GetUtcNow();
         var id = Guid.CreateVersion7(now);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(provider.CurrentValue.TimeZone);

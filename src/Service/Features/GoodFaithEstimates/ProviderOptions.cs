@@ -12,6 +12,12 @@ internal sealed class ProviderOptions
 {
     public const string SectionName = "Provider";
 
+    /// <summary>The sandbox's TIN in appsettings.json; Production refuses to issue an estimate with it.</summary>
+    public const string SandboxTaxId = "00-0000000";
+
+    /// <summary>The sandbox's NPI (<c>Clearinghouse:Provider:Npi</c> in appsettings.json); Production refuses to issue an estimate with it.</summary>
+    public const string SandboxNpi = "1999999984";
+
     [Required]
     public string Name { get; set; } = "";
 

@@ -1,10 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Claims;
+using CoverageCheck.Service.Infrastructure;
 using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace CoverageCheck.Service.Features.Users;
@@ -27,20 +29,28 @@ internal sealed class StaffSignInOptions
     public SignInThrottleOptions SignInThrottle { get; set; } = new();
 }
 
-/// <summary><c>Auth:SignInThrottle</c>: how many failed staff sign-ins are allowed before attempts are refused.</summary>
+/// <summary>
+/// <c>Auth:SignInThrottle</c>: how failed staff sign-ins slow down the next try. Counted per user name and client
+/// address together, so failures from one address never hold back the same name from another (see
+/// <see cref="SignInThrottle"/>).
+/// </summary>
 internal sealed class SignInThrottleOptions
 {
-    /// <summary>Failed sign-ins for one user name within <see cref="Window"/> before that name is refused.</summary>
-    [Range(1, 1000)]
-    public int MaxFailuresPerUser { get; set; } = 5;
+    /// <summary>Failed sign-ins for one name from one address that cost nothing (typing mistakes).</summary>
+    [Range(0, 100)]
+    public int FreeFailures { get; set; } = 3;
 
-    /// <summary>Failed sign-ins from one client address within <see cref="Window"/> before that address is refused.</summary>
-    [Range(1, 10_000)]
-    public int MaxFailuresPerAddress { get; set; } = 20;
+    /// <summary>The wait after the first failure past <see cref="FreeFailures"/>; each further failure doubles it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long a failure counts.</summary>
-    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
-    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
+    /// <summary>The longest wait between two tries of one name from one address.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Failures are forgotten this long after the last one (at least <see cref="MaxDelay"/>).</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "7.00:00:00")]
+    public TimeSpan Window { get; set; } = TimeSpan.FromHours(1);
 }
 
 internal sealed class OidcOptions
@@ -107,6 +117,11 @@ internal sealed class StaffSignInOptionsCustomValidator : IValidateOptions<Staff
             }
         }
 
+        if (options.SignInThrottle.Window < options.SignInThrottle.MaxDelay)
+        {
+            failures.Add("Auth:SignInThrottle:Window must not be shorter than Auth:SignInThrottle:MaxDelay.");
+        }
+
         if (options.Session.IdleTimeout > options.Session.AbsoluteTimeout)
         {
             failures.Add("Auth:Session:IdleTimeout must not be longer than Auth:Session:AbsoluteTimeout.");
@@ -128,11 +143,15 @@ internal static class StaffAuthentication
     public const string CookieScheme = CookieAuthenticationDefaults.AuthenticationScheme;
     public const string OidcScheme = OpenIdConnectDefaults.AuthenticationScheme;
     public const string CookieName = "coveragecheck.staff";
+
+    /// <summary>The cookie's name in Production: <c>__Host-</c> makes browsers accept it only Secure, for this host, path /.</summary>
+    public const string SecureCookieName = "__Host-" + CookieName;
     public const string StaffPathPrefix = "/staff";
     public const string SignInPath = "/staff/sign-in";
     public const string AccessDeniedPath = "/staff/access-denied";
     public const string UserIdClaim = "coveragecheck:user_id";
     public const string SignInMethodClaim = "amr";
+    public const string SessionIdClaim = "coveragecheck:session";
     private const string AbsoluteExpiryItem = "coveragecheck.absolute_expires";
 
     /// <summary>Adds the caller policy scheme, the staff cookie and, when configured, OpenID Connect.</summary>
@@ -147,8 +166,20 @@ internal static class StaffAuthentication
         services.AddSingleton<IValidateOptions<StaffSignInOptions>, StaffSignInOptionsCustomValidator>();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<UserStore>();
+        services.AddSingleton<StaffSessionStore>();
+        // After AddCookie's own settings below, which would otherwise overwrite these.
         services.AddOptions<CookieAuthenticationOptions>(CookieScheme)
-            .Configure<IOptions<StaffSignInOptions>>((cookie, staff) => cookie.ExpireTimeSpan = staff.Value.Session.IdleTimeout);
+            .PostConfigure<IOptions<StaffSignInOptions>, IHostEnvironment>((cookie, staff, environment) =>
+            {
+                cookie.ExpireTimeSpan = staff.Value.Session.IdleTimeout;
+                if (environment.IsProductionLike())
+                {
+                    // Development keeps plain http on loopback working; Production sends the cookie over https only.
+                    cookie.Cookie.Name = SecureCookieName;
+                    cookie.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+                    cookie.Cookie.Path = "/";
+                }
+            });
 
         authentication.AddPolicyScheme(CallerScheme, "API key, bearer token or staff session", options =>
             options.ForwardDefaultSelector = context => SelectScheme(context.Request, bearerScheme));
@@ -190,17 +221,28 @@ internal static class StaffAuthentication
                 options.Scope.Add("profile");
                 options.TokenValidationParameters.NameClaimType = oidc.NameClaim;
                 options.TokenValidationParameters.RoleClaimType = oidc.RoleClaim;
-                options.Events.OnTicketReceived = context =>
+                options.Events.OnTicketReceived = async context =>
                 {
                     // Keep only our roles, as standard role claims, so pages, policies and the audit trail see one shape.
-                    context.Principal = ToStaffPrincipal(context.Principal!, oidc, "oidc");
-                    var absolute = context.HttpContext.RequestServices.GetRequiredService<IOptions<StaffSignInOptions>>().Value.Session.AbsoluteTimeout;
-                    StampAbsoluteExpiry(context.Properties!, context.HttpContext.RequestServices.GetRequiredService<TimeProvider>(), absolute);
+                    var principal = ToStaffPrincipal(context.Principal!, oidc, StaffSessionStore.SingleSignOnMethod);
+                    var requestServices = context.HttpContext.RequestServices;
+                    var absolute = requestServices.GetRequiredService<IOptions<StaffSignInOptions>>().Value.Session.AbsoluteTimeout;
+                    var expires = StampAbsoluteExpiry(context.Properties!, requestServices.GetRequiredService<TimeProvider>(), absolute);
+                    var name = principal.Identity!.Name!;
+                    var sessionId = await requestServices.GetRequiredService<StaffSessionStore>().StartAsync(
+                        userId: null, name, StaffSessionStore.SingleSignOnMethod, expires, context.HttpContext.RequestAborted);
+                    ((ClaimsIdentity)principal.Identity).AddClaim(new Claim(SessionIdClaim, sessionId));
+                    context.Principal = principal;
+                    await requestServices.GetRequiredService<AuditStore>().AppendAsync(
+                        AccessContext.For(principal, SignInPurpose(context.HttpContext, "single sign-on")),
+                        AuditActions.SignIn,
+                        AuditRecordTypes.StaffAccount,
+                        "sso:" + name,
+                        context.HttpContext.RequestAborted);
 
                     // The identity provider's redirect chain is cross-site, so a SameSite=Strict cookie is not sent on
                     // it: land on a page of our own that moves on with a same-site navigation.
                     context.ReturnUri = "/staff/signed-in?returnUrl=" + Uri.EscapeDataString(LocalOrHome(context.ReturnUri));
-                    return Task.CompletedTask;
                 };
             });
         }
@@ -227,12 +269,13 @@ internal static class StaffAuthentication
     }
 
     /// <summary>The principal of a local account, as the session cookie carries it.</summary>
-    public static ClaimsPrincipal ForLocalUser(StaffUser user)
+    public static ClaimsPrincipal ForLocalUser(StaffUser user, string sessionId)
     {
         var identity = new ClaimsIdentity(CookieScheme, ClaimTypes.Name, ClaimTypes.Role);
         identity.AddClaim(new Claim(ClaimTypes.Name, user.UserName));
         identity.AddClaim(new Claim(UserIdClaim, user.Id.ToString(CultureInfo.InvariantCulture)));
-        identity.AddClaim(new Claim(SignInMethodClaim, "pwd"));
+        identity.AddClaim(new Claim(SignInMethodClaim, StaffSessionStore.PasswordMethod));
+        identity.AddClaim(new Claim(SessionIdClaim, sessionId));
         foreach (var role in user.Roles.Where(Roles.All.Contains))
         {
             identity.AddClaim(new Claim(ClaimTypes.Role, role));
@@ -242,18 +285,24 @@ internal static class StaffAuthentication
     }
 
     /// <summary>Session properties for a new sign-in: persistent within the idle window, with the absolute end stamped.</summary>
-    public static AuthenticationProperties NewSession(TimeProvider timeProvider, StaffSignInOptions options)
+    public static AuthenticationProperties NewSession(TimeProvider timeProvider, StaffSignInOptions options, out DateTimeOffset absoluteExpiry)
     {
         var properties = new AuthenticationProperties { IsPersistent = false, AllowRefresh = true };
-        StampAbsoluteExpiry(properties, timeProvider, options.Session.AbsoluteTimeout);
+        absoluteExpiry = StampAbsoluteExpiry(properties, timeProvider, options.Session.AbsoluteTimeout);
         return properties;
     }
 
-    /// <summary>A local path to return to after sign-in; anything else (another site, a protocol-relative URL) goes home.</summary>
+    /// <summary>
+    /// A local path to return to after sign-in; anything else goes home. The framework's check
+    /// (<see cref="RedirectHttpResult.IsLocalUrl"/>, as <c>LocalRedirect</c> applies it) refuses other sites,
+    /// protocol-relative URLs and control characters, which browsers drop: <c>/\t/host</c> would become <c>//host</c>.
+    /// </summary>
     public static string LocalOrHome(string? returnUrl) =>
-        returnUrl is { Length: > 1 } url && url[0] == '/' && url[1] != '/' && url[1] != '\\' && !url.Contains("://", StringComparison.Ordinal)
-            ? url
-            : "/staff";
+        RedirectHttpResult.IsLocalUrl(returnUrl) && returnUrl!.StartsWith('/') ? returnUrl : "/staff";
+
+    /// <summary>The audit trail's purpose of a sign-in: how, and from which client address (not PHI, useful to trace an attack).</summary>
+    internal static string SignInPurpose(HttpContext context, string how) =>
+        $"staff sign-in ({how}) from {context.Connection.RemoteIpAddress?.ToString() ?? "unknown address"}";
 
     private static ClaimsPrincipal ToStaffPrincipal(ClaimsPrincipal external, OidcOptions oidc, string method)
     {
@@ -273,27 +322,32 @@ internal static class StaffAuthentication
         return new ClaimsPrincipal(identity);
     }
 
-    private static void StampAbsoluteExpiry(AuthenticationProperties properties, TimeProvider timeProvider, TimeSpan absolute) =>
-        properties.Items[AbsoluteExpiryItem] = (timeProvider.GetUtcNow() + absolute).ToString("O", CultureInfo.InvariantCulture);
+    private static DateTimeOffset StampAbsoluteExpiry(AuthenticationProperties properties, TimeProvider timeProvider, TimeSpan absolute)
+    {
+        var expires = timeProvider.GetUtcNow() + absolute;
+        properties.Items[AbsoluteExpiryItem] = expires.ToString("O", CultureInfo.InvariantCulture);
+        return expires;
+    }
 
-    /// <summary>Ends a session past its absolute lifetime, or whose local account was disabled or removed.</summary>
+    /// <summary>
+    /// Ends a session past its absolute lifetime, or whose server-side session was closed (signed out, account
+    /// disabled or removed): checked on every request, so a copied cookie stops working at once.
+    /// </summary>
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
     {
         var services = context.HttpContext.RequestServices;
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        if (!context.Properties.Items.TryGetValue(AbsoluteExpiryItem, out var stamp)
+        var sessionId = context.Principal?.FindFirst(SessionIdClaim)?.Value;
+        var expired = !context.Properties.Items.TryGetValue(AbsoluteExpiryItem, out var stamp)
             || !DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var absoluteExpiry)
-            || now >= absoluteExpiry)
+            || now >= absoluteExpiry;
+        var sessions = services.GetRequiredService<StaffSessionStore>();
+        if (sessionId is not null && expired)
         {
-            context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(CookieScheme);
-            return;
+            await sessions.EndAsync(sessionId, "expired", context.HttpContext.RequestAborted);
         }
 
-        // A local account is re-checked when the cookie is renewed (at most once per half idle window), not on every request.
-        if (context.ShouldRenew
-            && long.TryParse(context.Principal?.FindFirst(UserIdClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
-            && !await services.GetRequiredService<UserStore>().IsEnabledAsync(userId, context.HttpContext.RequestAborted))
+        if (expired || sessionId is null || !await sessions.IsActiveAsync(sessionId, context.HttpContext.RequestAborted))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieScheme);

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Security;
 using Dapper;
 using Microsoft.AspNetCore.Identity;
 
@@ -15,10 +16,15 @@ internal enum CreateUserOutcome
     NameTaken,
 }
 
+/// <summary>What a sign-in attempt found: the user when name and password are right and the account enabled; the
+/// account's id whenever the name is that of an account (for the audit trail, never shown to the caller).</summary>
+internal sealed record SignInAttempt(StaffUser? User, long? AccountId);
+
 /// <summary>
 /// Local staff accounts (the <c>users</c> table) for the embedded default; production can use OpenID Connect instead.
-/// Passwords are hashed as ASP.NET Core Identity does (<see cref="PasswordHasher{TUser}"/>: PBKDF2-HMAC-SHA512, salted,
-/// versioned), so hashes can move to Identity later and old ones are upgraded on the next sign-in.
+/// Passwords are hashed in ASP.NET Core Identity's format at OWASP's current PBKDF2 parameters
+/// (<see cref="StaffPasswordHasher"/>: PBKDF2-HMAC-SHA256, 600,000 iterations, salted, versioned), so hashes can move
+/// to Identity later and older ones are upgraded on the next successful sign-in.
 /// </summary>
 internal sealed class UserStore(IDbConnectionFactory database, TimeProvider timeProvider)
 {
@@ -26,11 +32,9 @@ internal sealed class UserStore(IDbConnectionFactory database, TimeProvider time
     public const int MaxPasswordLength = 256;
     private const int MaxUserNameLength = 128;
 
-    private static readonly PasswordHasher<StaffUser> s_hasher = new();
-
     // A real hash of a random password: verifying against it when the user does not exist makes an unknown name take
     // as long as a wrong password, so response times do not reveal which names exist.
-    private static readonly string s_dummyHash = s_hasher.HashPassword(null!, Guid.NewGuid().ToString("N"));
+    private static readonly Lazy<string> s_dummyHash = new(() => StaffPasswordHasher.Hash(Guid.NewGuid().ToString("N")));
 
     /// <summary>Why a user name or password cannot be used, in one sentence; null when they can.</summary>
     public static string? Validate(string userName, string password, IReadOnlyCollection<string> roles)
@@ -48,6 +52,16 @@ internal sealed class UserStore(IDbConnectionFactory database, TimeProvider time
         if (password.Length > MaxPasswordLength)
         {
             return $"The password must be at most {MaxPasswordLength} characters long.";
+        }
+
+        if (CommonPasswords.Contains(password))
+        {
+            return "The password is one of the most common passwords (a list of 10,000 attackers try first); choose another.";
+        }
+
+        if (password.Contains(userName, StringComparison.OrdinalIgnoreCase))
+        {
+            return "The password must not contain the user name.";
         }
 
         if (roles.Count == 0)
@@ -74,7 +88,7 @@ internal sealed class UserStore(IDbConnectionFactory database, TimeProvider time
         }
 
         var distinctRoles = roles.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        var hash = s_hasher.HashPassword(new StaffUser(0, userName, distinctRoles), password);
+        var hash = StaffPasswordHasher.Hash(password);
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
             INSERT INTO users (username, password_hash, roles, created_at, disabled)
@@ -101,15 +115,15 @@ internal sealed class UserStore(IDbConnectionFactory database, TimeProvider time
     }
 
     /// <summary>
-    /// The enabled user with this name and password, or null (unknown name, wrong password, disabled account: the
+    /// The enabled user with this name and password, or no user (unknown name, wrong password, disabled account: the
     /// caller cannot tell which). A hash made with older parameters is replaced with a current one.
     /// </summary>
-    public async Task<StaffUser?> SignInAsync(string userName, string password, CancellationToken cancellationToken)
+    public async Task<SignInAttempt> SignInAsync(string userName, string password, CancellationToken cancellationToken)
     {
         if (!IsValidUserName(userName) || password.Length is 0 or > MaxPasswordLength)
         {
-            s_hasher.VerifyHashedPassword(null!, s_dummyHash, password.Length > MaxPasswordLength ? "" : password);
-            return null;
+            StaffPasswordHasher.Verify(s_dummyHash.Value, password.Length > MaxPasswordLength ? "" : password);
+            return new SignInAttempt(null, null);
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -121,25 +135,51 @@ internal sealed class UserStore(IDbConnectionFactory database, TimeProvider time
         var row = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(sql, new { userName }, cancellationToken: cancellationToken));
         if (row is null)
         {
-            s_hasher.VerifyHashedPassword(null!, s_dummyHash, password);
-            return null;
+            StaffPasswordHasher.Verify(s_dummyHash.Value, password);
+            return new SignInAttempt(null, null);
         }
 
         var user = new StaffUser(row.Id, row.UserName, row.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        var verdict = s_hasher.VerifyHashedPassword(user, row.PasswordHash, password);
+        var verdict = StaffPasswordHasher.Verify(row.PasswordHash, password);
         if (verdict == PasswordVerificationResult.Failed || row.Disabled)
         {
-            return null;
+            return new SignInAttempt(null, row.Id);
         }
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
             const string rehash = "UPDATE users SET password_hash = @hash WHERE id = @id";
             await connection.ExecuteAsync(new CommandDefinition(
-                rehash, new { hash = Sql.Ansi(s_hasher.HashPassword(user, password), 512), id = row.Id }, cancellationToken: cancellationToken));
+                rehash, new { hash = Sql.Ansi(StaffPasswordHasher.Hash(password), 512), id = row.Id }, cancellationToken: cancellationToken));
         }
 
-        return user;
+        return new SignInAttempt(user, row.Id);
+    }
+
+    /// <summary>
+    /// Disables the account and ends every session it has, in one transaction, with an audit entry; false when there
+    /// is no account of that name. Its open cookies stop working at their next request.
+    /// </summary>
+    public async Task<bool> DisableAsync(string userName, AccessContext access, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await Sql.BeginWriteAsync(connection, cancellationToken);
+        const string find = "SELECT id FROM users WHERE username = @userName";
+        var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            find, new { userName }, transaction.Transaction, cancellationToken: cancellationToken));
+        if (id is null)
+        {
+            return false;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        const string disable = "UPDATE users SET disabled = 1 WHERE id = @id";
+        await connection.ExecuteAsync(new CommandDefinition(disable, new { id }, transaction.Transaction, cancellationToken: cancellationToken));
+        await StaffSessionStore.EndAllForUserAsync(connection, transaction.Transaction, id.Value, "account-disabled", now, cancellationToken);
+        await AuditStore.AppendAsync(
+            connection, transaction.Transaction, access, AuditActions.Disable, AuditRecordTypes.StaffAccount, $"user:{id}", now, cancellationToken);
+        await transaction.Transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>True while the account exists and is enabled (checked when a session is renewed).</summary>

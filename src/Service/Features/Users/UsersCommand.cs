@@ -7,8 +7,9 @@ namespace CoverageCheck.Service.Features.Users;
 
 /// <summary>
 /// <c>users add NAME --role R [--role R2]</c>: creates a local staff account for the staff pages. The password is read
-/// from standard input (typed twice without echo at a terminal, or the first line of piped input), hashed as ASP.NET
-/// Core Identity does and stored in the <c>users</c> table of the configured database (migrated first if needed).
+/// from standard input (typed twice without echo at a terminal, or the first line of piped input), hashed in ASP.NET
+/// Core Identity's format (PBKDF2-HMAC-SHA256, 600,000 iterations) and stored in the <c>users</c> table of the configured database (migrated first if needed).
+/// <c>users disable NAME</c>: the account can no longer sign in and its open sessions end (audited).
 /// </summary>
 internal static class UsersCommand
 {
@@ -26,10 +27,50 @@ internal static class UsersCommand
         };
         roles.AcceptOnlyFromAmong([.. Roles.All]);
 
-        var add = new Command("add", "Create a staff account; the password is read from standard input.") { name, roles };
+        var add = new Command(
+            "add",
+            $"Create a staff account; the password is read from standard input ({UserStore.MinPasswordLength}-{UserStore.MaxPasswordLength} characters, not one of the 10,000 most common, not containing the name).")
+        {
+            name,
+            roles,
+        };
         add.SetAction((parseResult, cancellationToken) => AddAsync(
             context, parseResult.GetRequiredValue(name), parseResult.GetRequiredValue(roles), PasswordSource.Console, cancellationToken));
-        return new Command(Name, "Manage staff accounts for the staff pages.") { add };
+
+        var disabledName = new Argument<string>("name") { Description = "The sign-in name of the account to disable." };
+        var disable = new Command(
+            "disable",
+            "Disable a staff account: it can no longer sign in, and every session it has ends at its next request. Recorded in the audit trail.")
+        {
+            disabledName,
+        };
+        disable.SetAction((parseResult, cancellationToken) => DisableAsync(context, parseResult.GetRequiredValue(disabledName), cancellationToken));
+        return new Command(Name, "Manage staff accounts for the staff pages.") { add, disable };
+    }
+
+    /// <summary><c>users disable NAME</c>: the account is disabled and its sessions closed, in one transaction.</summary>
+    internal static async Task<int> DisableAsync(CommandContext context, string userName, CancellationToken cancellationToken)
+    {
+        if (!UserStore.IsValidUserName(userName))
+        {
+            context.Error.WriteLine($"The user name '{userName}' is not valid.");
+            return 2;
+        }
+
+        if (await context.OpenMigratedDatabaseAsync(cancellationToken) is not { } database)
+        {
+            return 1;
+        }
+
+        var access = new AccessContext($"operator:{Environment.UserName}", Roles.Admin, "users disable") { ActorKind = ActorKinds.Operator };
+        if (!await new UserStore(database, TimeProvider.System).DisableAsync(userName, access, cancellationToken))
+        {
+            context.Error.WriteLine($"There is no user named '{userName}'.");
+            return 1;
+        }
+
+        context.Output.WriteLine($"Disabled user '{userName}': they can no longer sign in, and their open sessions have ended.");
+        return 0;
     }
 
     /// <summary>The command's work, callable from tests with a given password source.</summary>

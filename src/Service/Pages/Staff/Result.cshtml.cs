@@ -65,7 +65,7 @@ internal sealed class ResultModel(
             await estimates.AddAsync(estimate, pdf, access, cancellationToken);
             return Redirect($"/staff/good-faith-estimates/{estimate.Id}");
         }
-        catch (PdfFontsMissingException ex)
+        catch (Exception ex) when (ex is PdfFontsMissingException or ProviderNotConfiguredException)
         {
             logger.LogError("A Good Faith Estimate could not be written: {Reason}", ex.Message);
             return new ContentResult { StatusCode = StatusCodes.Status503ServiceUnavailable, Content = ex.Message, ContentType = "text/plain; charset=utf-8" };

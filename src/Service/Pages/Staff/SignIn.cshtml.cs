@@ -1,4 +1,6 @@
+using System.Globalization;
 using CoverageCheck.Service.Features.Users;
+using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -7,7 +9,13 @@ using Microsoft.Extensions.Options;
 namespace CoverageCheck.Service.Pages.Staff;
 
 internal sealed class SignInModel(
-    UserStore users, SignInThrottle throttle, IOptions<StaffSignInOptions> options, TimeProvider timeProvider, ILogger<SignInModel> logger) : PageModel
+    UserStore users,
+    StaffSessionStore sessions,
+    SignInThrottle throttle,
+    AuditStore audit,
+    IOptions<StaffSignInOptions> options,
+    TimeProvider timeProvider,
+    ILogger<SignInModel> logger) : PageModel
 {
     public string? Error { get; private set; }
 
@@ -19,43 +27,56 @@ internal sealed class SignInModel(
 
     public void OnGet(string? returnUrl) => ReturnUrl = StaffAuthentication.LocalOrHome(returnUrl);
 
-    public async Task<IActionResult> OnPostAsync(string? username, string? password, string? returnUrl, CancellationToken cancellationToken)
+    // The name and password are read from the form here, not bound as handler arguments: Razor Pages logs a handler's
+    // arguments at Trace level, and the password must never reach a log.
+    public async Task<IActionResult> OnPostAsync(string? returnUrl, CancellationToken cancellationToken)
     {
         ReturnUrl = StaffAuthentication.LocalOrHome(returnUrl);
-        Username = username?.Trim();
+        var form = await Request.ReadFormAsync(cancellationToken);
+        var password = form["password"].ToString();
+        Username = form["username"].ToString().Trim();
         var address = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        var wait = throttle.RetryAfter(Username ?? "", address);
+        var wait = throttle.RetryAfter(Username, address);
         if (wait > TimeSpan.Zero)
         {
             // Refused before the password is looked at, so guessing goes no faster; the same answer whether or not
-            // the name exists.
-            var minutes = (int)Math.Ceiling(wait.TotalMinutes);
-            logger.LogWarning("A staff sign-in was refused: too many failed attempts for the name or the address.");
-            Error = $"Too many failed sign-ins. Try again in {minutes} minute{(minutes == 1 ? "" : "s")}, or ask an administrator.";
+            // the name exists. Only this name from this address waits.
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            logger.LogWarning("A staff sign-in was refused: too many failed attempts for the name from this address.");
+            await AuditFailureAsync(accountId: null, "throttled", cancellationToken);
+            Error = seconds < 120
+                ? $"Too many failed sign-ins. Try again in {seconds} second{(seconds == 1 ? "" : "s")}."
+                : $"Too many failed sign-ins. Try again in {(int)Math.Ceiling(wait.TotalMinutes)} minutes, or ask an administrator.";
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             return Page();
         }
 
-        var user = string.IsNullOrEmpty(Username) || string.IsNullOrEmpty(password)
-            ? null
+        var attempt = Username.Length == 0 || password.Length == 0
+            ? new SignInAttempt(null, null)
             : await users.SignInAsync(Username, password, cancellationToken);
-        if (user is null)
+        if (attempt.User is not { } user)
         {
             // One message for an unknown name, a wrong password and a disabled account.
-            throttle.Failed(Username ?? "", address);
+            throttle.Failed(Username, address);
             logger.LogInformation("A staff sign-in failed.");
+            await AuditFailureAsync(attempt.AccountId, "password", cancellationToken);
             Error = "The user name or password is not right, or the account is disabled.";
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }
 
-        throttle.Succeeded(Username!);
-
-        await HttpContext.SignInAsync(
-            StaffAuthentication.CookieScheme,
-            StaffAuthentication.ForLocalUser(user),
-            StaffAuthentication.NewSession(timeProvider, options.Value));
+        throttle.Succeeded(Username, address);
+        var properties = StaffAuthentication.NewSession(timeProvider, options.Value, out var expires);
+        var sessionId = await sessions.StartAsync(user.Id, user.UserName, StaffSessionStore.PasswordMethod, expires, cancellationToken);
+        var principal = StaffAuthentication.ForLocalUser(user, sessionId);
+        await audit.AppendAsync(
+            AccessContext.For(principal, StaffAuthentication.SignInPurpose(HttpContext, "password")),
+            AuditActions.SignIn,
+            AuditRecordTypes.StaffAccount,
+            $"user:{user.Id}",
+            cancellationToken);
+        await HttpContext.SignInAsync(StaffAuthentication.CookieScheme, principal, properties);
         return LocalRedirect(ReturnUrl);
     }
 
@@ -63,4 +84,16 @@ internal sealed class SignInModel(
         options.Value.Oidc.IsConfigured
             ? Challenge(new AuthenticationProperties { RedirectUri = StaffAuthentication.LocalOrHome(returnUrl) }, StaffAuthentication.OidcScheme)
             : NotFound();
+
+    /// <summary>
+    /// A refused sign-in, without the password and without the typed name: a made-up name can be a password typed in
+    /// the wrong field, so only an existing account's id is recorded.
+    /// </summary>
+    private Task AuditFailureAsync(long? accountId, string how, CancellationToken cancellationToken) =>
+        audit.AppendAsync(
+            new AccessContext(ActorKinds.Anonymous, ActorKinds.Anonymous, StaffAuthentication.SignInPurpose(HttpContext, how)) { ActorKind = ActorKinds.Anonymous },
+            AuditActions.SignInFailed,
+            AuditRecordTypes.StaffAccount,
+            accountId is { } id ? $"user:{id}" : "unknown-user",
+            cancellationToken);
 }
