@@ -185,7 +185,7 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
 
         var firstName = Name(CensusColumns.FirstName, Field(CensusColumns.FirstName), problems);
         var lastName = Name(CensusColumns.LastName, Field(CensusColumns.LastName), problems);
-        var dateOfBirth = Date(CensusColumns.DateOfBirth, Field(CensusColumns.DateOfBirth), echo: false, problems);
+        var dateOfBirth = Date(CensusColumns.DateOfBirth, Field(CensusColumns.DateOfBirth), problems);
         if (dateOfBirth > today)
         {
             problems.Add((CensusErrorCodes.DateOfBirthInFuture, "date_of_birth is later than today."));
@@ -194,7 +194,7 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
         var payerId = Identifier(CensusColumns.PayerId, Field(CensusColumns.PayerId), problems);
         if (payerId is not null && !isKnownPayer(payerId))
         {
-            problems.Add((CensusErrorCodes.UnknownPayer, $"payer_id \"{payerId}\" is not in the payer table."));
+            problems.Add((CensusErrorCodes.UnknownPayer, "payer_id is not in the payer table."));
         }
 
         var memberId = Identifier(CensusColumns.MemberId, Field(CensusColumns.MemberId), problems);
@@ -204,7 +204,7 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
             problems.Add((CensusErrorCodes.InvalidValue, string.Create(CultureInfo.InvariantCulture, $"group_number must be at most {MaxIdLength} characters with no line breaks.")));
         }
 
-        var programStart = Date(CensusColumns.ProgramStart, Field(CensusColumns.ProgramStart), echo: true, problems);
+        var programStart = Date(CensusColumns.ProgramStart, Field(CensusColumns.ProgramStart), problems);
         var daysPerWeek = WholeNumber(CensusColumns.DaysPerWeek, Field(CensusColumns.DaysPerWeek), 1, 7, problems);
         var weeks = WholeNumber(CensusColumns.Weeks, Field(CensusColumns.Weeks), 1, 52, problems);
         var chargePerDay = Money(CensusColumns.ChargePerDay, Field(CensusColumns.ChargePerDay), problems);
@@ -245,7 +245,8 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
             var name = fields[i].Trim();
             if (!CensusColumns.All.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
-                unexpected.Add(name.Length == 0 ? "(an empty name)" : name);
+                // By position, not by name: a census without its header line has the first patient there.
+                unexpected.Add(string.Create(CultureInfo.InvariantCulture, $"{i + 1}"));
             }
             else if (!found.TryAdd(name, i))
             {
@@ -268,7 +269,7 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
 
         if (unexpected.Count > 0)
         {
-            reasons.Add("unexpected column(s) " + string.Join(", ", unexpected));
+            reasons.Add("unexpected column name(s) in position(s) " + string.Join(", ", unexpected));
         }
 
         if (repeated.Count > 0)
@@ -319,7 +320,7 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
         return value;
     }
 
-    private static DateOnly? Date(string column, string value, bool echo, List<(string, string)> problems)
+    private static DateOnly? Date(string column, string value, List<(string, string)> problems)
     {
         if (value.Length == 0)
         {
@@ -332,9 +333,8 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
             return date;
         }
 
-        // Dates of birth are PHI: the reason names the column, never the value.
-        var shown = echo ? $" \"{value}\"" : string.Empty;
-        problems.Add((CensusErrorCodes.InvalidDate, $"{column}{shown} is not a real calendar date in the form YYYY-MM-DD."));
+        // A census is PHI: the reason names the column (and the error its line), never the value.
+        problems.Add((CensusErrorCodes.InvalidDate, $"{column} is not a real calendar date in the form YYYY-MM-DD."));
         return null;
     }
 
@@ -351,7 +351,7 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
             return number;
         }
 
-        problems.Add((CensusErrorCodes.InvalidValue, string.Create(CultureInfo.InvariantCulture, $"{column} \"{value}\" must be a whole number from {min} to {max}.")));
+        problems.Add((CensusErrorCodes.InvalidValue, string.Create(CultureInfo.InvariantCulture, $"{column} must be a whole number from {min} to {max}.")));
         return null;
     }
 
@@ -367,7 +367,7 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
             return amount;
         }
 
-        problems.Add((CensusErrorCodes.InvalidValue, $"{column} \"{value}\" must be a non-negative amount such as 450 or 450.00 (no currency sign, no thousands separator)."));
+        problems.Add((CensusErrorCodes.InvalidValue, $"{column} must be a non-negative amount such as 450 or 450.00 (no currency sign, no thousands separator)."));
         return null;
     }
 

@@ -11,6 +11,7 @@ internal static class VerificationRequestValidation
 {
     public const int FirstNameMax = 35;
     public const int LastNameMax = 60;
+    public const int ConsentMethodMax = 32;
 
     /// <summary>The payload to submit, or null with every broken rule in <paramref name="errors"/>.</summary>
     public static VerificationPayload? Validate(VerificationRequest request, DateOnly today, FieldErrors errors)
@@ -97,6 +98,12 @@ internal static class VerificationRequestValidation
             NonNegative(given.SelfPayPerDay, "pricing.selfPayPerDay", errors);
             NonNegative(given.SelfPayPackagePrice, "pricing.selfPayPackagePrice", errors);
             pricing = new PricingInfo(given.ChargePerDay, given.AllowedPerDay, given.SelfPayPerDay, given.SelfPayPackagePrice);
+        }
+
+        // Every free-text field has a limit (the body's 16 KB cap alone would let one field hold it all).
+        if (request.Consent?.Method is { Length: > ConsentMethodMax })
+        {
+            errors.Add("consent.method", string.Create(CultureInfo.InvariantCulture, $"At most {ConsentMethodMax} characters."));
         }
 
         if (!errors.IsEmpty)
