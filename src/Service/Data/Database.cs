@@ -19,9 +19,10 @@ internal interface IDbConnectionFactory
     /// <summary>
     /// A connection for accepting work the caller is told is safe (a verification answered 201/202, a census, a consent,
     /// a completion): its commits survive a power loss or an OS crash. SQLite: <c>synchronous = FULL</c> (the WAL is
-    /// synced at every commit); SQL Server commits durably anyway.
+    /// synced at every commit); SQL Server commits durably anyway. (The default is for stand-ins in tests, which have
+    /// no disk to sync; <see cref="Database"/> implements it.)
     /// </summary>
-    Task<DbConnection> OpenDurableAsync(CancellationToken cancellationToken);
+    Task<DbConnection> OpenDurableAsync(CancellationToken cancellationToken) => OpenAsync(cancellationToken);
 }
 
 /// <summary>The database file was deleted or replaced while the service had it open: nothing more is read or written.</summary>
