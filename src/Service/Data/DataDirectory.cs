@@ -26,9 +26,10 @@ internal sealed class DataDirectory
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
+    /// <summary>Creates the folder (mode 0700 on Unix; an existing one is narrowed to its owner).</summary>
     public DataDirectory EnsureExists()
     {
-        Directory.CreateDirectory(Path);
+        OwnerOnlyFiles.EnsureFolder(Path);
         return this;
     }
 }

@@ -78,10 +78,24 @@ internal sealed class DatabaseMigrator(Database database, IOptions<DatabaseOptio
         var dataSource = new SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
         if (!string.IsNullOrEmpty(dataSource) && dataSource != ":memory:")
         {
-            var folder = Path.GetDirectoryName(Path.GetFullPath(dataSource));
-            if (folder is not null)
+            var file = Path.GetFullPath(dataSource);
+            var folder = Path.GetDirectoryName(file);
+            if (folder is not null && !Directory.Exists(folder))
             {
-                Directory.CreateDirectory(folder);
+                OwnerOnlyFiles.EnsureFolder(folder);
+            }
+
+            // SQLite would create the file 0644 (umask) and gives its -wal and -shm files the database file's mode:
+            // create it 0600 first, and narrow files an older version left readable by others.
+            try
+            {
+                OwnerOnlyFiles.EnsureFile(file);
+                OwnerOnlyFiles.NarrowIfExists(file + "-wal");
+                OwnerOnlyFiles.NarrowIfExists(file + "-shm");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new DatabaseUnavailableException($"Cannot create the SQLite database {dataSource}: {ex.Message}", ex);
             }
         }
 

@@ -15,6 +15,7 @@ internal static class ServiceDefaults
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<RequestFailureExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks()
             .AddCheck<StartedHealthCheck>("started", tags: [ReadyTag]);

@@ -102,6 +102,15 @@ internal static class AuditRecordTypes
 
     /// <summary>A staff account: record id <c>user:{id}</c> for a local account, <c>sso:{name}</c> for single sign-on, <c>unknown-user</c>.</summary>
     public const string StaffAccount = "staff-account";
+
+    /// <summary>A member, by the keyed hash <c>PhiProtector.MemberKey(payer, member ID)</c> (the verifications' <c>member_key</c>).</summary>
+    public const string Member = "member";
+
+    /// <summary>A patient of an uploaded 271 without a payer or member ID, by a keyed hash of the name and date of birth.</summary>
+    public const string X12Patient = "x12-271-patient";
+
+    /// <summary>A rejected census line, as <c>{batch id}:{line}</c> (its patient_ref was exported).</summary>
+    public const string BatchRow = "batch-row";
 }
 
 /// <summary>One row of the audit trail.</summary>

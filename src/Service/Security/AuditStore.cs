@@ -21,6 +21,35 @@ internal sealed class AuditStore(IDbConnectionFactory database, TimeProvider tim
         await write.Transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>Entries written per transaction by <see cref="AppendManyAsync"/>.</summary>
+    public const int ChunkSize = 500;
+
+    /// <summary>
+    /// One entry per record that an access concerned (the patients of a 271 upload, the rows of a batch export), all
+    /// with the same time, in transactions of <see cref="ChunkSize"/>. Record ids are ids or keyed hashes, never PHI.
+    /// </summary>
+    public async Task AppendManyAsync(
+        AccessContext access, string action, IReadOnlyCollection<AuditRecord> records, CancellationToken cancellationToken)
+    {
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        var at = timeProvider.GetUtcNow();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        foreach (var chunk in records.Chunk(ChunkSize))
+        {
+            await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
+            foreach (var record in chunk)
+            {
+                await AppendAsync(connection, write.Transaction, access, action, record.RecordType, record.RecordId, at, cancellationToken);
+            }
+
+            await write.Transaction.CommitAsync(cancellationToken);
+        }
+    }
+
     /// <summary>Every entry for one record, oldest first.</summary>
     public async Task<IReadOnlyList<AuditEntry>> ListForRecordAsync(string recordType, string recordId, CancellationToken cancellationToken)
     {
@@ -81,3 +110,6 @@ internal sealed class AuditStore(IDbConnectionFactory database, TimeProvider tim
             cancellationToken: cancellationToken));
     }
 }
+
+/// <summary>One record an access concerned: its type (<see cref="AuditRecordTypes"/>) and id.</summary>
+internal readonly record struct AuditRecord(string RecordType, string RecordId);

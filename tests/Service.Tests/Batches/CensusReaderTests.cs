@@ -41,15 +41,15 @@ internal sealed class CensusReaderTests
     [TestCase(6, "P-004", CensusErrorCodes.MissingValue, "member_id is missing.")]
     [TestCase(7, "P-005", CensusErrorCodes.InvalidDate, "date_of_birth is not a real calendar date")]
     [TestCase(8, "P-006", CensusErrorCodes.DateOfBirthInFuture, "date_of_birth is later than today.")]
-    [TestCase(9, "P-007", CensusErrorCodes.UnknownPayer, "payer_id \"99999\" is not in the payer table.")]
+    [TestCase(9, "P-007", CensusErrorCodes.UnknownPayer, "payer_id is not in the payer table.")]
     [TestCase(10, "P-001", CensusErrorCodes.DuplicatePatientRef, "This patient_ref is already used on line 2.")]
     [TestCase(11, "P-008", CensusErrorCodes.ColumnCount, "Expected 13 fields, found 14")]
     [TestCase(12, "P-009", CensusErrorCodes.ColumnCount, "Expected 13 fields, found 4")]
-    [TestCase(14, "P-010", CensusErrorCodes.InvalidValue, "days_per_week \"0\" must be a whole number from 1 to 7.")]
-    [TestCase(15, "P-011", CensusErrorCodes.InvalidValue, "weeks \"53\" must be a whole number from 1 to 52.")]
-    [TestCase(16, "P-012", CensusErrorCodes.InvalidValue, "charge_per_day \"-5\" must be a non-negative amount")]
-    [TestCase(17, "P-013", CensusErrorCodes.InvalidValue, "charge_per_day \"1,200\" must be a non-negative amount")]
-    [TestCase(18, "P-014", CensusErrorCodes.InvalidDate, "program_start \"2026-13-01\" is not a real calendar date")]
+    [TestCase(14, "P-010", CensusErrorCodes.InvalidValue, "days_per_week must be a whole number from 1 to 7.")]
+    [TestCase(15, "P-011", CensusErrorCodes.InvalidValue, "weeks must be a whole number from 1 to 52.")]
+    [TestCase(16, "P-012", CensusErrorCodes.InvalidValue, "charge_per_day must be a non-negative amount")]
+    [TestCase(17, "P-013", CensusErrorCodes.InvalidValue, "charge_per_day must be a non-negative amount")]
+    [TestCase(18, "P-014", CensusErrorCodes.InvalidDate, "program_start is not a real calendar date")]
     [TestCase(19, "P-015", CensusErrorCodes.MissingValue, "first_name is missing.")]
     [TestCase(20, "P-016", CensusErrorCodes.MalformedCsv, "double quote appears inside an unquoted field")]
     public async Task A_bad_record_is_reported_with_its_line_and_reason(int line, string patientRef, string code, string reason)
@@ -200,7 +200,7 @@ internal sealed class CensusReaderTests
             Assert.That(error.Code, Is.EqualTo(CensusErrorCodes.InvalidHeader));
             Assert.That(error.IsFileLevel, Is.True);
             Assert.That(error.Reason, Does.Contain("missing column(s) member_id, group_number"));
-            Assert.That(error.Reason, Does.Contain("unexpected column(s) memberid"));
+            Assert.That(error.Reason, Does.Contain("unexpected column name(s) in position(s) 6"));
         });
     }
 

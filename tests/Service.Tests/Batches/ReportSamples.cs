@@ -43,7 +43,7 @@ internal static class ReportSamples
             CopayPerDay = 25.00m, CoinsurancePercent = 0m, DeductibleRemaining = 0m, OutOfPocketRemaining = 2800.00m,
             EstimatedPatientTotal = 0.01m, EstimatedPayerTotal = 19999.99m, PriorAuthorizationRequired = true,
         },
-        BatchReportRow.Rejected(new CensusRowError(9, "P-007", CensusErrorCodes.UnknownPayer, "payer_id \"99999\" is not in the payer table.")),
+        BatchReportRow.Rejected(new CensusRowError(9, "P-007", CensusErrorCodes.UnknownPayer, "payer_id is not in the payer table.")),
         BatchReportRow.Rejected(new CensusRowError(11, null, CensusErrorCodes.MissingValue, "patient_ref is missing. José's line")),
     ];
 

@@ -57,6 +57,7 @@ internal sealed class TestDatabase : IAsyncDisposable
             var database = await MigrateAsync(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={file}" });
             return new TestDatabase(database, () =>
             {
+                database.Dispose();
                 SqliteConnection.ClearPool(new SqliteConnection(database.ConnectionString));
                 folder.Dispose();
                 return Task.CompletedTask;

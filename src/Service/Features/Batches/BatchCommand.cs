@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using CoverageCheck.Service.Commands;
+using CoverageCheck.Service.Data;
 using Spectre.Console;
 
 namespace CoverageCheck.Service.Features.Batches;
@@ -168,7 +169,8 @@ internal static class BatchCommand
         }
 
         output.Directory?.Create();
-        await using (var file = new FileStream(output.FullName, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+        // The report carries PHI (patient references, benefits): readable by its owner only.
+        await using (var file = OwnerOnlyFiles.CreateForWrite(output.FullName))
         {
             await response.Content.CopyToAsync(file, cancellationToken);
         }

@@ -66,8 +66,9 @@ internal static class BatchReportRows
             PriorAuthorizationRequired = inNetwork?.PriorAuthorizationRequired,
             EstimatedPatientTotal = totals?.Patient,
             EstimatedPayerTotal = totals?.Payer,
-            ErrorCode = firstError?.Code ?? report.ErrorCode,
-            ErrorDescription = firstError is null ? report.ErrorDescription : firstError.Description ?? report.ErrorDescription,
+            // Our wording for the code, never the payer's free text (it can echo the patient's name or date of birth).
+            ErrorCode = firstError is null ? report.ErrorCode : PayerErrorText.Code(firstError.Code),
+            ErrorDescription = firstError is null ? report.ErrorDescription : PayerErrorText.Describe(firstError),
         };
     }
 }

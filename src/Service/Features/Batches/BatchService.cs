@@ -141,23 +141,30 @@ internal sealed class BatchService(
         }
 
         await audit.AppendAsync(access, AuditActions.Export, AuditRecordTypes.Batch, id.ToString(), cancellationToken);
-        var rows = await ReadRowsAsync(id, cancellationToken);
+        var rows = await ReadRowsAsync(id, access, cancellationToken);
 
         IReadOnlyList<BatchChange> changes = [];
         DateTimeOffset? previousRunAt = null;
         if (await batches.FindPreviousAsync(batch, cancellationToken) is { } previous)
         {
             await audit.AppendAsync(access, AuditActions.Export, AuditRecordTypes.Batch, previous.Id.ToString(), cancellationToken);
-            changes = BatchChange.Compare(await ReadRowsAsync(previous.Id, cancellationToken), rows);
+            changes = BatchChange.Compare(await ReadRowsAsync(previous.Id, access, cancellationToken), rows);
             previousRunAt = previous.CreatedAt;
         }
 
         return new BatchReport(id.ToString(), null, timeProvider.GetUtcNow(), rows, changes, previousRunAt);
     }
 
-    private async Task<IReadOnlyList<BatchReportRow>> ReadRowsAsync(Guid id, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<BatchReportRow>> ReadRowsAsync(Guid id, AccessContext access, CancellationToken cancellationToken)
     {
         var sources = await batches.ListReportSourcesAsync(id, cancellationToken);
+        // Which patients the export concerned: each verification, and each rejected line (its patient_ref is in it).
+        await audit.AppendManyAsync(access, AuditActions.Export,
+        [
+            .. sources.Select(source => source.Row.VerificationId is { } verification
+                ? new AuditRecord(AuditRecordTypes.Verification, verification.ToString())
+                : new AuditRecord(AuditRecordTypes.BatchRow, $"{id}:{source.Row.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)}")),
+        ], cancellationToken);
         return
         [
             .. sources.Select(source => BatchReportRows.From(

@@ -73,7 +73,7 @@ internal sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi
     /// <summary>Creates an empty batch in status <c>accepted</c>.</summary>
     public async Task<BatchRecord> CreateAsync(Guid id, AccessContext access, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenDurableAsync(cancellationToken);
         const string sql = """
             INSERT INTO batches (id, status, row_count, created_at, created_by, completed_at)
             VALUES (@id, @status, 0, @now, @createdBy, NULL)
@@ -94,7 +94,7 @@ internal sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi
             return;
         }
 
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenDurableAsync(cancellationToken);
         await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
         var transaction = write.Transaction;
         const string sql = """
@@ -117,7 +117,7 @@ internal sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi
     /// <summary>Records the number of census rows and moves the batch to <c>running</c>.</summary>
     public async Task MarkRunningAsync(Guid id, int rowCount, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenDurableAsync(cancellationToken);
         const string sql = """
             UPDATE batches SET status = @status, row_count = @rowCount WHERE id = @id AND status = 'accepted'
             """;

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CoverageCheck.Service.Features.Batches;
 
@@ -15,6 +16,8 @@ internal static class BatchesApi
 
         group.MapPost("/", CreateAsync)
             .Accepts(typeof(string), "text/csv", "multipart/form-data")
+            .WithMetadata(new RequestSizeLimitAttribute(MaxCensusBytes), new RequestFormLimitsAttribute { MultipartBodyLengthLimit = MaxCensusBytes })
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .WithSummary("Upload a census (CSV): each valid row is queued as a verification; bad rows are reported with line and reason.");
         group.MapGet("/{id:guid}", GetAsync)
             .WithSummary("A batch's rows by status, progress and estimated completion.");
@@ -23,9 +26,18 @@ internal static class BatchesApi
         return group;
     }
 
+    /// <summary>A census upload at most (about 150,000 rows); a larger body is answered 413.</summary>
+    internal const int MaxCensusBytes = 16 * 1024 * 1024;
+
     internal static async Task<Results<Accepted<BatchCreatedResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         HttpRequest request, ClaimsPrincipal user, BatchService batches, CancellationToken cancellationToken)
     {
+        if (request.ContentLength > MaxCensusBytes)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The census is too large.",
+                detail: $"A census of at most {MaxCensusBytes / (1024 * 1024)} MB is accepted; split it into several batches.");
+        }
+
         Stream census;
         if (request.HasFormContentType)
         {

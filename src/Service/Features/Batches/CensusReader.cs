@@ -186,7 +186,7 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
 
         var firstName = Name(CensusColumns.FirstName, Field(CensusColumns.FirstName), problems);
         var lastName = Name(CensusColumns.LastName, Field(CensusColumns.LastName), problems);
-        var dateOfBirth = Date(CensusColumns.DateOfBirth, Field(CensusColumns.DateOfBirth), echo: false, problems);
+        var dateOfBirth = Date(CensusColumns.DateOfBirth, Field(CensusColumns.DateOfBirth), problems);
         if (dateOfBirth > today)
         {
             problems.Add((CensusErrorCodes.DateOfBirthInFuture, "date_of_birth is later than today."));
@@ -195,7 +195,7 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
         var payerId = Identifier(CensusColumns.PayerId, Field(CensusColumns.PayerId), problems);
         if (payerId is not null && !isKnownPayer(payerId))
         {
-            problems.Add((CensusErrorCodes.UnknownPayer, $"payer_id \"{payerId}\" is not in the payer table."));
+            problems.Add((CensusErrorCodes.UnknownPayer, "payer_id is not in the payer table."));
         }
 
         var memberId = Identifier(CensusColumns.MemberId, Field(CensusColumns.MemberId), problems);
@@ -205,7 +205,7 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
             problems.Add((CensusErrorCodes.InvalidValue, string.Create(CultureInfo.InvariantCulture, $"group_number must be at most {MaxIdLength} characters with no line breaks.")));
         }
 
-        var programStart = Date(CensusColumns.ProgramStart, Field(CensusColumns.ProgramStart), echo: true, problems);
+        var programStart = Date(CensusColumns.ProgramStart, Field(CensusColumns.ProgramStart), problems);
         var daysPerWeek = WholeNumber(CensusColumns.DaysPerWeek, Field(CensusColumns.DaysPerWeek), 1, 7, problems);
         var weeks = WholeNumber(CensusColumns.Weeks, Field(CensusColumns.Weeks), 1, 52, problems);
         var chargePerDay = Money(CensusColumns.ChargePerDay, Field(CensusColumns.ChargePerDay), problems);
@@ -261,7 +261,7 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
             problems.Add((CensusErrorCodes.InvalidValue, "consent_given_by must be patient or representative (or empty for the patient)."));
         }
 
-        var date = Date(CensusColumns.ConsentDate, dateText, echo: true, problems);
+        var date = Date(CensusColumns.ConsentDate, dateText, problems);
         if (date > today)
         {
             problems.Add((CensusErrorCodes.InvalidValue, "consent_date is later than today."));
@@ -270,7 +270,7 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
         DateOnly? expires = null;
         if (field(CensusColumns.ConsentExpires) is { Length: > 0 } expiresText)
         {
-            expires = Date(CensusColumns.ConsentExpires, expiresText, echo: true, problems);
+            expires = Date(CensusColumns.ConsentExpires, expiresText, problems);
             if (expires < today)
             {
                 problems.Add((CensusErrorCodes.ConsentExpired, "consent_expires is before today: the consent has expired; obtain a new one. The row was not sent."));
@@ -300,7 +300,8 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
             var name = fields[i].Trim();
             if (!CensusColumns.All.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
-                unexpected.Add(name.Length == 0 ? "(an empty name)" : name);
+                // By position, not by name: a census without its header line has the first patient there.
+                unexpected.Add(string.Create(CultureInfo.InvariantCulture, $"{i + 1}"));
             }
             else if (!found.TryAdd(name, i))
             {
@@ -323,7 +324,7 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
 
         if (unexpected.Count > 0)
         {
-            reasons.Add("unexpected column(s) " + string.Join(", ", unexpected));
+            reasons.Add("unexpected column name(s) in position(s) " + string.Join(", ", unexpected));
         }
 
         if (repeated.Count > 0)
@@ -374,7 +375,7 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
         return value;
     }
 
-    private static DateOnly? Date(string column, string value, bool echo, List<(string, string)> problems)
+    private static DateOnly? Date(string column, string value, List<(string, string)> problems)
     {
         if (value.Length == 0)
         {
@@ -387,9 +388,8 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
             return date;
         }
 
-        // Dates of birth are PHI: the reason names the column, never the value.
-        var shown = echo ? $" \"{value}\"" : string.Empty;
-        problems.Add((CensusErrorCodes.InvalidDate, $"{column}{shown} is not a real calendar date in the form YYYY-MM-DD."));
+        // A census is PHI: the reason names the column (and the error its line), never the value.
+        problems.Add((CensusErrorCodes.InvalidDate, $"{column} is not a real calendar date in the form YYYY-MM-DD."));
         return null;
     }
 
@@ -406,7 +406,7 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
             return number;
         }
 
-        problems.Add((CensusErrorCodes.InvalidValue, string.Create(CultureInfo.InvariantCulture, $"{column} \"{value}\" must be a whole number from {min} to {max}.")));
+        problems.Add((CensusErrorCodes.InvalidValue, string.Create(CultureInfo.InvariantCulture, $"{column} must be a whole number from {min} to {max}.")));
         return null;
     }
 
@@ -422,7 +422,7 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
             return amount;
         }
 
-        problems.Add((CensusErrorCodes.InvalidValue, $"{column} \"{value}\" must be a non-negative amount such as 450 or 450.00 (no currency sign, no thousands separator)."));
+        problems.Add((CensusErrorCodes.InvalidValue, $"{column} must be a non-negative amount such as 450 or 450.00 (no currency sign, no thousands separator)."));
         return null;
     }
 

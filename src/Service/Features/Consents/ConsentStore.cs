@@ -145,7 +145,8 @@ internal sealed class ConsentStore(IDbConnectionFactory database, PhiProtector p
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(request.Method);
         var now = timeProvider.GetUtcNow();
-        await using var connection = await database.OpenAsync(cancellationToken);
+        // Accepting a revocation is accepting work: it must survive a power loss once answered (synchronous=FULL).
+        await using var connection = await database.OpenDurableAsync(cancellationToken);
         await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
         var transaction = write.Transaction;
         var row = await ReadAsync(connection, transaction, id, cancellationToken);

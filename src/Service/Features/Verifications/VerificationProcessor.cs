@@ -143,20 +143,21 @@ internal sealed class VerificationProcessor(
 
         if (!reading.IsReadable)
         {
-            var why = string.Join("; ", reading.InputErrors);
+            // The reasons quote the answer's values, so they go with the encrypted result, not into last_error.
+            result = result with { Warnings = [.. result.Warnings, .. reading.InputErrors.Take(20)] };
             return new AttemptResult(AttemptOutcome.NeedsReview, result, "unreadable-answer",
-                $"The clearinghouse answered HTTP {answer.StatusCode.ToString(CultureInfo.InvariantCulture)} but the answer could not be read: {Shorten(why)}");
+                $"The clearinghouse answered HTTP {answer.StatusCode.ToString(CultureInfo.InvariantCulture)} but the answer could not be read; the reasons are in the verification's warnings.");
         }
 
         if (reading.Errors.FirstOrDefault(e => e.Retryable) is { } transient)
         {
-            return new AttemptResult(AttemptOutcome.Retry, result, transient.Code, ErrorText(transient));
+            return new AttemptResult(AttemptOutcome.Retry, result, PayerErrorText.Code(transient.Code), PayerErrorText.LastError(transient));
         }
 
         if (reading.Errors.Count > 0 && reading.Coverage is null)
         {
             var first = reading.Errors[0];
-            return new AttemptResult(AttemptOutcome.NeedsReview, result, first.Code, ErrorText(first));
+            return new AttemptResult(AttemptOutcome.NeedsReview, result, PayerErrorText.Code(first.Code), PayerErrorText.LastError(first));
         }
 
         if (reading.Coverage is null)
@@ -173,11 +174,6 @@ internal sealed class VerificationProcessor(
 
         return new AttemptResult(AttemptOutcome.Completed, result, null, null);
     }
-
-    private static string ErrorText(AaaError error) =>
-        $"AAA {error.Code}: {error.Description ?? AaaCodes.Describe(error.Code)}" + (error.FollowUpAction is { } action ? $" ({action})" : "");
-
-    private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
     /// <summary>Nine digits that tie the inquiry to its verification (the JSON controlNumber, X12 ST02/BHT03).</summary>
     internal static string ControlNumber(Guid verificationId, string serviceType)

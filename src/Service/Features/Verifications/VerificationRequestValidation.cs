@@ -12,6 +12,7 @@ internal static class VerificationRequestValidation
 {
     public const int FirstNameMax = 35;
     public const int LastNameMax = 60;
+    public const int ConsentMethodMax = 32;
 
     /// <summary>The payload to submit, or null with every broken rule in <paramref name="errors"/>.</summary>
     public static VerificationPayload? Validate(VerificationRequest request, DateTimeOffset now, FieldErrors errors)

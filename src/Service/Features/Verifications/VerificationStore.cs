@@ -61,7 +61,7 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
 
         var now = timeProvider.GetUtcNow();
         var ids = new List<Guid>(verifications.Count);
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenDurableAsync(cancellationToken);
         await using (var write = await Sql.BeginWriteAsync(connection, cancellationToken))
         {
             var transaction = write.Transaction;
@@ -86,7 +86,7 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
         ArgumentException.ThrowIfNullOrWhiteSpace(verification.PayerId);
         var idempotencyKey = verification.IdempotencyKey is { Length: > 0 } key ? IdempotencyHash(access.Actor, key) : null;
 
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenDurableAsync(cancellationToken);
         if (idempotencyKey is not null
             && await ReadByIdempotencyKeyAsync(connection, idempotencyKey, access, cancellationToken) is { } replay)
         {

@@ -1,6 +1,4 @@
-using System.Security.Claims;
 using CoverageCheck.Service.Features.Verifications;
-using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CoverageCheck.Service.Pages.Staff;
@@ -11,12 +9,16 @@ internal static class StaffEndpoints
     /// <summary>What the pending page's script compares: no PHI, only the state.</summary>
     internal sealed record StatusResponse(string Status, int Attempts, DateTimeOffset? CheckedAt);
 
+    /// <summary>
+    /// Polled every 2.5 s by a pending result page: it reads no PHI, so it writes no audit row (the page's one view
+    /// was audited when it was shown, and the reload on a change is audited as a view again).
+    /// </summary>
     public static async Task<Results<Ok<StatusResponse>, NotFound>> StatusAsync(
-        Guid id, ClaimsPrincipal user, VerificationStore store, CancellationToken cancellationToken)
+        Guid id, VerificationStore store, CancellationToken cancellationToken)
     {
-        var record = await store.GetAsync(id, AccessContext.For(user, "staff page: result status"), cancellationToken);
-        return record is null
+        var state = await store.GetStateAsync(id, cancellationToken);
+        return state is null
             ? TypedResults.NotFound()
-            : TypedResults.Ok(new StatusResponse(record.Status, record.Attempts, record.CheckedAt));
+            : TypedResults.Ok(new StatusResponse(state.Status, state.Attempts, state.CheckedAt));
     }
 }
