@@ -10,11 +10,11 @@ internal sealed class CensusMessageTests
     {
         var lines = await Census.ReadAsync(string.Join('\n',
             Census.Header,
-            "P-1,ANN,TESTER,1980-01-01,ZQPAYERSECRET,W1,,2026-12-07,5,8,450",          // 2 unknown payer
-            "P-2,ANN,TESTER,1980-01-01,60054,W2,,ZQSTARTSECRET,5,8,450",                // 3 bad program_start
-            "P-3,ANN,TESTER,1980-01-01,60054,W3,,2026-12-07,ZQDAYSSECRET,8,450",        // 4 bad days_per_week
-            "P-4,ANN,TESTER,1980-01-01,60054,W4,,2026-12-07,5,ZQWEEKSSECRET,450",       // 5 bad weeks
-            "P-5,ANN,TESTER,1980-01-01,60054,W5,,2026-12-07,5,8,ZQCHARGESECRET"));      // 6 bad charge_per_day
+            "P-1,ANN,TESTER,1980-01-01,ZQPAYERSECRET,W1,,2026-12-07,5,8,450,verbal,2026-11-20",          // 2 unknown payer
+            "P-2,ANN,TESTER,1980-01-01,60054,W2,,ZQSTARTSECRET,5,8,450,verbal,2026-11-20",                // 3 bad program_start
+            "P-3,ANN,TESTER,1980-01-01,60054,W3,,2026-12-07,ZQDAYSSECRET,8,450,verbal,2026-11-20",        // 4 bad days_per_week
+            "P-4,ANN,TESTER,1980-01-01,60054,W4,,2026-12-07,5,ZQWEEKSSECRET,450,verbal,2026-11-20",       // 5 bad weeks
+            "P-5,ANN,TESTER,1980-01-01,60054,W5,,2026-12-07,5,8,ZQCHARGESECRET,verbal,2026-11-20"));      // 6 bad charge_per_day
 
         var errors = lines.OfType<CensusRowError>().ToDictionary(e => e.Line);
         Assert.That(errors.Keys, Is.EqualTo(new[] { 2, 3, 4, 5, 6 }));

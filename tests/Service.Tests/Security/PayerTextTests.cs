@@ -38,8 +38,8 @@ internal sealed class PayerTextTests
 
         using var finance = host.Client(TestApiKeys.Finance);
         using var census = new StringContent(
-            CoverageCheck.Service.Features.Batches.CensusColumns.HeaderLine + "\n" +
-            $"P-ECHO-1,{First},{Last},{DateOfBirth},60054,W555000112,,2026-12-07,5,8,450.00\n",
+            CoverageCheck.Service.Tests.Batches.Census.Header + "\n" +
+            $"P-ECHO-1,{First},{Last},{DateOfBirth},60054,W555000112,,2026-12-07,5,8,450.00{CoverageCheck.Service.Tests.Batches.Census.ConsentFields}\n",
             Encoding.UTF8,
             "text/csv");
         using var upload = await finance.PostAsync("/api/v1/batches", census);
