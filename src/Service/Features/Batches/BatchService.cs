@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using CoverageCheck.Service.Features.Verifications;
 using CoverageCheck.Service.Infrastructure;
 using CoverageCheck.Service.Security;
@@ -10,7 +12,11 @@ namespace CoverageCheck.Service.Features.Batches;
 /// <param name="Rejected">Rows rejected, each in <paramref name="Errors"/>.</param>
 /// <param name="Errors">Every rejected row with its line and reason, in file order.</param>
 /// <param name="FileError">A file-level error before any row (bad header, not UTF-8, empty file).</param>
-internal sealed record BatchSubmission(Guid? BatchId, int Accepted, int Rejected, IReadOnlyList<CensusRowError> Errors, CensusRowError? FileError);
+internal sealed record BatchSubmission(Guid? BatchId, int Accepted, int Rejected, IReadOnlyList<CensusRowError> Errors, CensusRowError? FileError)
+{
+    /// <summary>The answer of an earlier upload with the same <c>Idempotency-Key</c>: nothing new was stored.</summary>
+    public bool Replayed { get; init; }
+}
 
 /// <summary>The state of a batch as <c>GET /api/v1/batches/{id}</c> shows it.</summary>
 internal sealed record BatchState(BatchRecord Batch, BatchProgress Progress);
@@ -28,86 +34,94 @@ internal sealed class BatchService(
     TimeProvider timeProvider,
     ILogger<BatchService> logger)
 {
-    /// <summary>Census rows written to <c>batch_rows</c> per transaction.</summary>
+    /// <summary>Census rows prepared (their PHI encrypted) and written at a time, inside the intake's one transaction.</summary>
     public const int ChunkSize = 250;
 
-    public async Task<BatchSubmission> SubmitAsync(Stream census, AccessContext access, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a census and stores it all or nothing: the whole file is read first (a client that disconnects, or a
+    /// read that fails, leaves nothing behind), then the batch, every valid row's verification and consent, and every
+    /// row go in one durable transaction, and only then is the worker told. With an <paramref name="idempotencyKey"/>
+    /// the caller used before, nothing is read or stored and the first batch is returned.
+    /// </summary>
+    public async Task<BatchSubmission> SubmitAsync(Stream census, AccessContext access, string? idempotencyKey, CancellationToken cancellationToken)
     {
+        var idempotencyHash = idempotencyKey is { Length: > 0 } key ? IdempotencyHash(access.Actor, key) : null;
+        if (idempotencyHash is not null && await batches.FindByIdempotencyKeyAsync(idempotencyHash, cancellationToken) is { } earlier)
+        {
+            return await ReplayAsync(earlier, cancellationToken);
+        }
+
         var now = timeProvider.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var reader = new CensusReader(payerId => payers.Find(payerId) is not null);
-
-        Guid? batchId = null;
-        var pending = new List<CensusLine>(ChunkSize);
-        var errors = new List<CensusRowError>();
-        var accepted = 0;
-
+        var lines = new List<CensusLine>();
         await foreach (var line in reader.ReadAsync(census, today, cancellationToken))
         {
-            if (batchId is null && line is CensusRowError { IsFileLevel: true } fileError)
+            if (lines.Count == 0 && line is CensusRowError { IsFileLevel: true } fileError)
             {
                 return new BatchSubmission(null, 0, 0, [], fileError);
             }
 
-            batchId ??= (await batches.CreateAsync(Guid.CreateVersion7(now), access, now, cancellationToken)).Id;
-            pending.Add(line);
-            if (line is CensusRowError error)
-            {
-                errors.Add(error);
-            }
-            else
-            {
-                accepted++;
-            }
-
-            if (pending.Count >= ChunkSize)
-            {
-                await WriteChunkAsync(batchId.Value, pending, today, access, cancellationToken);
-                pending.Clear();
-            }
+            lines.Add(line);
         }
 
-        if (batchId is not { } id)
+        if (lines.Count == 0)
         {
             return new BatchSubmission(null, 0, 0, [], null);
         }
 
-        await WriteChunkAsync(id, pending, today, access, cancellationToken);
-        await batches.MarkRunningAsync(id, accepted + errors.Count, cancellationToken);
-        logger.LogInformation("Batch {BatchId} accepted {Accepted} rows and rejected {Rejected}", id, accepted, errors.Count);
-        return new BatchSubmission(id, accepted, errors.Count, errors, null);
-    }
-
-    /// <summary>
-    /// Queues a chunk's valid rows as verifications in one write, then records every row of the chunk (valid or
-    /// rejected) in file order. A write per chunk, not per row: see <see cref="VerificationStore.InsertQueuedAsync"/>.
-    /// </summary>
-    private async Task WriteChunkAsync(Guid batchId, List<CensusLine> chunk, DateOnly today, AccessContext access, CancellationToken cancellationToken)
-    {
-        if (chunk.Count == 0)
+        // Written whatever the caller's connection does now: the upload was read whole, so it is stored whole.
+        var batchId = Guid.CreateVersion7(now);
+        var id = await batches.SubmitAllAsync(
+            batchId, lines.Count, Chunks(lines, batchId, today), idempotencyHash, access, timeProvider.GetUtcNow(), CancellationToken.None);
+        if (id != batchId)
         {
-            return;
+            // Another upload with the same key won the race; nothing of this one was stored.
+            return await ReplayAsync(id, CancellationToken.None);
         }
 
-        var rows = chunk.OfType<CensusRow>().ToList();
-        var ids = await intake.QueueManyAsync(
-            [.. rows.Select(row => new QueuedSubmission(row.ToVerificationPayload(today), batchId, row.Line))],
-            access,
-            cancellationToken);
-        var next = 0;
-        var entries = new List<BatchRowEntry>(chunk.Count);
-        foreach (var line in chunk)
+        intake.Notify();
+        var errors = lines.OfType<CensusRowError>().ToList();
+        logger.LogInformation("Batch {BatchId} accepted {Accepted} rows and rejected {Rejected}", id, lines.Count - errors.Count, errors.Count);
+        return new BatchSubmission(id, lines.Count - errors.Count, errors.Count, errors, null);
+
+        IEnumerable<BatchIntakeChunk> Chunks(List<CensusLine> all, Guid batch, DateOnly day)
         {
-            entries.Add(line switch
+            foreach (var chunk in all.Chunk(ChunkSize))
             {
-                CensusRow row => new BatchRowEntry(row.Line, row.PatientRef, ids[next++], null, null),
-                CensusRowError error => new BatchRowEntry(error.Line, error.PatientRef, null, error.Code, error.Reason),
-                _ => throw new InvalidOperationException($"Unexpected census line {line.GetType().Name}."),
-            });
-        }
+                var rows = chunk.OfType<CensusRow>().ToList();
+                var queued = intake.Prepare([.. rows.Select(row => new QueuedSubmission(row.ToVerificationPayload(day), batch, row.Line))]);
+                var next = 0;
+                var entries = new List<BatchRowEntry>(chunk.Length);
+                foreach (var line in chunk)
+                {
+                    entries.Add(line switch
+                    {
+                        CensusRow row => new BatchRowEntry(row.Line, row.PatientRef, queued[next++].Id, null, null),
+                        CensusRowError error => new BatchRowEntry(error.Line, error.PatientRef, null, error.Code, error.Reason),
+                        _ => throw new InvalidOperationException($"Unexpected census line {line.GetType().Name}."),
+                    });
+                }
 
-        await batches.AddRowsAsync(batchId, entries, cancellationToken);
+                yield return new BatchIntakeChunk(queued, entries);
+            }
+        }
     }
+
+    /// <summary>What the first upload with an idempotency key answered, rebuilt from its stored rows.</summary>
+    private async Task<BatchSubmission> ReplayAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var rows = await batches.ListRowsAsync(id, cancellationToken);
+        var errors = rows
+            .Where(row => row.ErrorCode is not null)
+            .Select(row => new CensusRowError(row.Line, row.PatientRef, row.ErrorCode!, row.Error ?? ""))
+            .ToList();
+        return new BatchSubmission(id, rows.Count - errors.Count, errors.Count, errors, null) { Replayed = true };
+    }
+
+    /// <summary>Scoped to the caller, so two clients choosing the same key never see each other's batches.</summary>
+    private static string IdempotencyHash(string actor, string key) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"batch\u001f{actor}\u001f{key}")));
 
     /// <summary>The batch and its progress, or null when there is no such batch. A finished batch is marked completed.</summary>
     public async Task<BatchState?> GetStateAsync(Guid id, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Features.Verifications;
@@ -28,6 +29,9 @@ internal static class BatchStatus
 /// <summary>One census record of a batch: a verification, or the reason the record was rejected.</summary>
 internal sealed record BatchRowEntry(int Line, string? PatientRef, Guid? VerificationId, string? ErrorCode, string? Error);
 
+/// <summary>Part of a census intake: the verifications its valid rows became, and all its rows in file order.</summary>
+internal sealed record BatchIntakeChunk(IReadOnlyList<NewVerification> Queued, IReadOnlyList<BatchRowEntry> Rows);
+
 /// <summary>A batch row with the state of its verification (no PHI: the payer's answer stays in the verification).</summary>
 internal sealed record BatchRowRecord
 {
@@ -57,7 +61,7 @@ internal sealed record BatchReportSource(BatchRowRecord Row, string? PayloadJson
 /// Batches and their rows (tables <c>batches</c>, <c>batch_rows</c>), for SQLite and SQL Server. Verifications are
 /// written by <see cref="VerificationStore"/>; this class links census lines to them and counts their progress.
 /// </summary>
-internal sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi)
+internal sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi, VerificationStore? verifications = null)
 {
     /// <summary>
     /// The column a census row's <c>patient_ref</c> is encrypted for. A site's reference for a patient (often the chart
@@ -86,6 +90,72 @@ internal sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi
         return new BatchRecord { Id = id, Status = BatchStatus.Accepted, CreatedAt = now, CreatedBy = createdBy };
     }
 
+    /// <summary>
+    /// A whole census intake in one durable transaction: the batch (already running), every row's verification and
+    /// consent, every row, and the caller's idempotency key. Either all of it is stored or none of it is, so a failed
+    /// upload leaves nothing a worker could send to a payer. When another request with the same idempotency key won the
+    /// race, nothing is stored and that batch's id is returned.
+    /// </summary>
+    /// <remarks>
+    /// <paramref name="chunks"/> is the census in file order, a chunk at a time: its verifications and all its rows.
+    /// It is enumerated inside the transaction, so a chunk is built (and its PHI encrypted) only as it is written.
+    /// </remarks>
+    public async Task<Guid> SubmitAllAsync(
+        Guid batchId,
+        int rowCount,
+        IEnumerable<BatchIntakeChunk> chunks,
+        string? idempotencyHash,
+        AccessContext access,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var store = verifications ?? throw new InvalidOperationException("This BatchStore was built without a VerificationStore.");
+        await using var connection = await database.OpenDurableAsync(cancellationToken);
+        try
+        {
+            await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
+            var transaction = write.Transaction;
+            const string insertBatch = """
+                INSERT INTO batches (id, status, row_count, created_at, created_by, completed_at)
+                VALUES (@id, @status, @rowCount, @now, @createdBy, NULL)
+                """;
+            await connection.ExecuteAsync(new CommandDefinition(
+                insertBatch,
+                new { id = batchId, status = Sql.Ansi(BatchStatus.Running, 16), rowCount, now, createdBy = Sql.Truncate(access.Actor, 128) },
+                transaction,
+                cancellationToken: cancellationToken));
+            if (idempotencyHash is not null)
+            {
+                const string insertKey = "INSERT INTO batch_idempotency (key_hash, batch_id, created_at) VALUES (@keyHash, @batchId, @now)";
+                await connection.ExecuteAsync(new CommandDefinition(
+                    insertKey, new { keyHash = Sql.Ansi(idempotencyHash, 64), batchId, now }, transaction, cancellationToken: cancellationToken));
+            }
+
+            foreach (var chunk in chunks)
+            {
+                await store.InsertQueuedAsync(connection, transaction, chunk.Queued, access, now, cancellationToken);
+                await InsertRowsAsync(connection, transaction, batchId, chunk.Rows, cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return batchId;
+        }
+        catch (DbException ex) when (idempotencyHash is not null && Sql.IsUniqueViolation(ex))
+        {
+            return await FindByIdempotencyKeyAsync(idempotencyHash, cancellationToken)
+                ?? throw new InvalidOperationException("An idempotency key conflicted but its batch cannot be found.", ex);
+        }
+    }
+
+    /// <summary>The batch a caller's idempotency key (hashed) created, or null.</summary>
+    public async Task<Guid?> FindByIdempotencyKeyAsync(string idempotencyHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = "SELECT batch_id FROM batch_idempotency WHERE key_hash = @keyHash";
+        return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+            sql, new { keyHash = Sql.Ansi(idempotencyHash, 64) }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>Adds census rows (each with its verification or its error) in one transaction.</summary>
     public async Task AddRowsAsync(Guid batchId, IReadOnlyCollection<BatchRowEntry> rows, CancellationToken cancellationToken)
     {
@@ -96,7 +166,13 @@ internal sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi
 
         await using var connection = await database.OpenDurableAsync(cancellationToken);
         await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
-        var transaction = write.Transaction;
+        await InsertRowsAsync(connection, write.Transaction, batchId, rows, cancellationToken);
+        await write.Transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task InsertRowsAsync(
+        DbConnection connection, DbTransaction transaction, Guid batchId, IReadOnlyCollection<BatchRowEntry> rows, CancellationToken cancellationToken)
+    {
         const string sql = """
             INSERT INTO batch_rows (batch_id, line_number, patient_ref, verification_id, error_code, error)
             VALUES (@batchId, @line, @patientRef, @verificationId, @errorCode, @error)
@@ -111,7 +187,6 @@ internal sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi
             error = Sql.Truncate(row.Error, ErrorLength),
         });
         await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Records the number of census rows and moves the batch to <c>running</c>.</summary>

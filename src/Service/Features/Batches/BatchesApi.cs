@@ -29,7 +29,7 @@ internal static class BatchesApi
     /// <summary>A census upload at most (about 150,000 rows); a larger body is answered 413.</summary>
     internal const int MaxCensusBytes = 16 * 1024 * 1024;
 
-    internal static async Task<Results<Accepted<BatchCreatedResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+    internal static async Task<Results<Accepted<BatchCreatedResponse>, Ok<BatchCreatedResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         HttpRequest request, ClaimsPrincipal user, BatchService batches, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxCensusBytes)
@@ -66,7 +66,15 @@ internal static class BatchesApi
 
         await using (census)
         {
-            var submission = await batches.SubmitAsync(census, AccessContext.For(user, "batch census upload"), cancellationToken);
+            var idempotencyKey = request.Headers["Idempotency-Key"].ToString();
+            if (idempotencyKey.Length > 200)
+            {
+                return TypedResults.ValidationProblem(
+                    new Dictionary<string, string[]> { ["Idempotency-Key"] = ["At most 200 characters."] }, title: "The Idempotency-Key header is too long.");
+            }
+
+            var submission = await batches.SubmitAsync(
+                census, AccessContext.For(user, "batch census upload"), idempotencyKey.Length == 0 ? null : idempotencyKey, cancellationToken);
             if (submission.FileError is { } fileError)
             {
                 return TypedResults.ValidationProblem(
@@ -82,14 +90,20 @@ internal static class BatchesApi
                     title: "The census is empty.");
             }
 
-            return TypedResults.Accepted(
-                $"/api/v1/batches/{id}",
-                new BatchCreatedResponse(
-                    id,
-                    BatchStatus.Running,
-                    submission.Accepted,
-                    submission.Rejected,
-                    [.. submission.Errors.Select(e => new BatchRowErrorResponse(e.Line, e.PatientRef, e.Code, e.Reason))]));
+            var created = new BatchCreatedResponse(
+                id,
+                BatchStatus.Running,
+                submission.Accepted,
+                submission.Rejected,
+                [.. submission.Errors.Select(e => new BatchRowErrorResponse(e.Line, e.PatientRef, e.Code, e.Reason))]);
+            if (submission.Replayed)
+            {
+                // The first upload with this Idempotency-Key: its batch, not a second one (its status now is GET's to say).
+                request.HttpContext.Response.Headers.Location = $"/api/v1/batches/{id}";
+                return TypedResults.Ok(created);
+            }
+
+            return TypedResults.Accepted($"/api/v1/batches/{id}", created);
         }
     }
 

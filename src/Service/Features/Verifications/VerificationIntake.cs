@@ -62,10 +62,24 @@ internal sealed class VerificationIntake(
             return [];
         }
 
-        var traceParent = VerificationTelemetry.CurrentTraceParent();
+        var ids = await store.InsertQueuedAsync(Prepare(submissions), access, cancellationToken);
+        signal.Notify();
+        return ids;
+    }
 
+    /// <summary>Wakes the worker: verifications were queued outside <see cref="QueueManyAsync"/> (a census intake's own transaction).</summary>
+    public void Notify() => signal.Notify();
+
+    /// <summary>
+    /// The verifications a set of queued submissions becomes, ids assigned, each with the consent record its row gave
+    /// (a re-verification re-uses the consent on file); for <see cref="VerificationStore.InsertQueuedAsync(IReadOnlyList{NewVerification}, AccessContext, CancellationToken)"/>
+    /// or an intake that writes them inside its own transaction.
+    /// </summary>
+    public IReadOnlyList<NewVerification> Prepare(IReadOnlyList<QueuedSubmission> submissions)
+    {
+        var traceParent = VerificationTelemetry.CurrentTraceParent();
         var now = timeProvider.GetUtcNow();
-        var ids = await store.InsertQueuedAsync(
+        return
             [.. submissions.Select(submission =>
             {
                 var source = submission.BatchId is null ? ConsentSources.Api : ConsentSources.Census;
@@ -84,12 +98,9 @@ internal sealed class VerificationIntake(
                     ConsentId = payload.Consent.Id,
                     NewConsent = consent,
                 };
-            })],
-            access,
-            cancellationToken);
-        signal.Notify();
-        return ids;
+            })];
     }
+
 
     public async Task<SubmittedVerification> SubmitAsync(
         VerificationPayload payload, AccessContext access, SubmitOptions submit, CancellationToken cancellationToken)

@@ -50,6 +50,27 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
             return [];
         }
 
+        var now = timeProvider.GetUtcNow();
+        IReadOnlyList<Guid> ids;
+        await using var connection = await database.OpenDurableAsync(cancellationToken);
+        await using (var write = await Sql.BeginWriteAsync(connection, cancellationToken))
+        {
+            ids = await InsertQueuedAsync(connection, write.Transaction, verifications, access, now, cancellationToken);
+            await write.Transaction.CommitAsync(cancellationToken);
+        }
+
+        LogStoredMany(logger, verifications.Count);
+        return ids;
+    }
+
+    /// <summary>
+    /// Stores many new queued verifications inside the caller's write transaction (a census intake that must be all or
+    /// nothing: the batch, its verifications, their consents and its rows commit together).
+    /// </summary>
+    internal async Task<IReadOnlyList<Guid>> InsertQueuedAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<NewVerification> verifications, AccessContext access, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var ids = new List<Guid>(verifications.Count);
         foreach (var verification in verifications)
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(verification.PayerId);
@@ -57,23 +78,10 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
             {
                 throw new ArgumentException("Queued verifications carry neither a lease nor an idempotency key.", nameof(verifications));
             }
+
+            ids.Add((await InsertRowAsync(connection, transaction, verification, idempotencyKey: null, access, now, cancellationToken)).Id);
         }
 
-        var now = timeProvider.GetUtcNow();
-        var ids = new List<Guid>(verifications.Count);
-        await using var connection = await database.OpenDurableAsync(cancellationToken);
-        await using (var write = await Sql.BeginWriteAsync(connection, cancellationToken))
-        {
-            var transaction = write.Transaction;
-            foreach (var verification in verifications)
-            {
-                ids.Add((await InsertRowAsync(connection, transaction, verification, idempotencyKey: null, access, now, cancellationToken)).Id);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        LogStoredMany(logger, verifications.Count);
         return ids;
     }
 
