@@ -30,9 +30,12 @@ internal static class ClearinghouseResilience
         var timeProvider = services.GetRequiredService<TimeProvider>();
         var slow = new SlowInquiries(options.CircuitBreaker.SlowInquiriesToCount, options.CircuitBreaker.SamplingDuration, timeProvider);
 
-        builder
-            .AddTimeout(new HttpTimeoutStrategyOptions { Name = "total-timeout", Timeout = options.TotalTimeout })
-            .AddRetry(new HttpRetryStrategyOptions
+        builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "total-timeout", Timeout = options.TotalTimeout });
+
+        // Clearinghouse:MaxRetryAttempts may be 0 (no retries); Polly's retry strategy refuses 0, so there is none then.
+        if (options.MaxRetryAttempts > 0)
+        {
+            builder.AddRetry(new HttpRetryStrategyOptions
             {
                 Name = "retry",
                 // The inquiry is a POST, but it reads coverage and changes nothing at the payer: repeating it is safe
@@ -46,7 +49,10 @@ internal static class ClearinghouseResilience
                 ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome, options.MaxRetryAfter, timeProvider)),
                 DelayGenerator = args => ValueTask.FromResult(
                     args.Outcome.Result is { } response ? RetryAfter(response.Headers.RetryAfter, timeProvider) : null),
-            })
+            });
+        }
+
+        builder
             .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
                 Name = "payer-circuit-breaker",

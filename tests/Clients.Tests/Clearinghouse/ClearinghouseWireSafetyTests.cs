@@ -94,6 +94,19 @@ public sealed class ClearinghouseWireSafetyTests
         Assert.That(received.ContentType, Does.StartWith("application/json"));
     }
 
+    [Test]
+    public async Task MaxRetryAttempts_0_sends_one_attempt_instead_of_failing_every_inquiry_before_sending()
+    {
+        // Polly's retry refuses 0 retries; the pipeline used to fail every inquiry, unsent, as a "transport error".
+        _server.Always["60054"] = new ScriptedReply(503, """{"message":"unavailable"}""");
+
+        var failure = await CatchUnavailable(Client(s => s["Clearinghouse:MaxRetryAttempts"] = "0"), Inquiry());
+
+        Assert.That(failure.Reason, Is.EqualTo(ClearinghouseFailureReason.ServerError));
+        Assert.That(failure.Attempts, Is.EqualTo(1));
+        Assert.That(_server.RequestsFor("60054"), Is.EqualTo(1));
+    }
+
     private static async Task<ClearinghouseUnavailableException> CatchUnavailable(IClearinghouseClient client, EligibilityInquiry inquiry)
     {
         try
