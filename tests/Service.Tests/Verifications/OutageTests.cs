@@ -29,6 +29,7 @@ internal sealed class OutageTests
             ["Verification:RetryBaseDelay"] = "00:00:30",
             ["Verification:RetryMaxDelay"] = "00:30:00",
             ["Verification:MaxAttempts"] = "6",
+            ["Verification:GiveUpAfter"] = null, // the service's default, 24 h (the test hosts' 10 s removed)
             ["Verification:PollInterval"] = "00:00:01",
 
             // The clock jumps seconds at a time, and only while the sandbox has nothing in flight; still, an attempt
@@ -160,16 +161,31 @@ internal sealed class OutageTests
         var completed = (int?)counts["completed"] ?? 0;
         var needsReview = (int?)counts["needs-review"] ?? 0;
         var attempts = await TotalAttemptsAsync(host, batch);
+        var (refused, counted) = await AttemptLogAsync(host, batch);
         TestContext.Out.WriteLine(
             $"Outage figure (FakeTimeProvider, production schedule 30 s doubling to 30 min, breaker 50 %/10/3 min/30 s): " +
             $"1,000 queued, payer down 2 h: {completed:N0} completed, {needsReview:N0} needs-review " +
             $"({needsReviewDuringOutage:N0} during the outage); {attempts:N0} attempts in all, {sentDuringOutage:N0} calls reached the payer during the outage " +
-            $"(the rest refused by the open breaker), {sandbox.Traffic.Requests - sentDuringOutage:N0} after; " +
+            $"({refused:N0} tries refused by the open breaker, none counted against MaxAttempts: {counted}), {sandbox.Traffic.Requests - sentDuringOutage:N0} after; " +
             $"drained {(clock.GetUtcNow() - recovered).TotalMinutes:N0} min (fake) after recovery; wall {wall.Elapsed.TotalSeconds:N1} s");
 
         Assert.That(needsReviewDuringOutage, Is.Zero, "nothing given up while the payer was down");
         Assert.That(completed, Is.EqualTo(1_000));
         Assert.That(needsReview, Is.Zero);
+        Assert.That(refused, Is.GreaterThan(0), "the breaker did refuse calls during the outage");
+        Assert.That(counted, Is.Zero, "neither the refused calls nor the 503s counted against Verification:MaxAttempts");
+    }
+
+    private static async Task<(long Refused, long Counted)> AttemptLogAsync(VerificationsHost host, string batch)
+    {
+        var database = host.Factory.Services.GetRequiredService<IDbConnectionFactory>();
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        const string sql = """
+            SELECT COALESCE(SUM(CASE WHEN a.sent = 0 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN a.counted = 1 THEN 1 ELSE 0 END), 0)
+            FROM verification_attempts a JOIN verifications v ON v.id = a.verification_id
+            WHERE v.batch_id = @batchId
+            """;
+        return await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(sql, new { batchId = Guid.Parse(batch.Split('/')[^1]) }));
     }
 
     private static async Task<JsonObject> CountsAsync(HttpClient client, string batch)

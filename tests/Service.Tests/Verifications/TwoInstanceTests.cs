@@ -50,6 +50,7 @@ internal sealed class TwoInstanceTests
             ["Verification:WorkerConcurrency"] = "8",
             ["Verification:PerPayerConcurrency"] = "8",
             ["Verification:MaxAttempts"] = "50",
+            ["Verification:GiveUpAfter"] = null, // the default 24 h: a slow moment on a loaded machine must not end a row
 
             // A payer round trip of 40 ms keeps the batch running long enough to kill an instance in the middle of it.
             ["Sandbox:LatencyMs"] = "40",

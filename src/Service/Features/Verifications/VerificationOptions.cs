@@ -26,7 +26,7 @@ internal sealed class VerificationOptions
     /// needs-review; never later than the end of the program's start date (UTC) when the program starts after the
     /// verification was created. Payers' maintenance windows last hours.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>First retry delay; it doubles with each attempt, with jitter.</summary>

@@ -39,6 +39,11 @@ internal sealed class VerificationOutcomes(
             default:
                 // Given up by time (the payer's outage may last hours), or by count only for answers about this member.
                 var log = Log(record, attempt);
+
+                // A call the breaker refused tells nothing new: keep what the payer said last (its AAA code, its 5xx).
+                var (errorCode, error) = attempt.Cause == RetryCause.NotSent && record.LastErrorCode is not null
+                    ? (record.LastErrorCode, record.LastError)
+                    : (attempt.ErrorCode, attempt.Error);
                 var counted = log.Counted ? await queue.CountCountedAttemptsAsync(record.Id, cancellationToken) + 1 : 0;
                 var giveUpAt = GiveUpAt(record, settings);
                 if (now >= giveUpAt || counted >= settings.MaxAttempts)
@@ -47,8 +52,8 @@ internal sealed class VerificationOutcomes(
                         ? $"Gave up at {giveUpAt:u} (Verification:GiveUpAfter, or the program's start date) after {record.Attempts} attempts."
                         : $"Gave up after {counted} retryable answers from the payer for this inquiry (Verification:MaxAttempts).";
                     written = await queue.MarkNeedsReviewAsync(
-                        record.Id, leaseOwner, VerificationJson.WriteOrNull(attempt.Result), now, attempt.ErrorCode,
-                        $"{why} Last: {attempt.Error}", cancellationToken, log);
+                        record.Id, leaseOwner, VerificationJson.WriteOrNull(attempt.Result), now, errorCode,
+                        $"{why} Last: {error}", cancellationToken, log);
                     telemetry.RecordGaveUp(record.PayerId);
                 }
                 else
@@ -56,7 +61,7 @@ internal sealed class VerificationOutcomes(
                     // One last try at the deadline rather than none after it.
                     var next = now + Backoff(record.Attempts, attempt.RetryAfter, settings);
                     written = await queue.RescheduleAsync(
-                        record.Id, leaseOwner, next < giveUpAt ? next : giveUpAt, attempt.ErrorCode, attempt.Error, cancellationToken, log);
+                        record.Id, leaseOwner, next < giveUpAt ? next : giveUpAt, errorCode, error, cancellationToken, log);
                     telemetry.RecordRetryScheduled(record.PayerId);
                 }
 
