@@ -32,13 +32,15 @@ internal sealed class TestHostSettings
         }
 
         // The sandbox answers at once, and failures are retried within milliseconds, so a payer that is down ends in
-        // needs-review within seconds (Verification:MaxAttempts keeps its default of 6).
+        // needs-review within seconds: Verification:GiveUpAfter is 10 s here (24 h by default; issue #14 gives up by
+        // time, not by count), and Verification:MaxAttempts keeps its default of 6.
         Set("Sandbox:LatencyMs", "0");
         Set("Clearinghouse:RetryBaseDelay", "00:00:00.010");
         Set("Clearinghouse:MaxRetryAttempts", "1");
         Set("Clearinghouse:MaxRetryAfter", "00:00:01");
         Set("Verification:RetryBaseDelay", "00:00:00.050");
         Set("Verification:RetryMaxDelay", "00:00:01");
+        Set("Verification:GiveUpAfter", "00:00:10");
         Set("Verification:PollInterval", "00:00:00.050");
         Set("Verification:ReverifySchedule", "off");
 

@@ -45,8 +45,11 @@ public enum ClearinghouseFailureReason
     /// <summary>401 or 403: the API key is missing, wrong or not enrolled for this payer. Operations must act.</summary>
     Unauthorized,
 
-    /// <summary>Any other answer with no AAA body to read (a 400 without AAA errors, 404, 501, a non-JSON body): a fault in the request or configuration.</summary>
+    /// <summary>Any other answer with no AAA body to read (a 400 without AAA errors, 404, 501, a redirect, a non-JSON body): a fault in the request or configuration.</summary>
     Rejected,
+
+    /// <summary>The answer was larger than <c>Clearinghouse:MaxAnswerBytes</c>: it was neither read nor stored, and asking again would bring the same.</summary>
+    AnswerTooLarge,
 }
 
 /// <summary>
@@ -101,6 +104,6 @@ public sealed class ClearinghouseUnavailableException : Exception
     /// <summary>How long the clearinghouse asked to wait (<c>Retry-After</c>), when it said.</summary>
     public TimeSpan? RetryAfter { get; }
 
-    /// <summary>True when asking again later may succeed: everything except <see cref="ClearinghouseFailureReason.Unauthorized"/> and <see cref="ClearinghouseFailureReason.Rejected"/>.</summary>
-    public bool IsTransient => Reason is not (ClearinghouseFailureReason.Unauthorized or ClearinghouseFailureReason.Rejected);
+    /// <summary>True when asking again later may succeed: everything except <see cref="ClearinghouseFailureReason.Unauthorized"/>, <see cref="ClearinghouseFailureReason.Rejected"/> and <see cref="ClearinghouseFailureReason.AnswerTooLarge"/>.</summary>
+    public bool IsTransient => Reason is not (ClearinghouseFailureReason.Unauthorized or ClearinghouseFailureReason.Rejected or ClearinghouseFailureReason.AnswerTooLarge);
 }

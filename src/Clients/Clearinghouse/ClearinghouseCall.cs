@@ -2,9 +2,10 @@ namespace CoverageCheck.Clients.Clearinghouse;
 
 /// <summary>
 /// Per-call state carried on <see cref="HttpRequestMessage.Options"/> through the HTTP pipeline: the payer the
-/// circuit breaker is keyed by, and how many attempts reached the wire. Holds no protected health information.
+/// circuit breaker is keyed by, the inquiry's control number (which member's inquiry it is, without naming the member)
+/// and how many attempts reached the wire. Holds no protected health information.
 /// </summary>
-public sealed class ClearinghouseCall(string payerId)
+public sealed class ClearinghouseCall(string payerId, string? controlNumber = null)
 {
     /// <summary>The <see cref="HttpRequestMessage.Options"/> key this call travels under.</summary>
     public const string OptionKey = "CoverageCheck.Clearinghouse.Call";
@@ -15,6 +16,9 @@ public sealed class ClearinghouseCall(string payerId)
 
     /// <summary>The payer's trading-partner ID (<c>tradingPartnerServiceId</c>).</summary>
     public string PayerId { get; } = payerId;
+
+    /// <summary>The inquiry's control number: the breaker tells one member's stalled inquiry from many by it.</summary>
+    public string? ControlNumber { get; } = controlNumber;
 
     /// <summary>Attempts sent so far (the first try included).</summary>
     public int Attempts => Volatile.Read(ref _attempts);

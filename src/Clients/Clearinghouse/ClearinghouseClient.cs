@@ -36,7 +36,7 @@ internal sealed partial class ClearinghouseClient(
         }
 
         var request = EligibilityRequestV3.From(inquiry, options.CurrentValue.Provider.ToInquiringProvider());
-        var call = new ClearinghouseCall(inquiry.PayerId);
+        var call = new ClearinghouseCall(inquiry.PayerId, inquiry.ControlNumber);
         var started = timeProvider.GetTimestamp();
 
         IApiResponse<string> response;
@@ -114,6 +114,8 @@ internal sealed partial class ClearinghouseClient(
                 : $"The clearinghouse refused the credentials ({(int)status}): check Clearinghouse:ApiKey and the payer enrolment."),
             _ when ClearinghouseResilience.IsTransientStatus(status) => (ClearinghouseFailureReason.ServerError, $"The clearinghouse kept failing ({(int)status})."),
             HttpStatusCode.BadRequest => (ClearinghouseFailureReason.Rejected, "The clearinghouse rejected the request (400) without AAA errors: the request is malformed."),
+            _ when (int)status is >= 300 and < 400 => (ClearinghouseFailureReason.Rejected,
+                $"The clearinghouse answered {(int)status}, a redirect, which is never followed: the request carries a patient's details. Check Clearinghouse:BaseUrl."),
             _ => (ClearinghouseFailureReason.Rejected, $"The clearinghouse answered {(int)status}, which carries no eligibility answer: check Clearinghouse:BaseUrl."),
         };
 
@@ -124,12 +126,13 @@ internal sealed partial class ClearinghouseClient(
 
     private static bool IsPipelineFault(Exception ex) =>
         ex is BrokenCircuitException or RateLimiterRejectedException or TimeoutRejectedException or HttpRequestException or OperationCanceledException
-            or ClearinghouseTokenException;
+            or ClearinghouseTokenException or ClearinghouseAnswerTooLargeException;
 
     private ClearinghouseUnavailableException Fail(EligibilityInquiry inquiry, ClearinghouseCall call, Exception cause)
     {
         var (reason, message, retryAfter) = cause switch
         {
+            ClearinghouseAnswerTooLargeException large => (ClearinghouseFailureReason.AnswerTooLarge, large.Message, (TimeSpan?)null),
             // The token endpoint's failure, already classed: Unauthorized or Rejected (not transient), else transient.
             ClearinghouseTokenException token => (token.Reason, token.Message, token.RetryAfter),
             BrokenCircuitException broken => (ClearinghouseFailureReason.CircuitOpen, "The circuit breaker for this payer is open after repeated failures; the inquiry was not sent.", broken.RetryAfter),
@@ -140,7 +143,8 @@ internal sealed partial class ClearinghouseClient(
         };
 
         LogUnavailable(logger, inquiry.PayerId, inquiry.ControlNumber, reason, null, call.Attempts);
-        return new ClearinghouseUnavailableException(reason, inquiry.PayerId, $"{message} Payer {inquiry.PayerId}, {call.Attempts} attempt(s).", null, call.Attempts, retryAfter, cause);
+        var status = (cause as ClearinghouseAnswerTooLargeException)?.StatusCode;
+        return new ClearinghouseUnavailableException(reason, inquiry.PayerId, $"{message} Payer {inquiry.PayerId}, {call.Attempts} attempt(s).", status, call.Attempts, retryAfter, cause);
     }
 
     /// <summary>A 400 the normaliser can read: a JSON object with AAA errors in <c>errors</c> or an <c>aaaErrors</c> list.</summary>
@@ -177,6 +181,52 @@ internal sealed partial class ClearinghouseClient(
 
         static bool HasItems(JsonElement element, string name) =>
             element.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array && list.GetArrayLength() > 0;
+    }
+
+    /// <summary>
+    /// True when an answer (200, or 400 with AAA errors) carries AAA 42 "Unable to Respond at Current Time" or 80 "No
+    /// Response received - Transaction Terminated": the payer's ill health, not this member's data.
+    /// </summary>
+    internal static bool CarriesPayerUnavailable(string body)
+    {
+        if (!body.Contains("\"42\"", StringComparison.Ordinal) && !body.Contains("\"80\"", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return false;
+            }
+
+            if (HasCode(root, "errors"))
+            {
+                return true;
+            }
+
+            foreach (var holder in (ReadOnlySpan<string>)["payer", "provider", "subscriber"])
+            {
+                if (root.TryGetProperty(holder, out var entity) && entity.ValueKind == JsonValueKind.Object && HasCode(entity, "aaaErrors"))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        static bool HasCode(JsonElement element, string name) =>
+            element.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array
+            && list.EnumerateArray().Any(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("code", out var code)
+                && code.ValueKind == JsonValueKind.String && code.GetString() is "42" or "80");
     }
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information,

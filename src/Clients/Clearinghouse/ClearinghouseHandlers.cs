@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Extensions.Options;
 
 namespace CoverageCheck.Clients.Clearinghouse;
@@ -65,9 +66,11 @@ internal sealed class ClearinghouseAuthorizationHandler(IOptionsMonitor<Clearing
 
 /// <summary>
 /// Innermost: counts each attempt that reaches the wire, and reads the whole body before the attempt ends, so a
-/// stalled body counts against the attempt timeout and the concurrency permit is held until the answer is in.
+/// stalled body counts against the attempt timeout and the concurrency permit is held until the answer is in. Reads at
+/// most <c>Clearinghouse:MaxAnswerBytes</c>: a larger answer is a <see cref="ClearinghouseAnswerTooLargeException"/>,
+/// neither read further nor kept.
 /// </summary>
-internal sealed class ClearinghouseAttemptHandler : DelegatingHandler
+internal sealed class ClearinghouseAttemptHandler(IOptionsMonitor<ClearinghouseOptions> options) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -75,7 +78,7 @@ internal sealed class ClearinghouseAttemptHandler : DelegatingHandler
         var response = await base.SendAsync(request, cancellationToken);
         try
         {
-            await response.Content.LoadIntoBufferAsync(cancellationToken);
+            await BufferAsync(response, options.CurrentValue.MaxAnswerBytes, cancellationToken);
         }
         catch
         {
@@ -85,4 +88,55 @@ internal sealed class ClearinghouseAttemptHandler : DelegatingHandler
 
         return response;
     }
+
+    private static async Task BufferAsync(HttpResponseMessage response, int limit, CancellationToken cancellationToken)
+    {
+        var content = response.Content;
+        if (content.Headers.ContentLength is { } declared && declared > limit)
+        {
+            throw new ClearinghouseAnswerTooLargeException(limit, (int)response.StatusCode);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    throw new ClearinghouseAnswerTooLargeException(limit, (int)response.StatusCode);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        var buffered = new ByteArrayContent(buffer.ToArray());
+        foreach (var header in content.Headers)
+        {
+            if (!string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        response.Content = buffered;
+        content.Dispose();
+    }
+}
+
+/// <summary>An answer larger than <c>Clearinghouse:MaxAnswerBytes</c>: not retried (the same answer would come again), not counted against the payer.</summary>
+internal sealed class ClearinghouseAnswerTooLargeException(int limit, int statusCode)
+    : Exception($"The clearinghouse's answer ({statusCode}) was larger than Clearinghouse:MaxAnswerBytes ({limit} bytes); it was neither read nor stored.")
+{
+    public int Limit { get; } = limit;
+
+    public int StatusCode { get; } = statusCode;
 }

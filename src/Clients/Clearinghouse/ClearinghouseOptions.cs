@@ -61,6 +61,13 @@ public sealed class ClearinghouseOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The largest answer the client reads, in bytes (default 1 MiB; a 271 for one member is a few KB to a few hundred
+    /// KB). A larger one is neither read nor stored: the inquiry fails as <see cref="ClearinghouseFailureReason.AnswerTooLarge"/>.
+    /// </summary>
+    [Range(4096, 67_108_864, ErrorMessage = "Clearinghouse:MaxAnswerBytes must be between 4096 and 67108864 (64 MiB).")]
+    public int MaxAnswerBytes { get; set; } = 1_048_576;
+
     /// <summary>The per-payer circuit breaker.</summary>
     [Required]
     [ValidateObjectMembers]
@@ -141,6 +148,14 @@ public sealed class ClearinghouseBreakerOptions
     /// <summary>How long an open breaker refuses calls to that payer before letting one probe through.</summary>
     [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Distinct inquiries whose attempts ran out of time (the client's own attempt timeout) within
+    /// <see cref="SamplingDuration"/> before such timeouts count against the payer. One member's stalled inquiry,
+    /// however often retried, is one: it says nothing about the payer's other members.
+    /// </summary>
+    [Range(1, 1000)]
+    public int SlowInquiriesToCount { get; set; } = 3;
 }
 
 /// <summary>Data-annotation rules, generated at compile time (no reflection at start-up).</summary>

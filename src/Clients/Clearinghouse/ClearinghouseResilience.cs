@@ -28,10 +28,14 @@ internal static class ClearinghouseResilience
         var options = services.GetRequiredService<IOptions<ClearinghouseOptions>>().Value;
         var limiter = services.GetRequiredService<ClearinghouseConcurrencyLimiter>();
         var timeProvider = services.GetRequiredService<TimeProvider>();
+        var slow = new SlowInquiries(options.CircuitBreaker.SlowInquiriesToCount, options.CircuitBreaker.SamplingDuration, timeProvider);
 
-        builder
-            .AddTimeout(new HttpTimeoutStrategyOptions { Name = "total-timeout", Timeout = options.TotalTimeout })
-            .AddRetry(new HttpRetryStrategyOptions
+        builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "total-timeout", Timeout = options.TotalTimeout });
+
+        // Clearinghouse:MaxRetryAttempts may be 0 (no retries); Polly's retry strategy refuses 0, so there is none then.
+        if (options.MaxRetryAttempts > 0)
+        {
+            builder.AddRetry(new HttpRetryStrategyOptions
             {
                 Name = "retry",
                 // The inquiry is a POST, but it reads coverage and changes nothing at the payer: repeating it is safe
@@ -45,7 +49,10 @@ internal static class ClearinghouseResilience
                 ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome, options.MaxRetryAfter, timeProvider)),
                 DelayGenerator = args => ValueTask.FromResult(
                     args.Outcome.Result is { } response ? RetryAfter(response.Headers.RetryAfter, timeProvider) : null),
-            })
+            });
+        }
+
+        builder
             .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
                 Name = "payer-circuit-breaker",
@@ -53,7 +60,7 @@ internal static class ClearinghouseResilience
                 MinimumThroughput = options.CircuitBreaker.MinimumThroughput,
                 SamplingDuration = options.CircuitBreaker.SamplingDuration,
                 BreakDuration = options.CircuitBreaker.BreakDuration,
-                ShouldHandle = args => ValueTask.FromResult(IsPayerFault(args.Outcome)),
+                ShouldHandle = args => IsPayerUnhealthyAsync(args.Outcome, ClearinghouseCall.Of(args.Context.GetRequestMessage()!)?.ControlNumber, slow),
             })
             .AddRateLimiter(new RateLimiterStrategyOptions
             {
@@ -81,11 +88,42 @@ internal static class ClearinghouseResilience
     }
 
     /// <summary>
-    /// What counts against a payer's breaker: its outages (5xx, 408, timeouts, connection failures). Not 429: that
-    /// is the clearinghouse throttling our account, and opening one payer's breaker would not relieve it.
+    /// What counts against a payer's breaker (this pipeline is that payer's): failures that say the payer is unhealthy.
+    /// The clearinghouse's own word (5xx and 408, among them its 504 when the payer did not answer it in time), a
+    /// connection failure, an answer with AAA 42 or 80, and our attempt timeouts once several distinct inquiries ran
+    /// out of time (<see cref="SlowInquiries"/>). Not one member's stalled inquiry, however often it is retried: the
+    /// clearinghouse gives up on a payer before our attempt timeout does, so a timeout of ours is first of all that one
+    /// request. Not 429 either: that is the clearinghouse throttling our account, and one payer's breaker would not
+    /// relieve it.
+    /// </summary>
+    internal static async ValueTask<bool> IsPayerUnhealthyAsync(Outcome<HttpResponseMessage> outcome, string? inquiry, SlowInquiries slow)
+    {
+        if (outcome.Exception is TimeoutRejectedException)
+        {
+            return slow.Record(inquiry);
+        }
+
+        if (IsPayerFault(outcome))
+        {
+            return true;
+        }
+
+        if (outcome.Result is { StatusCode: HttpStatusCode.OK or HttpStatusCode.BadRequest } response)
+        {
+            // Already read into memory by ClearinghouseAttemptHandler (and capped): reading it again costs no I/O.
+            var body = await response.Content.ReadAsStringAsync();
+            return ClearinghouseClient.CarriesPayerUnavailable(body);
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The payer's outages as the status or the connection tells them: 5xx, 408, connection failures. Never 429, and
+    /// never our own attempt timeout on its own (see <see cref="IsPayerUnhealthyAsync"/>).
     /// </summary>
     internal static bool IsPayerFault(Outcome<HttpResponseMessage> outcome) =>
-        outcome.Exception is HttpRequestException or TimeoutRejectedException
+        outcome.Exception is HttpRequestException
         || (outcome.Result is { } response && response.StatusCode != HttpStatusCode.TooManyRequests && IsTransientStatus(response.StatusCode));
 
     internal static bool IsTransientStatus(HttpStatusCode status) => status is
@@ -107,6 +145,32 @@ internal static class ClearinghouseResilience
         }
 
         return null;
+    }
+}
+
+/// <summary>
+/// One payer's recent attempt timeouts, by inquiry (control number), over the breaker's sampling window: one member's
+/// stalled inquiry retried is one entry; several distinct ones at once say the payer itself is slow.
+/// </summary>
+internal sealed class SlowInquiries(int threshold, TimeSpan window, TimeProvider timeProvider)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, DateTimeOffset> _lastTimeout = new(StringComparer.Ordinal);
+
+    /// <summary>Notes a timed-out attempt; true when enough distinct inquiries timed out within the window to count it.</summary>
+    public bool Record(string? inquiry)
+    {
+        var now = timeProvider.GetUtcNow();
+        lock (_lock)
+        {
+            foreach (var stale in _lastTimeout.Where(entry => now - entry.Value > window).Select(entry => entry.Key).ToList())
+            {
+                _lastTimeout.Remove(stale);
+            }
+
+            _lastTimeout[inquiry ?? "(no control number)"] = now;
+            return _lastTimeout.Count >= threshold;
+        }
     }
 }
 

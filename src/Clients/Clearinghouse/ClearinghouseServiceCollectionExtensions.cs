@@ -65,6 +65,9 @@ public static class ClearinghouseServiceCollectionExtensions
                 // The pipeline owns every timeout; HttpClient's own 100 s default would cut across it.
                 http.Timeout = Timeout.InfiniteTimeSpan;
             })
+            // The request carries a patient's name, date of birth and member ID: a redirect is never followed to
+            // wherever it points (the client reports the 3xx as a failure instead).
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .AddHttpMessageHandler<ClearinghouseAddressHandler>();
 
         client.AddResilienceHandler(ClearinghouseResilience.PipelineName, ClearinghouseResilience.Configure)
@@ -79,7 +82,8 @@ public static class ClearinghouseServiceCollectionExtensions
         // The token endpoint has its own plain client: not the clearinghouse pipeline (no payer breaker, no shared
         // concurrency permits), with its own timeout.
         services.AddHttpClient(ClearinghouseTokenCache.HttpClientName, (provider, http) =>
-            http.Timeout = provider.GetRequiredService<IOptions<ClearinghouseOptions>>().Value.OAuth.Timeout);
+                http.Timeout = provider.GetRequiredService<IOptions<ClearinghouseOptions>>().Value.OAuth.Timeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false }); // it carries the client secret
 
         return client;
     }

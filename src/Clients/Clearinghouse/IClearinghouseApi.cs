@@ -12,12 +12,15 @@ public interface IClearinghouseApi
     /// Sends one inquiry. The body comes back as the raw string (kept for audit and read by the normaliser) with its
     /// status, whatever the status: the caller decides what a 400 means.
     /// </summary>
-    /// <param name="request">The v3 request body.</param>
+    /// <param name="request">
+    /// The v3 request body, buffered so it goes with a <c>Content-Length</c>: API gateways in front of clearinghouses may
+    /// refuse a chunked request body.
+    /// </param>
     /// <param name="call">Per-call state the HTTP pipeline reads: the payer the circuit breaker is keyed by, and the attempt count.</param>
     /// <param name="cancellationToken">Cancels the call, retries included.</param>
     [Post("/medicalnetwork/eligibility/v3")]
     Task<IApiResponse<string>> CheckEligibilityAsync(
-        [Body] EligibilityRequestV3 request,
+        [Body(buffered: true)] EligibilityRequestV3 request,
         [Property(ClearinghouseCall.OptionKey)] ClearinghouseCall call,
         CancellationToken cancellationToken);
 }

@@ -59,7 +59,7 @@ public sealed class ClearinghouseRetryRulesTests
     }
 
     [Test]
-    public void Connection_failures_and_attempt_timeouts_are_retried_and_count_against_the_payer()
+    public void Connection_failures_and_attempt_timeouts_are_retried_and_connection_failures_count_against_the_payer()
     {
         var refused = Outcome.FromException<HttpResponseMessage>(new HttpRequestException("refused"));
         var timedOut = Outcome.FromException<HttpResponseMessage>(new TimeoutRejectedException());
@@ -69,7 +69,7 @@ public sealed class ClearinghouseRetryRulesTests
         Assert.That(ClearinghouseResilience.IsRetryable(timedOut, MaxRetryAfter, _clock), Is.True);
         Assert.That(ClearinghouseResilience.IsRetryable(other, MaxRetryAfter, _clock), Is.False);
         Assert.That(ClearinghouseResilience.IsPayerFault(refused), Is.True);
-        Assert.That(ClearinghouseResilience.IsPayerFault(timedOut), Is.True);
+        Assert.That(ClearinghouseResilience.IsPayerFault(timedOut), Is.False, "a timeout of ours is judged by SlowInquiries (issue #14)");
     }
 
     [Test]
@@ -89,4 +89,18 @@ public sealed class ClearinghouseRetryRulesTests
     [TestCase("[]", false)]
     public void A_400_is_an_answer_only_when_it_carries_AAA_errors(string body, bool answer) =>
         Assert.That(ClearinghouseClient.CarriesAaaErrors(body), Is.EqualTo(answer));
+
+    [Test]
+    public void Timeouts_count_against_the_payer_only_once_several_distinct_inquiries_timed_out_within_the_window_issue_14()
+    {
+        var slow = new SlowInquiries(threshold: 3, window: TimeSpan.FromMinutes(3), _clock);
+
+        Assert.That(slow.Record("000000001"), Is.False);
+        Assert.That(slow.Record("000000001"), Is.False, "the same inquiry again is still one slow member");
+        Assert.That(slow.Record("000000002"), Is.False);
+        Assert.That(slow.Record("000000003"), Is.True, "three distinct inquiries: the payer is slow");
+
+        _clock.Advance(TimeSpan.FromMinutes(4));
+        Assert.That(slow.Record("000000004"), Is.False, "the earlier ones left the window");
+    }
 }

@@ -12,11 +12,12 @@ using Microsoft.Extensions.Logging;
 
 namespace CoverageCheck.Clients.Tests.Clearinghouse;
 
-/// <summary>One scripted answer: status, body, an optional delay before answering and an optional Retry-After.</summary>
-internal sealed record ScriptedReply(int Status, string? Body = null, TimeSpan Delay = default, string? RetryAfter = null);
+/// <summary>One scripted answer: status, body, an optional delay before answering, an optional Retry-After and Location.</summary>
+internal sealed record ScriptedReply(int Status, string? Body = null, TimeSpan Delay = default, string? RetryAfter = null, string? Location = null);
 
-/// <summary>What the server saw of one request.</summary>
-internal sealed record ReceivedRequest(string Path, string? Authorization, string ContentType, string Body, string PayerId);
+/// <summary>What the server saw of one request, framing headers included.</summary>
+internal sealed record ReceivedRequest(
+    string Path, string? Authorization, string ContentType, string Body, string PayerId, long? ContentLength = null, string? TransferEncoding = null);
 
 /// <summary>
 /// A real HTTP server on 127.0.0.1 (Kestrel, port 0) speaking the v3 eligibility JSON, whose answers a test scripts
@@ -92,7 +93,8 @@ internal sealed class ScriptedClearinghouse : IAsyncDisposable
             }
 
             _received.Enqueue(new ReceivedRequest(
-                context.Request.Path.Value!, context.Request.Headers.Authorization.FirstOrDefault(), context.Request.ContentType ?? "", body, payerId));
+                context.Request.Path.Value!, context.Request.Headers.Authorization.FirstOrDefault(), context.Request.ContentType ?? "", body, payerId,
+                context.Request.ContentLength, context.Request.Headers.TransferEncoding.FirstOrDefault()));
 
             var reply = RequireBearerToken && !Tokens.Accepts(context.Request.Headers.Authorization.FirstOrDefault())
                 ? new ScriptedReply(401, """{"message":"Unauthorized"}""")
@@ -113,6 +115,11 @@ internal sealed class ScriptedClearinghouse : IAsyncDisposable
             if (reply.RetryAfter is not null)
             {
                 context.Response.Headers.RetryAfter = reply.RetryAfter;
+            }
+
+            if (reply.Location is not null)
+            {
+                context.Response.Headers.Location = reply.Location;
             }
 
             context.Response.ContentType = "application/json";

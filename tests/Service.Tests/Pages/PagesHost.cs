@@ -88,6 +88,7 @@ internal sealed partial class PagesHost : IAsyncDisposable
             // recovers: retries every half second or so, and enough of them to outlast the test's wait.
             ["Verification:RetryBaseDelay"] = "00:00:00.500",
             ["Verification:MaxAttempts"] = "50",
+            ["Verification:GiveUpAfter"] = "00:10:00",
             ["Website:AllowedOrigins:0"] = WebsiteOrigin.GetLeftPart(UriPartial.Authority),
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information", // "Now listening on: …"

@@ -252,8 +252,8 @@ internal sealed class VerificationsApiTests
         Assert.That((string?)body["status"], Is.EqualTo("queued"));
         Assert.That((string?)body["lastErrorCode"], Is.EqualTo("42"));
         var final = await VerificationsHost.WaitForAsync(client, response.Headers.Location!.ToString(), TimeSpan.FromSeconds(30), "needs-review");
-        Assert.That((int?)final["attempts"], Is.EqualTo(6), "Verification:MaxAttempts (default 6), the real-time attempt included");
-        Assert.That((string?)final["lastError"], Does.StartWith("Gave up after 6 attempts"));
+        Assert.That((int?)final["attempts"], Is.GreaterThan(6), "AAA 42 is the payer's outage: it never counts against Verification:MaxAttempts (issue #14)");
+        Assert.That((string?)final["lastError"], Does.StartWith("Gave up at"), "given up by time: Verification:GiveUpAfter (10 s in the tests)");
     }
 
     [Test]

@@ -70,6 +70,7 @@ internal sealed class WorkerTests
             {
                 ["Verification:RetryBaseDelay"] = "00:00:30",
                 ["Verification:RetryMaxDelay"] = "00:05:00",
+                ["Verification:GiveUpAfter"] = null, // the default 24 h: the test hosts' 10 s would cut the 30 s wait short
             },
             clock);
         using var client = host.Client(TestApiKeys.Admissions);

@@ -12,15 +12,28 @@ internal sealed class VerificationOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan RealTimeBudget { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Attempts (the real-time one included) before a verification goes to needs-review.</summary>
+    /// <summary>
+    /// Retryable answers the payer gave about this member (an AAA rejection that asks to resubmit, other than 42/80)
+    /// before the verification goes to needs-review: the payer is up and keeps refusing this one inquiry. Calls the
+    /// payer could not answer (its outages, timeouts, AAA 42/80, throttling) and calls the breaker refused never count;
+    /// those are given up by time (<see cref="GiveUpAfter"/>).
+    /// </summary>
     [Range(1, 50)]
     public int MaxAttempts { get; set; } = 6;
+
+    /// <summary>
+    /// How long after its creation a verification is retried while the payer cannot answer, before it goes to
+    /// needs-review; never later than the end of the program's start date (UTC) when the program starts after the
+    /// verification was created. Payers' maintenance windows last hours.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>First retry delay; it doubles with each attempt, with jitter.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The longest single delay between attempts.</summary>
+    /// <summary>The longest single delay between attempts, a payer's <c>Retry-After</c> included.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(30);
 

@@ -27,25 +27,41 @@ internal sealed class VerificationOutcomes(
                     ? await changes.DetectAsync(previous, attempt.Result, cancellationToken)
                     : null;
                 written = await queue.CompleteAsync(
-                    record.Id, leaseOwner, VerificationStatus.Completed, VerificationJson.Write(attempt.Result!), now, cancellationToken, changes: found);
+                    record.Id, leaseOwner, VerificationStatus.Completed, VerificationJson.Write(attempt.Result!), now, cancellationToken,
+                    changes: found, log: Log(record, attempt));
                 break;
 
             case AttemptOutcome.NeedsReview:
-                written = await queue.MarkNeedsReviewAsync(record.Id, leaseOwner, VerificationJson.WriteOrNull(attempt.Result), now, attempt.ErrorCode, attempt.Error, cancellationToken);
+                written = await queue.MarkNeedsReviewAsync(
+                    record.Id, leaseOwner, VerificationJson.WriteOrNull(attempt.Result), now, attempt.ErrorCode, attempt.Error, cancellationToken, Log(record, attempt));
                 break;
 
             default:
-                if (record.Attempts >= settings.MaxAttempts)
+                // Given up by time (the payer's outage may last hours), or by count only for answers about this member.
+                var log = Log(record, attempt);
+
+                // A call the breaker refused tells nothing new: keep what the payer said last (its AAA code, its 5xx).
+                var (errorCode, error) = attempt.Cause == RetryCause.NotSent && record.LastErrorCode is not null
+                    ? (record.LastErrorCode, record.LastError)
+                    : (attempt.ErrorCode, attempt.Error);
+                var counted = log.Counted ? await queue.CountCountedAttemptsAsync(record.Id, cancellationToken) + 1 : 0;
+                var giveUpAt = GiveUpAt(record, settings);
+                if (now >= giveUpAt || counted >= settings.MaxAttempts)
                 {
+                    var why = now >= giveUpAt
+                        ? $"Gave up at {giveUpAt:u} (Verification:GiveUpAfter, or the program's start date) after {record.Attempts} attempts."
+                        : $"Gave up after {counted} retryable answers from the payer for this inquiry (Verification:MaxAttempts).";
                     written = await queue.MarkNeedsReviewAsync(
-                        record.Id, leaseOwner, VerificationJson.WriteOrNull(attempt.Result), now, attempt.ErrorCode,
-                        $"Gave up after {record.Attempts} attempts. Last: {attempt.Error}", cancellationToken);
+                        record.Id, leaseOwner, VerificationJson.WriteOrNull(attempt.Result), now, errorCode,
+                        $"{why} Last: {error}", cancellationToken, log);
                     telemetry.RecordGaveUp(record.PayerId);
                 }
                 else
                 {
+                    // One last try at the deadline rather than none after it.
                     var next = now + Backoff(record.Attempts, attempt.RetryAfter, settings);
-                    written = await queue.RescheduleAsync(record.Id, leaseOwner, next, attempt.ErrorCode, attempt.Error, cancellationToken);
+                    written = await queue.RescheduleAsync(
+                        record.Id, leaseOwner, next < giveUpAt ? next : giveUpAt, errorCode, error, cancellationToken, log);
                     telemetry.RecordRetryScheduled(record.PayerId);
                 }
 
@@ -60,9 +76,34 @@ internal sealed class VerificationOutcomes(
         return written;
     }
 
+    private static AttemptLog Log(VerificationRecord record, AttemptResult attempt) =>
+        new(record.Attempts, attempt.Sent, attempt.Outcome == AttemptOutcome.Retry && attempt.Cause == RetryCause.Member);
+
     /// <summary>
-    /// Exponential backoff with jitter: base × 2^(attempt−1), ±20 %, capped; a payer's Retry-After wins when longer.
-    /// A zero Retry-After (the real-time budget ran out) means "as soon as the worker can".
+    /// When a verification the payer cannot answer is given up: <c>Verification:GiveUpAfter</c> after its creation, and
+    /// never after the end (UTC) of its program's start date, when that date was still ahead at creation (a nightly
+    /// re-verification of a patient already in treatment has only the first limit).
+    /// </summary>
+    internal static DateTimeOffset GiveUpAt(VerificationRecord record, VerificationOptions settings)
+    {
+        var limit = record.CreatedAt + settings.GiveUpAfter;
+        var program = VerificationJson.ReadPayload(record.PayloadJson).Program;
+        if (program is not null)
+        {
+            var endOfStartDate = new DateTimeOffset(program.StartDate.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            if (endOfStartDate > record.CreatedAt && endOfStartDate < limit)
+            {
+                limit = endOfStartDate;
+            }
+        }
+
+        return limit;
+    }
+
+    /// <summary>
+    /// Exponential backoff with jitter: base × 2^(attempt−1), ±20 %, capped at <c>Verification:RetryMaxDelay</c>; a
+    /// payer's Retry-After wins when longer, up to the same cap (a <c>Retry-After: 99999999</c> must not park a
+    /// verification for years). A zero Retry-After (the real-time budget ran out) means "as soon as the worker can".
     /// </summary>
     internal static TimeSpan Backoff(int attempts, TimeSpan? retryAfter, VerificationOptions settings)
     {
@@ -79,7 +120,12 @@ internal sealed class VerificationOutcomes(
         }
 
         delay *= 0.8 + (Random.Shared.NextDouble() * 0.4);
-        return retryAfter is { } after && after > delay ? after : delay;
+        if (retryAfter is { } after && after > delay)
+        {
+            return after < settings.RetryMaxDelay ? after : settings.RetryMaxDelay;
+        }
+
+        return delay;
     }
 }
 

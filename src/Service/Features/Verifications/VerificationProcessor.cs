@@ -22,12 +22,31 @@ internal enum AttemptOutcome
     Retry,
 }
 
+/// <summary>Why an attempt is to be retried, which decides what it counts against (<c>Verification:MaxAttempts</c> or only time).</summary>
+internal enum RetryCause
+{
+    /// <summary>The payer could not answer: its outage, a timeout, throttling, AAA 42/80. Given up by time only.</summary>
+    PayerUnavailable,
+
+    /// <summary>Nothing reached the payer (its breaker was open, the concurrency queue was full). Never counts.</summary>
+    NotSent,
+
+    /// <summary>The payer answered about this member and asked to try again (or this item failed on our side): counts against MaxAttempts.</summary>
+    Member,
+}
+
+/// <summary>
+/// What one attempt found. <c>Cause</c> says what a retry counts against; <c>Sent</c> is how many of its requests
+/// reached the clearinghouse (0: the breaker or the limiter refused it).
+/// </summary>
 internal sealed record AttemptResult(
     AttemptOutcome Outcome,
     VerificationResult? Result,
     string? ErrorCode,
     string? Error,
-    TimeSpan? RetryAfter = null);
+    TimeSpan? RetryAfter = null,
+    RetryCause Cause = RetryCause.PayerUnavailable,
+    int Sent = 0);
 
 /// <summary>
 /// One attempt at a verification: ask the payer (substance-abuse benefits first, health-plan coverage when the payer
@@ -70,19 +89,22 @@ internal sealed class VerificationProcessor(
 
         var payer = payers.Find(payload.Insurance.PayerId);
         var started = timeProvider.GetTimestamp();
+        var sent = 0;
         try
         {
             var serviceType = SubstanceAbuseServiceType;
             var answer = await AskAsync(verificationId, payload, serviceType, cancellationToken);
+            sent += answer.Attempts;
             if (answer.Reading.Errors.Any(e => e.Class == AaaClass.BenefitMismatch))
             {
                 // The payer does not answer for the specific code: ask again for the plan's coverage (eligibility.md).
                 serviceType = HealthPlanServiceType;
                 answer = await AskAsync(verificationId, payload, serviceType, cancellationToken);
+                sent += answer.Attempts;
             }
 
             telemetry.RecordPayerLatency(payload.Insurance.PayerId, timeProvider.GetElapsedTime(started));
-            var result = Classify(payload, answer, serviceType, payer);
+            var result = Classify(payload, answer, serviceType, payer) with { Sent = sent };
             telemetry.RecordAttempt(payload.Insurance.PayerId, result.Outcome);
             activity?.SetTag("verification.outcome", result.Outcome.ToString());
             return result;
@@ -96,13 +118,15 @@ internal sealed class VerificationProcessor(
             logger.LogWarning("Verification {VerificationId} attempt {Attempt}: clearinghouse {Reason} for payer {PayerId}",
                 verificationId, attempt, e.Reason, payload.Insurance.PayerId);
             var code = "clearinghouse-" + e.Reason.ToString().ToLowerInvariant();
-            return new AttemptResult(outcome, null, code, e.Message, e.RetryAfter);
+            sent += e.Attempts;
+            return new AttemptResult(outcome, null, code, e.Message, e.RetryAfter,
+                sent == 0 ? RetryCause.NotSent : RetryCause.PayerUnavailable, sent);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // A timeout inside the client that escaped as cancellation: transient.
             telemetry.RecordAttempt(payload.Insurance.PayerId, AttemptOutcome.Retry);
-            return new AttemptResult(AttemptOutcome.Retry, null, "clearinghouse-timeout", "The clearinghouse did not answer in time.");
+            return new AttemptResult(AttemptOutcome.Retry, null, "clearinghouse-timeout", "The clearinghouse did not answer in time.", Sent: sent);
         }
     }
 
@@ -151,7 +175,9 @@ internal sealed class VerificationProcessor(
 
         if (reading.Errors.FirstOrDefault(e => e.Retryable) is { } transient)
         {
-            return new AttemptResult(AttemptOutcome.Retry, result, PayerErrorText.Code(transient.Code), PayerErrorText.LastError(transient));
+            // AAA 42/80: the payer could not answer anyone; any other "try again" is about this member's inquiry.
+            var cause = transient.Code is "42" or "80" ? RetryCause.PayerUnavailable : RetryCause.Member;
+            return new AttemptResult(AttemptOutcome.Retry, result, PayerErrorText.Code(transient.Code), PayerErrorText.LastError(transient), Cause: cause);
         }
 
         if (reading.Errors.Count > 0 && reading.Coverage is null)

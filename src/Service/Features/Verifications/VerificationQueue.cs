@@ -122,14 +122,15 @@ internal sealed partial class VerificationQueue(
         CancellationToken cancellationToken,
         string? lastErrorCode = null,
         string? lastError = null,
-        IReadOnlyList<DetectedChange>? changes = null)
+        IReadOnlyList<DetectedChange>? changes = null,
+        AttemptLog? log = null)
     {
         if (!VerificationStatus.IsFinal(status))
         {
             throw new ArgumentException($"A verification completes as '{VerificationStatus.Completed}' or '{VerificationStatus.Failed}', not '{status}'.", nameof(status));
         }
 
-        return await FinishAsync(id, workerId, status, resultJson, checkedAt, completed: true, lastErrorCode, lastError, cancellationToken, changes);
+        return await FinishAsync(id, workerId, status, resultJson, checkedAt, completed: true, lastErrorCode, lastError, cancellationToken, changes, log);
     }
 
     /// <summary>Gives up on a claimed verification until staff look at it; fenced like <see cref="CompleteAsync"/>.</summary>
@@ -140,8 +141,9 @@ internal sealed partial class VerificationQueue(
         DateTimeOffset checkedAt,
         string? lastErrorCode,
         string? lastError,
-        CancellationToken cancellationToken) =>
-        FinishAsync(id, workerId, VerificationStatus.NeedsReview, resultJson, checkedAt, completed: false, lastErrorCode, lastError, cancellationToken);
+        CancellationToken cancellationToken,
+        AttemptLog? log = null) =>
+        FinishAsync(id, workerId, VerificationStatus.NeedsReview, resultJson, checkedAt, completed: false, lastErrorCode, lastError, cancellationToken, log: log);
 
     /// <summary>
     /// Puts a claimed verification back in the queue for a later attempt and releases the lease. False when the worker
@@ -153,9 +155,13 @@ internal sealed partial class VerificationQueue(
         DateTimeOffset nextAttemptAt,
         string? lastErrorCode,
         string? lastError,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        AttemptLog? log = null)
     {
+        var now = timeProvider.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
+        await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
+        var transaction = write.Transaction;
         const string sql = """
             UPDATE verifications
             SET status = 'queued',
@@ -177,10 +183,56 @@ internal sealed partial class VerificationQueue(
                 nextAttemptAt,
                 lastErrorCode = Sql.Ansi(lastErrorCode, 32),
                 lastError = Sql.Truncate(lastError, VerificationStore.LastErrorLength),
-                now = timeProvider.GetUtcNow(),
+                now,
             },
+            transaction,
             cancellationToken: cancellationToken));
-        return affected == 1;
+        if (affected != 1)
+        {
+            return false;
+        }
+
+        if (log is not null)
+        {
+            await InsertAttemptAsync(connection, transaction, id, workerId, "retry", lastErrorCode, log, now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>How many of a verification's attempts counted against <c>Verification:MaxAttempts</c> so far.</summary>
+    public async Task<int> CountCountedAttemptsAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = "SELECT COUNT(*) FROM verification_attempts WHERE verification_id = @id AND counted = 1";
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(sql, new { id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Records one finished attempt, in the transaction of the outcome it led to (so only the lease holder writes one).</summary>
+    private static async Task InsertAttemptAsync(
+        DbConnection connection, DbTransaction transaction, Guid id, string workerId, string outcome, string? errorCode, AttemptLog log,
+        DateTimeOffset finishedAt, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO verification_attempts (verification_id, attempt, worker_id, outcome, error_code, sent, counted, finished_at)
+            VALUES (@id, @attempt, @workerId, @outcome, @errorCode, @sent, @counted, @finishedAt)
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(
+            sql,
+            new
+            {
+                id,
+                attempt = log.Attempt,
+                workerId = Sql.Truncate(workerId, 128),
+                outcome = Sql.Ansi(outcome, 16),
+                errorCode = Sql.Ansi(errorCode, 32),
+                sent = log.Sent,
+                counted = log.Counted,
+                finishedAt,
+            },
+            transaction,
+            cancellationToken: cancellationToken));
     }
 
     /// <summary>Extends a lease the worker still holds (long payer calls). False when it no longer holds it.</summary>
@@ -249,7 +301,8 @@ internal sealed partial class VerificationQueue(
         string? lastErrorCode,
         string? lastError,
         CancellationToken cancellationToken,
-        IReadOnlyList<DetectedChange>? changes = null)
+        IReadOnlyList<DetectedChange>? changes = null,
+        AttemptLog? log = null)
     {
         var now = timeProvider.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -302,6 +355,11 @@ internal sealed partial class VerificationQueue(
             await InsertChangeAsync(connection, transaction, id, change.PreviousVerificationId, change.Kind, change.Detail, checkedAt, cancellationToken);
         }
 
+        if (log is not null)
+        {
+            await InsertAttemptAsync(connection, transaction, id, workerId, status, lastErrorCode, log, now, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -316,3 +374,9 @@ internal sealed partial class VerificationQueue(
         public DateTimeOffset? OldestQueuedAt { get; init; }
     }
 }
+
+/// <summary>
+/// What the attempt log (<c>verification_attempts</c>) keeps of one finished attempt: its number, the requests that
+/// reached the clearinghouse, and whether it counts against <c>Verification:MaxAttempts</c>.
+/// </summary>
+internal sealed record AttemptLog(int Attempt, int Sent, bool Counted);

@@ -192,7 +192,7 @@ internal sealed class VerificationWorker(
         catch (Exception e)
         {
             logger.LogError(e, "Verification {VerificationId} attempt {Attempt} failed unexpectedly", record.Id, record.Attempts);
-            attempt = new AttemptResult(AttemptOutcome.Retry, null, "internal-error", "An internal error stopped this attempt; it will be retried.");
+            attempt = new AttemptResult(AttemptOutcome.Retry, null, "internal-error", "An internal error stopped this attempt; it will be retried.", Cause: RetryCause.Member);
         }
 
         try
