@@ -68,6 +68,12 @@ internal static class Wording
         _ => "how not recorded",
     };
 
+    /// <summary>When a consent stops: "the end of May 1, 2027 (UTC)" for an expiry at midnight, else the moment.</summary>
+    public static string Expiry(DateTimeOffset at) =>
+        at.UtcDateTime.TimeOfDay == TimeSpan.Zero
+            ? "the end of " + at.UtcDateTime.AddDays(-1).ToString("MMM d, yyyy", s_us) + " (UTC)"
+            : Timestamp(at);
+
     /// <summary>A moment, to the minute, in UTC (the program's time zone comes with the admissions queue work).</summary>
     public static string Timestamp(DateTimeOffset? at) =>
         at is { } value ? value.UtcDateTime.ToString("MMM d, yyyy HH:mm", s_us) + " UTC" : "not recorded";
