@@ -107,9 +107,9 @@ internal sealed class BodyLimitTests
 
                 await stream.WriteAsync("0\r\n\r\n"u8.ToArray());
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
             {
-                // The server answered and closed: expected.
+                // The server answered and closed, or the reader below closed the socket once it had the answer: expected.
             }
         });
 
