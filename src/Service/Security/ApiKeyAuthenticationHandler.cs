@@ -63,7 +63,7 @@ internal sealed class ApiKeyAuthenticationHandler(
 /// <see cref="IOptionsMonitor{TOptions}.CurrentValue"/> on every lookup, so a changed <c>apikeys.json</c> counts
 /// from the next request.
 /// </summary>
-internal sealed partial class ApiKeyRegistry(IOptionsMonitor<AuthOptions> options, ILogger<ApiKeyRegistry> logger)
+internal sealed partial class ApiKeyRegistry(IOptionsMonitor<AuthOptions> options, ILogger<ApiKeyRegistry> logger, LocalApiKeys? localKeys = null)
 {
     private AuthOptions? _lastValid;
     private OptionsValidationException? _lastRejected;
@@ -71,7 +71,11 @@ internal sealed partial class ApiKeyRegistry(IOptionsMonitor<AuthOptions> option
     /// <summary>Lowercase hex SHA-256 of a key, as configured in <c>Auth:ApiKeys:N:KeyHash</c>.</summary>
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    public ApiKeyEntry? Find(string presentedKey)
+    /// <summary>The entry whose hash matches, or null; an unknown key makes <c>apikeys.json</c> be read again if it changed.</summary>
+    public ApiKeyEntry? Find(string presentedKey) =>
+        FindConfigured(presentedKey) ?? (localKeys?.ReloadIfChanged() == true ? FindConfigured(presentedKey) : null);
+
+    private ApiKeyEntry? FindConfigured(string presentedKey)
     {
         Span<byte> presented = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes(presentedKey), presented);
