@@ -48,8 +48,8 @@ internal static partial class BenefitRules
 
     public static NormalizedCoverage? Normalize(EligibilityAnswer answer, List<string> warnings, List<string> assumptions)
     {
-        var rows = answer.Rows.Where(r => r.Code is not null).ToList();
-        if (rows.Count == 0)
+        var allRows = answer.Rows.Where(r => r.Code is not null).ToList();
+        if (allRows.Count == 0)
         {
             if (answer.Errors.Count == 0)
             {
@@ -59,9 +59,11 @@ internal static partial class BenefitRules
             return null;
         }
 
+        var (rows, noMedicalCoverage) = SetOtherProductsApart(allRows, assumptions);
+        var otherCoverage = ReadOtherCoverage(rows, warnings);
         var anyMask = rows.Aggregate(0, (mask, row) => mask | row.PrecedenceMask);
         var serviceTypeUsed = anyMask == 0 ? null : ServiceTypePrecedence[System.Numerics.BitOperations.TrailingZeroCount(anyMask)];
-        if (serviceTypeUsed is null)
+        if (serviceTypeUsed is null && !noMedicalCoverage)
         {
             assumptions.Add("no row is about substance use (AI, AJ, AK, CJ), mental health (MH, CF, CH, A8) or the plan as a whole (30): no benefits were taken");
         }
@@ -81,9 +83,16 @@ internal static partial class BenefitRules
             outOfNetwork = BuildTier(rows, 'N', "out-of-network", serviceTypeUsed, warnings, assumptions);
         }
 
+        var nonCovered = ReadNonCovered(rows, warnings);
+        var active = noMedicalCoverage ? null : ReadActive(rows);
+        if (nonCovered is { InNetwork: true, OutOfNetwork: true })
+        {
+            active = false;
+        }
+
         return new NormalizedCoverage(
-            Active: ReadActive(rows),
-            PlanName: ReadPlanName(rows),
+            Active: active,
+            PlanName: noMedicalCoverage ? null : ReadPlanName(rows) ?? answer.PlanReferenceName,
             GroupNumber: answer.GroupNumber,
             PlanBegin: answer.PlanBegin,
             PlanEnd: answer.PlanEnd,
@@ -92,15 +101,193 @@ internal static partial class BenefitRules
             InNetwork: inNetwork,
             OutOfNetwork: outOfNetwork,
             CarveOut: carveOut,
-            ServiceTypeUsed: serviceTypeUsed);
+            ServiceTypeUsed: serviceTypeUsed)
+        {
+            NonCovered = nonCovered,
+            NoMedicalCoverageStated = noMedicalCoverage,
+            OtherCoverage = otherCoverage,
+            Messages = ReadMessages(rows),
+        };
     }
+
+    /// <summary>Dental (23–28, 35–41) and vision (AL, AM, AN, AO) service types: another product than the medical plan.</summary>
+    private static readonly FrozenSet<string> OtherProductServiceTypes = FrozenSet.Create(StringComparer.Ordinal,
+        "23", "24", "25", "26", "27", "28", "35", "36", "37", "38", "39", "40", "41", "AL", "AM", "AN", "AO");
+
+    private static bool IsOtherProductOnly(BenefitRow row) =>
+        row.ServiceTypes.Count > 0 && row.ServiceTypes.All(OtherProductServiceTypes.Contains);
+
+    private static bool NamesBehaviouralHealth(BenefitRow row) =>
+        row.ServiceTypes.Any(CarveOutServiceTypes.Contains);
+
+    private static bool IsStatusRow(BenefitRow row) => ActiveCodes.Contains(row.Code!) || InactiveCodes.Contains(row.Code!);
+
+    /// <summary>
+    /// A 271 can carry a dental or vision plan beside the medical one. A plan-wide row (no EB03, or 30) belongs to
+    /// that other plan when it carries the other plan's coverage description (EB05) and not the medical plan's, or a
+    /// dental procedure code (EB13 AD); and when every status row of the answer is dental or vision, every row that
+    /// does not name a behavioural-health service type is the other plan's: nothing medical is stated.
+    /// </summary>
+    private static (List<BenefitRow> Rows, bool NoMedicalCoverage) SetOtherProductsApart(List<BenefitRow> rows, List<string> assumptions)
+    {
+        var statusRows = rows.Where(IsStatusRow).ToList();
+        var otherPlanStatus = statusRows.Where(IsOtherProductOnly).ToList();
+        if (otherPlanStatus.Count == 0 && !rows.Any(r => r.ProcedureQualifier == "AD"))
+        {
+            return (rows, false);
+        }
+
+        var medicalStatus = statusRows.Where(r => !IsOtherProductOnly(r)).ToList();
+        var noMedicalPlan = medicalStatus.Count == 0 && otherPlanStatus.Count > 0;
+        var medicalNames = medicalStatus.Select(r => r.PlanCoverage).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var otherNames = otherPlanStatus.Select(r => r.PlanCoverage).OfType<string>().Where(n => !medicalNames.Contains(n)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+        var kept = new List<BenefitRow>(rows.Count);
+        var setApart = 0;
+        foreach (var row in rows)
+        {
+            var otherProduct = !NamesBehaviouralHealth(row) &&
+                               (noMedicalPlan ||
+                                row.ProcedureQualifier == "AD" ||
+                                (row.PlanCoverage is { } name && otherNames.Contains(name)));
+            if (otherProduct && row.PrecedenceMask != 0)
+            {
+                setApart++;
+            }
+
+            if (!otherProduct)
+            {
+                kept.Add(row);
+            }
+        }
+
+        if (noMedicalPlan && !kept.Any(r => r.PrecedenceMask != 0))
+        {
+            assumptions.Add("no medical coverage stated: every coverage row of the answer is for a dental or vision plan; nothing is said about medical or behavioural-health care");
+            return (kept, true);
+        }
+
+        if (setApart > 0)
+        {
+            assumptions.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{setApart} plan-wide rows belong to a dental or vision plan in the same answer (its plan description, service types or dental procedure codes) and were not read as the medical plan's"));
+        }
+
+        return (kept, false);
+    }
+
+    /// <summary>EB01 R: another or additional payer (a Medicare Advantage plan to bill instead, a primary payer, QMB Medicaid).</summary>
+    private static IReadOnlyList<OtherCoverage> ReadOtherCoverage(List<BenefitRow> rows, List<string> warnings)
+    {
+        var found = new List<OtherCoverage>();
+        foreach (var row in rows.Where(r => r.Code == "R"))
+        {
+            var entity = row.Entities.FirstOrDefault(e => e.Name is not null || e.Id is not null);
+            var coverage = new OtherCoverage(entity?.Name, entity?.Id, row.InsuranceType, row.PlanCoverage, row.Begin, row.End);
+            if (!found.Contains(coverage))
+            {
+                found.Add(coverage);
+            }
+        }
+
+        if (found.Count > 0)
+        {
+            warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                $"the payer names other coverage (EB01 R, {found.Count}): another payer may have to be billed first or instead; check coordination of benefits before relying on this estimate"));
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// EB01 I on the most specific behavioural-health service type that has a status or non-covered row: not covered
+    /// in the tiers it names (EB12 Y in network, N out of network, W or unsaid both), unless an active row on the same
+    /// service type names that tier.
+    /// </summary>
+    private static NonCovered? ReadNonCovered(List<BenefitRow> rows, List<string> warnings)
+    {
+        for (var stc = 0; stc < PlanAsAWhole; stc++)
+        {
+            var relevant = rows.Where(r => Covers(r, stc) && (r.Code == "I" || IsStatusRow(r))).ToList();
+            if (relevant.Count == 0)
+            {
+                continue;
+            }
+
+            var notCovered = relevant.Where(r => r.Code == "I").ToList();
+            if (notCovered.Count == 0)
+            {
+                return null;
+            }
+
+            var activeTiers = relevant.Where(r => ActiveCodes.Contains(r.Code!)).Select(r => r.Network).ToHashSet();
+            var inNetwork = notCovered.Any(r => r.Network is not "N") && !activeTiers.Contains("Y");
+            var outOfNetwork = notCovered.Any(r => r.Network is not "Y") && !activeTiers.Contains("N");
+            if (!inNetwork && !outOfNetwork)
+            {
+                return null;
+            }
+
+            var serviceType = ServiceTypePrecedence[stc];
+            var tiers = (inNetwork, outOfNetwork) switch
+            {
+                (true, true) => "in or out of network",
+                (true, false) => "in network",
+                _ => "out of network",
+            };
+            warnings.Add($"the payer says service type {serviceType} is not covered {tiers} (EB01 I): the estimate treats those days as the patient's to pay");
+            return new NonCovered(serviceType, inNetwork, outOfNetwork);
+        }
+
+        return null;
+    }
+
+    /// <summary>MSG texts of the rows that matter for the estimate (behavioural health, the plan as a whole, other coverage), with their benefit.</summary>
+    private static IReadOnlyList<PayerMessage> ReadMessages(List<BenefitRow> rows)
+    {
+        List<PayerMessage>? messages = null;
+        foreach (var row in rows)
+        {
+            if (row.Messages.Count == 0 || (row.PrecedenceMask == 0 && row.Code != "R"))
+            {
+                continue;
+            }
+
+            foreach (var text in row.Messages)
+            {
+                (messages ??= []).Add(new PayerMessage(BenefitName(row.Code!), row.ServiceTypes, row.Network, text));
+            }
+        }
+
+        return messages ?? [];
+    }
+
+    private static string BenefitName(string code) => code switch
+    {
+        "1" or "2" or "3" or "4" or "5" => "active coverage",
+        "6" or "7" or "8" => "inactive coverage",
+        "A" => "coinsurance",
+        "B" => "copay",
+        "C" => "deductible",
+        "D" => "benefit description",
+        "F" => "limitation",
+        "G" => "out-of-pocket maximum",
+        "I" => "not covered",
+        "L" => "primary care provider",
+        "P" => "benefit disclaimer",
+        "R" => "other coverage",
+        "U" => "contact the following entity",
+        "W" => "other source of data",
+        "Y" => "spend-down",
+        _ => $"benefit {code}",
+    };
 
     private static bool Covers(BenefitRow row, int precedence) => (row.PrecedenceMask & (1 << precedence)) != 0;
 
-    /// <summary>Status rows of the most specific service type that has any decide; otherwise any status row.</summary>
+    /// <summary>Status rows of the most specific service type that has any decide; otherwise any status row that is not another product's (dental, vision).</summary>
     private static bool? ReadActive(List<BenefitRow> rows)
     {
-        var statusRows = rows.Where(r => ActiveCodes.Contains(r.Code!) || InactiveCodes.Contains(r.Code!)).ToList();
+        var statusRows = rows.Where(r => IsStatusRow(r) && !IsOtherProductOnly(r)).ToList();
         if (statusRows.Count == 0)
         {
             return null;
@@ -121,10 +308,15 @@ internal static partial class BenefitRules
             applicable.Any(r => ActiveCodes.Contains(r.Code!)) ? true : applicable.Any(r => InactiveCodes.Contains(r.Code!)) ? false : null;
     }
 
+    /// <summary>
+    /// The plan's name is the coverage description (EB05) of an active-coverage row, the plan as a whole first, then of
+    /// an inactive-coverage row; never the text of a limitation or cost row ("Physical and Speech Therapy" on an F row
+    /// is not a plan).
+    /// </summary>
     private static string? ReadPlanName(List<BenefitRow> rows) =>
         rows.FirstOrDefault(r => ActiveCodes.Contains(r.Code!) && r.PlanCoverage is not null && Covers(r, PlanAsAWhole))?.PlanCoverage
-        ?? rows.FirstOrDefault(r => ActiveCodes.Contains(r.Code!) && r.PlanCoverage is not null)?.PlanCoverage
-        ?? rows.FirstOrDefault(r => r.PlanCoverage is not null)?.PlanCoverage;
+        ?? rows.FirstOrDefault(r => ActiveCodes.Contains(r.Code!) && r.PlanCoverage is not null && !IsOtherProductOnly(r))?.PlanCoverage
+        ?? rows.FirstOrDefault(r => InactiveCodes.Contains(r.Code!) && r.PlanCoverage is not null && !IsOtherProductOnly(r))?.PlanCoverage;
 
     private static CarveOut? FindCarveOut(List<BenefitRow> rows)
     {
@@ -259,14 +451,15 @@ internal static partial class BenefitRules
 
     private static LevelAmounts? ReadAccumulator(List<BenefitRow> rows, string code, string kind, TierContext context)
     {
-        var (_, chosen) = Choose(rows.Where(r => r.Code == code), context, kind);
+        var candidates = rows.Where(r => r.Code == code).ToList();
+        var (serviceType, chosen) = Choose(candidates, context, kind);
         if (chosen.Count == 0)
         {
             return null;
         }
 
-        var individual = ReadLevel(chosen.Where(r => r.Level is null or "IND").ToList(), $"{kind} (individual)", context);
-        var family = ReadLevel(chosen.Where(r => r.Level is "FAM").ToList(), $"{kind} (family)", context);
+        var individual = ReadLevel(Combine(candidates, chosen, serviceType!, r => r.Level is null or "IND", $"{kind} (individual)", context), $"{kind} (individual)", context);
+        var family = ReadLevel(Combine(candidates, chosen, serviceType!, r => r.Level is "FAM", $"{kind} (family)", context), $"{kind} (family)", context);
         if (chosen.Any(r => r.Level is null) && individual is not null)
         {
             context.Assumptions.Add($"{context.TierName} {kind}: rows without a coverage level (EB02) read as individual");
@@ -279,6 +472,57 @@ internal static partial class BenefitRules
 
         return individual is null && family is null ? null : new LevelAmounts(individual, family);
     }
+
+    /// <summary>
+    /// The rows of one level for total, remainder and met: each from the most specific service type that states it.
+    /// A payer may state the total on MH rows and the remainder only on plan-level (30) rows; taking the remainder
+    /// from 30 beats reporting "nothing known to be met", and the assumption says so.
+    /// </summary>
+    private static List<BenefitRow> Combine(List<BenefitRow> candidates, List<BenefitRow> chosen, string serviceType, Func<BenefitRow, bool> level, string kind, TierContext context)
+    {
+        var atLevel = chosen.Where(level).ToList();
+        var hasTotal = atLevel.Any(IsTotal);
+        var hasRemaining = atLevel.Any(r => r.TimeQualifier == "29");
+        var hasMet = atLevel.Any(r => r.TimeQualifier == "24");
+        // A total of 0 leaves nothing to remain: there is nothing to combine.
+        if (atLevel.Count == 0 || (hasTotal && (hasRemaining || hasMet)) || atLevel.Any(r => IsTotal(r) && PayerValues.ParseDecimal(r.Amount) == 0m))
+        {
+            return atLevel;
+        }
+
+        var first = ((List<string>)[.. ServiceTypePrecedence]).IndexOf(serviceType);
+        for (var index = first + 1; index < ServiceTypePrecedence.Count; index++)
+        {
+            var broader = candidates.Where(r => Covers(r, index) && level(r) && TierRank(r, context.Tier) is not null)
+                .OrderBy(r => TierRank(r, context.Tier))
+                .ThenBy(PlaceRank)
+                .ThenBy(r => r.Index)
+                .ToList();
+            var stc = ServiceTypePrecedence[index];
+            if (!hasTotal && broader.FirstOrDefault(IsTotal) is { } total)
+            {
+                atLevel.Add(total);
+                hasTotal = true;
+                context.Assumptions.Add($"{context.TierName} {kind}: the total is stated only at service type {stc}, the remainder at {serviceType}; combined");
+            }
+
+            if (!hasRemaining && !hasMet && broader.FirstOrDefault(r => r.TimeQualifier is "29" or "24") is { } remainder)
+            {
+                atLevel.Add(remainder);
+                hasRemaining = true;
+                context.Assumptions.Add($"{context.TierName} {kind}: the total is stated at service type {serviceType}, what remains only at {stc}; combined");
+            }
+
+            if (hasTotal && (hasRemaining || hasMet))
+            {
+                break;
+            }
+        }
+
+        return atLevel;
+    }
+
+    private static bool IsTotal(BenefitRow row) => row.TimeQualifier is null || TotalPeriods.Contains(row.TimeQualifier);
 
     private static Amounts? ReadLevel(List<BenefitRow> rows, string kind, TierContext context)
     {
@@ -350,6 +594,12 @@ internal static partial class BenefitRules
     {
         if (row is null)
         {
+            return null;
+        }
+
+        if (PayerValues.IsPlaceholder(row.Amount))
+        {
+            context.Assumptions.Add($"{context.TierName} {kind}: {row.Amount?.Trim()} at {row.Where} is a filler meaning not applicable, not a cap; treated as not stated");
             return null;
         }
 
