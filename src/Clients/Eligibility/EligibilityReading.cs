@@ -63,16 +63,28 @@ public sealed record NormalizedCoverage(
     string? ServiceTypeUsed)
 {
     /// <summary>
-    /// The first day the answer says coverage stops: the earlier of <see cref="PlanEnd"/> (DTP 347, the end of a
-    /// DTP 291 range, <c>planDateInformation.planEnd</c>/<c>plan</c>) and <see cref="EligibilityEnd"/> (DTP 357).
-    /// An estimate whose program runs past it prices the later days as self-pay (<c>coverage-ends</c>).
+    /// The last day the answer says coverage lasts: the earlier of <see cref="EligibilityEnd"/> (DTP 357, JSON
+    /// <c>eligibilityEnd</c>) and <see cref="PlanEnd"/> (DTP 347, the end of a DTP 291 range, JSON <c>planEnd</c> or the
+    /// end of <c>plan</c>) when the plan end is not simply the end of a plan year that renews (one year less a day
+    /// after <see cref="PlanBegin"/>, or 31 December when no begin is given). An estimate whose program runs past it
+    /// prices the later days as self-pay (<c>coverage-ends</c>).
     /// </summary>
-    public DateOnly? CoverageEnds => (PlanEnd, EligibilityEnd) switch
+    public DateOnly? CoverageEnds
     {
-        ({ } plan, { } eligibility) => plan < eligibility ? plan : eligibility,
-        ({ } plan, null) => plan,
-        (null, var eligibility) => eligibility,
-    };
+        get
+        {
+            var planEnd = PlanEnd is { } end && !EndsAPlanYear(end) ? end : (DateOnly?)null;
+            return (planEnd, EligibilityEnd) switch
+            {
+                ({ } plan, { } eligibility) => plan < eligibility ? plan : eligibility,
+                ({ } plan, null) => plan,
+                (null, var eligibility) => eligibility,
+            };
+        }
+    }
+
+    private bool EndsAPlanYear(DateOnly end) =>
+        PlanBegin is { } begin ? end == begin.AddYears(1).AddDays(-1) : end is { Month: 12, Day: 31 };
 
     /// <summary>Behavioural-health care the payer says is not covered (EB01 I), per tier; null when it says nothing of the kind.</summary>
     public NonCovered? NonCovered { get; init; }

@@ -185,6 +185,17 @@ public sealed class RealWorldRuleTests
         Assert.That(coverage.CoverageEnds, Is.EqualTo(DateOnly.Parse(end, System.Globalization.CultureInfo.InvariantCulture)));
     }
 
+    [TestCase("DTP*291*RD8*20260101-20261231~")]
+    [TestCase("DTP*346*D8*20260701~DTP*347*D8*20270630~")]
+    [TestCase("DTP*347*D8*20261231~")]
+    public void The_end_of_a_full_plan_year_is_a_renewal_not_the_end_of_coverage(string dates)
+    {
+        var coverage = CoverageNormalizer.FromX12(Answer(dates + "EB*1*IND*30**PPO~")).Coverage!;
+
+        Assert.That(coverage.PlanEnd, Is.Not.Null);
+        Assert.That(coverage.CoverageEnds, Is.Null);
+    }
+
     [TestCase("""{ "planEnd": "20261215" }""", TestName = "Coverage_ends_at_v3_planDateInformation_planEnd")]
     [TestCase("""{ "plan": "20260101-20261215" }""", TestName = "Coverage_ends_at_the_end_of_v3_planDateInformation_plan")]
     [TestCase("""{ "planEnd": "20261231", "eligibilityEnd": "20261215" }""", TestName = "Coverage_ends_at_v3_planDateInformation_eligibilityEnd")]
