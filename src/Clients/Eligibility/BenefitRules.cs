@@ -48,8 +48,8 @@ internal static partial class BenefitRules
 
     public static NormalizedCoverage? Normalize(EligibilityAnswer answer, List<string> warnings, List<string> assumptions)
     {
-        var rows = answer.Rows.Where(r => r.Code is not null).ToList();
-        if (rows.Count == 0)
+        var allRows = answer.Rows.Where(r => r.Code is not null).ToList();
+        if (allRows.Count == 0)
         {
             if (answer.Errors.Count == 0)
             {
@@ -59,9 +59,11 @@ internal static partial class BenefitRules
             return null;
         }
 
+        var (rows, noMedicalCoverage) = SetOtherProductsApart(allRows, assumptions);
+        var otherCoverage = ReadOtherCoverage(rows, warnings);
         var anyMask = rows.Aggregate(0, (mask, row) => mask | row.PrecedenceMask);
         var serviceTypeUsed = anyMask == 0 ? null : ServiceTypePrecedence[System.Numerics.BitOperations.TrailingZeroCount(anyMask)];
-        if (serviceTypeUsed is null)
+        if (serviceTypeUsed is null && !noMedicalCoverage)
         {
             assumptions.Add("no row is about substance use (AI, AJ, AK, CJ), mental health (MH, CF, CH, A8) or the plan as a whole (30): no benefits were taken");
         }
@@ -81,9 +83,16 @@ internal static partial class BenefitRules
             outOfNetwork = BuildTier(rows, 'N', "out-of-network", serviceTypeUsed, warnings, assumptions);
         }
 
+        var nonCovered = ReadNonCovered(rows, warnings);
+        var active = noMedicalCoverage ? null : ReadActive(rows);
+        if (nonCovered is { InNetwork: true, OutOfNetwork: true })
+        {
+            active = false;
+        }
+
         return new NormalizedCoverage(
-            Active: ReadActive(rows),
-            PlanName: ReadPlanName(rows),
+            Active: active,
+            PlanName: noMedicalCoverage ? null : ReadPlanName(rows) ?? answer.PlanReferenceName,
             GroupNumber: answer.GroupNumber,
             PlanBegin: answer.PlanBegin,
             PlanEnd: answer.PlanEnd,
@@ -92,15 +101,21 @@ internal static partial class BenefitRules
             InNetwork: inNetwork,
             OutOfNetwork: outOfNetwork,
             CarveOut: carveOut,
-            ServiceTypeUsed: serviceTypeUsed);
+            ServiceTypeUsed: serviceTypeUsed)
+        {
+            NonCovered = nonCovered,
+            NoMedicalCoverageStated = noMedicalCoverage,
+            OtherCoverage = otherCoverage,
+            Messages = ReadMessages(rows),
+        };
     }
 
     private static bool Covers(BenefitRow row, int precedence) => (row.PrecedenceMask & (1 << precedence)) != 0;
 
-    /// <summary>Status rows of the most specific service type that has any decide; otherwise any status row.</summary>
+    /// <summary>Status rows of the most specific service type that has any decide; otherwise any status row that is not another product's (dental, vision).</summary>
     private static bool? ReadActive(List<BenefitRow> rows)
     {
-        var statusRows = rows.Where(r => ActiveCodes.Contains(r.Code!) || InactiveCodes.Contains(r.Code!)).ToList();
+        var statusRows = rows.Where(r => IsStatusRow(r) && !IsOtherProductOnly(r)).ToList();
         if (statusRows.Count == 0)
         {
             return null;
@@ -121,10 +136,15 @@ internal static partial class BenefitRules
             applicable.Any(r => ActiveCodes.Contains(r.Code!)) ? true : applicable.Any(r => InactiveCodes.Contains(r.Code!)) ? false : null;
     }
 
+    /// <summary>
+    /// The plan's name is the coverage description (EB05) of an active-coverage row, the plan as a whole first, then of
+    /// an inactive-coverage row; never the text of a limitation or cost row ("Physical and Speech Therapy" on an F row
+    /// is not a plan).
+    /// </summary>
     private static string? ReadPlanName(List<BenefitRow> rows) =>
         rows.FirstOrDefault(r => ActiveCodes.Contains(r.Code!) && r.PlanCoverage is not null && Covers(r, PlanAsAWhole))?.PlanCoverage
-        ?? rows.FirstOrDefault(r => ActiveCodes.Contains(r.Code!) && r.PlanCoverage is not null)?.PlanCoverage
-        ?? rows.FirstOrDefault(r => r.PlanCoverage is not null)?.PlanCoverage;
+        ?? rows.FirstOrDefault(r => ActiveCodes.Contains(r.Code!) && r.PlanCoverage is not null && !IsOtherProductOnly(r))?.PlanCoverage
+        ?? rows.FirstOrDefault(r => InactiveCodes.Contains(r.Code!) && r.PlanCoverage is not null && !IsOtherProductOnly(r))?.PlanCoverage;
 
     private static CarveOut? FindCarveOut(List<BenefitRow> rows)
     {
@@ -259,14 +279,15 @@ internal static partial class BenefitRules
 
     private static LevelAmounts? ReadAccumulator(List<BenefitRow> rows, string code, string kind, TierContext context)
     {
-        var (_, chosen) = Choose(rows.Where(r => r.Code == code), context, kind);
+        var candidates = rows.Where(r => r.Code == code).ToList();
+        var (serviceType, chosen) = Choose(candidates, context, kind);
         if (chosen.Count == 0)
         {
             return null;
         }
 
-        var individual = ReadLevel(chosen.Where(r => r.Level is null or "IND").ToList(), $"{kind} (individual)", context);
-        var family = ReadLevel(chosen.Where(r => r.Level is "FAM").ToList(), $"{kind} (family)", context);
+        var individual = ReadLevel(Combine(candidates, chosen, serviceType!, r => r.Level is null or "IND", $"{kind} (individual)", context), $"{kind} (individual)", context);
+        var family = ReadLevel(Combine(candidates, chosen, serviceType!, r => r.Level is "FAM", $"{kind} (family)", context), $"{kind} (family)", context);
         if (chosen.Any(r => r.Level is null) && individual is not null)
         {
             context.Assumptions.Add($"{context.TierName} {kind}: rows without a coverage level (EB02) read as individual");
@@ -279,6 +300,57 @@ internal static partial class BenefitRules
 
         return individual is null && family is null ? null : new LevelAmounts(individual, family);
     }
+
+    /// <summary>
+    /// The rows of one level for total, remainder and met: each from the most specific service type that states it.
+    /// A payer may state the total on MH rows and the remainder only on plan-level (30) rows; taking the remainder
+    /// from 30 beats reporting "nothing known to be met", and the assumption says so.
+    /// </summary>
+    private static List<BenefitRow> Combine(List<BenefitRow> candidates, List<BenefitRow> chosen, string serviceType, Func<BenefitRow, bool> level, string kind, TierContext context)
+    {
+        var atLevel = chosen.Where(level).ToList();
+        var hasTotal = atLevel.Any(IsTotal);
+        var hasRemaining = atLevel.Any(r => r.TimeQualifier == "29");
+        var hasMet = atLevel.Any(r => r.TimeQualifier == "24");
+        // A total of 0 leaves nothing to remain: there is nothing to combine.
+        if (atLevel.Count == 0 || (hasTotal && (hasRemaining || hasMet)) || atLevel.Any(r => IsTotal(r) && PayerValues.ParseDecimal(r.Amount) == 0m))
+        {
+            return atLevel;
+        }
+
+        var first = ((List<string>)[.. ServiceTypePrecedence]).IndexOf(serviceType);
+        for (var index = first + 1; index < ServiceTypePrecedence.Count; index++)
+        {
+            var broader = candidates.Where(r => Covers(r, index) && level(r) && TierRank(r, context.Tier) is not null)
+                .OrderBy(r => TierRank(r, context.Tier))
+                .ThenBy(PlaceRank)
+                .ThenBy(r => r.Index)
+                .ToList();
+            var stc = ServiceTypePrecedence[index];
+            if (!hasTotal && broader.FirstOrDefault(IsTotal) is { } total)
+            {
+                atLevel.Add(total);
+                hasTotal = true;
+                context.Assumptions.Add($"{context.TierName} {kind}: the total is stated only at service type {stc}, the remainder at {serviceType}; combined");
+            }
+
+            if (!hasRemaining && !hasMet && broader.FirstOrDefault(r => r.TimeQualifier is "29" or "24") is { } remainder)
+            {
+                atLevel.Add(remainder);
+                hasRemaining = true;
+                context.Assumptions.Add($"{context.TierName} {kind}: the total is stated at service type {serviceType}, what remains only at {stc}; combined");
+            }
+
+            if (hasTotal && (hasRemaining || hasMet))
+            {
+                break;
+            }
+        }
+
+        return atLevel;
+    }
+
+    private static bool IsTotal(BenefitRow row) => row.TimeQualifier is null || TotalPeriods.Contains(row.TimeQualifier);
 
     private static Amounts? ReadLevel(List<BenefitRow> rows, string kind, TierContext context)
     {
@@ -350,6 +422,12 @@ internal static partial class BenefitRules
     {
         if (row is null)
         {
+            return null;
+        }
+
+        if (PayerValues.IsPlaceholder(row.Amount))
+        {
+            context.Assumptions.Add($"{context.TierName} {kind}: {row.Amount?.Trim()} at {row.Where} is a filler meaning not applicable, not a cap; treated as not stated");
             return null;
         }
 

@@ -101,8 +101,12 @@ public static class CoverageNormalizer
                 .OfType<string>()
                 .ToArray();
             var entities = (b.BenefitsRelatedEntities ?? []).Concat(b.BenefitsRelatedEntity ?? [])
-                .Select(e => new RelatedParty(JoinName(e.EntityFirstName, e.EntityName), JsonPhone(e.ContactInformation)))
+                .Select(e => new RelatedParty(JoinName(e.EntityFirstName, e.EntityName), JsonPhone(e.ContactInformation), Blank(e.EntityIdentificationValue), Blank(e.EntityIdentifier)))
                 .ToArray();
+            var rowDates = b.BenefitsDateInformation;
+            var rowPlan = PayerValues.ParseDateOrRange(rowDates?.Plan);
+            var rowBegin = PayerValues.ParseDateOrRange(rowDates?.BenefitBegin);
+            var rowEnd = PayerValues.ParseDateOrRange(rowDates?.BenefitEnd);
             rows.Add(new BenefitRow(
                 i,
                 BenefitRowSource.BenefitsInformation,
@@ -120,7 +124,12 @@ public static class CoverageNormalizer
                 Code(b.InPlanNetworkIndicatorCode),
                 places,
                 (b.AdditionalInformation ?? []).Select(m => Blank(m.Description)).OfType<string>().ToArray(),
-                entities));
+                entities)
+            {
+                InsuranceType = Code(b.InsuranceTypeCode),
+                Begin = rowBegin.Begin ?? rowPlan.Begin,
+                End = rowEnd.End ?? rowPlan.End,
+            });
         }
 
         if (rows.Count == 0 && response.PlanStatus is { Count: > 0 } statuses)
@@ -162,7 +171,10 @@ public static class CoverageNormalizer
             eligibilityEnd.Begin,
             rows,
             Deduplicate(errors),
-            warnings);
+            warnings)
+        {
+            PlanReferenceName = Blank(response.PlanInformation?.PlanDescription),
+        };
     }
 
     private static EligibilityAnswer ToAnswer(X271Response response, List<string> warnings)
@@ -171,6 +183,9 @@ public static class CoverageNormalizer
         var payer = payerName is null ? null : new PayerInfo(payerName.IdentificationCode, payerName.LastOrOrganizationName);
         var patient = response.Patient;
         var subscriber = response.Subscriber;
+        var memberReferences = (patient?.References ?? []).Concat(patient != subscriber ? subscriber?.References ?? [] : []).ToList();
+        var planReferenceName = memberReferences.FirstOrDefault(r => r.Qualifier == "18" && r.Description is not null)?.Description
+            ?? memberReferences.FirstOrDefault(r => r.Qualifier == "CE" && r.Description is not null)?.Description;
 
         var dates = (patient?.Dates ?? []).Concat(patient != subscriber ? subscriber?.Dates ?? [] : []).ToList();
         var planBegin = X12DateOf(dates, "346")?.Begin;
@@ -220,7 +235,13 @@ public static class CoverageNormalizer
                     b.InPlanNetworkIndicator,
                     b.AdditionalInformation.Count == 0 ? [] : b.AdditionalInformation.Where(a => a.Qualifier is null or "ZZ").Select(a => a.Code).OfType<string>().ToArray(),
                     b.Messages,
-                    b.RelatedEntities.Count == 0 ? [] : b.RelatedEntities.Select(e => new RelatedParty(e.Name.DisplayName, e.Contacts.Select(c => c.Phone).FirstOrDefault(p => p is not null))).ToArray()));
+                    b.RelatedEntities.Count == 0 ? [] : b.RelatedEntities.Select(e => new RelatedParty(e.Name.DisplayName, e.Contacts.Select(c => c.Phone).FirstOrDefault(p => p is not null), e.Name.IdentificationCode, e.Name.EntityIdentifierCode)).ToArray())
+                {
+                    InsuranceType = b.InsuranceTypeCode,
+                    ProcedureQualifier = ProcedureQualifierOf(b.ProcedureIdentifier),
+                    Begin = RowDate(b.Dates, begin: true),
+                    End = RowDate(b.Dates, begin: false),
+                });
             }
         }
 
@@ -233,7 +254,42 @@ public static class CoverageNormalizer
             X12DateOf(dates, "357")?.Begin,
             rows,
             Deduplicate(errors),
-            warnings);
+            warnings)
+        {
+            PlanReferenceName = planReferenceName,
+        };
+    }
+
+    /// <summary>EB13-1, the two-letter qualifier of the composite procedure identifier (<c>AD</c> ADA dental, <c>HC</c> HCPCS …).</summary>
+    private static string? ProcedureQualifierOf(string? procedure) =>
+        procedure is { Length: >= 3 } && char.IsAsciiLetter(procedure[0]) && char.IsAsciiLetter(procedure[1]) && !char.IsLetterOrDigit(procedure[2])
+            ? Code(procedure[..2])
+            : null;
+
+    /// <summary>A benefit row's own dates: begin from 346/292/348/193 (or a range's start), end from 347/349/194 (or a range's end).</summary>
+    private static DateOnly? RowDate(IReadOnlyList<X12Date> dates, bool begin)
+    {
+        foreach (var date in dates)
+        {
+            if (date.Begin is null)
+            {
+                continue;
+            }
+
+            var isRange = date.Format == "RD8";
+            switch (date.Qualifier)
+            {
+                case "346" or "348" or "193" when begin:
+                case "291" or "292" when begin:
+                    return date.Begin;
+                case "347" or "349" or "194" when !begin:
+                    return date.Begin;
+                case "291" or "292" when !begin && isRange:
+                    return date.End;
+            }
+        }
+
+        return null;
     }
 
     private static X12Date? X12DateOf(List<X12Date> dates, string qualifier)

@@ -15,7 +15,11 @@ internal sealed record EligibilityAnswer(
     DateOnly? EligibilityEnd,
     IReadOnlyList<BenefitRow> Rows,
     IReadOnlyList<AaaError> Errors,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>A plan name the answer gives outside the EB rows (2100C REF 18/CE description, <c>planInformation.planDescription</c>).</summary>
+    public string? PlanReferenceName { get; init; }
+}
 
 /// <summary>
 /// One EB row, whichever format it came in, with its EB01–EB12 values as sent. <c>Source</c> and <c>Position</c>
@@ -50,6 +54,18 @@ internal sealed record BenefitRow(
 
     /// <summary>Bit i is set when the row is about <see cref="BenefitRules.ServiceTypePrecedence"/>[i]; a row without EB03 is about 30.</summary>
     public int PrecedenceMask { get; } = BenefitRules.MaskOf(ServiceTypes);
+
+    /// <summary>EB04 insurance type code (e.g. <c>MA</c>, <c>HM</c>, <c>OT</c>), when sent.</summary>
+    public string? InsuranceType { get; init; }
+
+    /// <summary>EB13-1 product/service ID qualifier (e.g. <c>AD</c> for ADA dental codes, <c>HC</c> for HCPCS), when sent.</summary>
+    public string? ProcedureQualifier { get; init; }
+
+    /// <summary>The row's own begin date (DTP 346/292/348 or the start of a 291/292 range), when sent.</summary>
+    public DateOnly? Begin { get; init; }
+
+    /// <summary>The row's own end date (DTP 347/349 or the end of a 291/292 range), when sent.</summary>
+    public DateOnly? End { get; init; }
 }
 
 /// <summary>Which part of the input a row came from.</summary>
@@ -60,14 +76,46 @@ internal enum BenefitRowSource
     X12,
 }
 
-/// <summary>A 2120 related entity reduced to what a carve-out needs.</summary>
-internal sealed record RelatedParty(string? Name, string? Phone);
+/// <summary>A 2120 related entity reduced to what a carve-out or other coverage needs.</summary>
+/// <param name="Name">Name (NM103/NM104).</param>
+/// <param name="Phone">Telephone (PER).</param>
+/// <param name="Id">Identification (NM109), e.g. a payer ID.</param>
+/// <param name="Role">Entity identifier code (NM101), e.g. <c>PR</c> payer, <c>PRP</c> primary payer.</param>
+internal sealed record RelatedParty(string? Name, string? Phone, string? Id = null, string? Role = null);
 
 /// <summary>Parsing of the payer's text values with the invariant culture, never throwing.</summary>
 internal static class PayerValues
 {
     /// <summary>The "no limit" amount payers send.</summary>
     public const decimal NoLimit = 9999999.99m;
+
+    /// <summary>
+    /// True for a filler amount other than <see cref="NoLimit"/>: four or more nines, with only nines after the
+    /// point (<c>99999.99</c>, <c>999999</c>). Payers send these for "not applicable", not as a cap.
+    /// </summary>
+    public static bool IsPlaceholder(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        var span = text.AsSpan().Trim();
+        if (span.StartsWith("$"))
+        {
+            span = span[1..];
+        }
+
+        var point = span.IndexOf('.');
+        var whole = point < 0 ? span : span[..point];
+        var fraction = point < 0 ? [] : span[(point + 1)..];
+        if (whole.Length < 4 || whole.ContainsAnyExcept('9') || fraction.ContainsAnyExcept('9'))
+        {
+            return false;
+        }
+
+        return ParseDecimal(text) != NoLimit;
+    }
 
     /// <summary>Reads "1500", "1500.00", ".2", "-0", "$1,500.00"; null for anything else.</summary>
     public static decimal? ParseDecimal(string? text)

@@ -60,7 +60,96 @@ public sealed record NormalizedCoverage(
     BenefitTier? InNetwork,
     BenefitTier? OutOfNetwork,
     CarveOut? CarveOut,
-    string? ServiceTypeUsed);
+    string? ServiceTypeUsed)
+{
+    /// <summary>
+    /// The last day the answer says coverage lasts: the earlier of <see cref="EligibilityEnd"/> (DTP 357, JSON
+    /// <c>eligibilityEnd</c>) and <see cref="PlanEnd"/> (DTP 347, the end of a DTP 291 range, JSON <c>planEnd</c> or the
+    /// end of <c>plan</c>) when the plan end is not simply the end of a plan year that renews (one year less a day
+    /// after <see cref="PlanBegin"/>, or 31 December when no begin is given). An estimate whose program runs past it
+    /// prices the later days as self-pay (<c>coverage-ends</c>).
+    /// </summary>
+    public DateOnly? CoverageEnds
+    {
+        get
+        {
+            var planEnd = PlanEnd is { } end && !EndsAPlanYear(end) ? end : (DateOnly?)null;
+            return (planEnd, EligibilityEnd) switch
+            {
+                ({ } plan, { } eligibility) => plan < eligibility ? plan : eligibility,
+                ({ } plan, null) => plan,
+                (null, var eligibility) => eligibility,
+            };
+        }
+    }
+
+    private bool EndsAPlanYear(DateOnly end) =>
+        PlanBegin is { } begin ? end == begin.AddYears(1).AddDays(-1) : end is { Month: 12, Day: 31 };
+
+    /// <summary>Behavioural-health care the payer says is not covered (EB01 I), per tier; null when it says nothing of the kind.</summary>
+    public NonCovered? NonCovered { get; init; }
+
+    /// <summary>
+    /// True when every coverage row of the answer is for another product (dental, vision): nothing medical or
+    /// behavioural is stated, so <see cref="Active"/> is null rather than the dental plan's "active".
+    /// </summary>
+    public bool NoMedicalCoverageStated { get; init; }
+
+    /// <summary>Other or additional payers the answer names (EB01 R with its 2120 entities): coordinate benefits.</summary>
+    public IReadOnlyList<OtherCoverage> OtherCoverage { get; init; } = [];
+
+    /// <summary>
+    /// What the payer said in words (MSG) on the rows that matter for the estimate, kept with the benefit each belongs
+    /// to. Shown to staff; never logged.
+    /// </summary>
+    public IReadOnlyList<PayerMessage> Messages { get; init; } = [];
+
+    /// <summary>Value equality, with the lists compared item by item (a record compares lists by reference).</summary>
+    public bool Equals(NormalizedCoverage? other) =>
+        other is not null &&
+        Active == other.Active && PlanName == other.PlanName && GroupNumber == other.GroupNumber &&
+        PlanBegin == other.PlanBegin && PlanEnd == other.PlanEnd && EligibilityBegin == other.EligibilityBegin && EligibilityEnd == other.EligibilityEnd &&
+        Equals(InNetwork, other.InNetwork) && Equals(OutOfNetwork, other.OutOfNetwork) && Equals(CarveOut, other.CarveOut) &&
+        ServiceTypeUsed == other.ServiceTypeUsed && Equals(NonCovered, other.NonCovered) && NoMedicalCoverageStated == other.NoMedicalCoverageStated &&
+        OtherCoverage.SequenceEqual(other.OtherCoverage) &&
+        Messages.Count == other.Messages.Count && Messages.Zip(other.Messages).All(pair => pair.First.Equals(pair.Second));
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Active, PlanName, PlanBegin, PlanEnd, InNetwork, OutOfNetwork, ServiceTypeUsed, OtherCoverage.Count);
+}
+
+/// <summary>Care the payer says is not covered (EB01 I) on a behavioural-health service type.</summary>
+/// <param name="ServiceType">The service type code of the non-covered row (e.g. <c>MH</c>, <c>AI</c>).</param>
+/// <param name="InNetwork">Not covered in network (EB12 Y, W, or not said).</param>
+/// <param name="OutOfNetwork">Not covered out of network (EB12 N, W, or not said).</param>
+public sealed record NonCovered(string ServiceType, bool InNetwork, bool OutOfNetwork);
+
+/// <summary>Another or additional payer named by an EB01 R row (for example a Medicare Advantage plan to bill instead, a primary payer, QMB Medicaid).</summary>
+/// <param name="PayerName">The 2120 entity's name, when sent.</param>
+/// <param name="PayerId">Its identification (NM109), when sent.</param>
+/// <param name="InsuranceType">EB04 insurance type code (e.g. <c>HM</c>, <c>MC</c>, <c>OT</c>), when sent.</param>
+/// <param name="Description">EB05 plan coverage description, when sent.</param>
+/// <param name="Begin">The row's begin date, when sent.</param>
+/// <param name="End">The row's end date, when sent.</param>
+public sealed record OtherCoverage(string? PayerName, string? PayerId, string? InsuranceType, string? Description, DateOnly? Begin, DateOnly? End);
+
+/// <summary>One MSG text with the benefit it belongs to.</summary>
+/// <param name="Benefit">The benefit in words ("deductible", "active coverage", "not covered" …).</param>
+/// <param name="ServiceTypes">The service type codes of its row; empty for the plan as a whole.</param>
+/// <param name="Network">EB12 of its row (<c>Y</c>, <c>N</c>, <c>W</c>), when sent.</param>
+/// <param name="Text">The payer's words.</param>
+public sealed record PayerMessage(string Benefit, IReadOnlyList<string> ServiceTypes, string? Network, string Text)
+{
+    /// <summary>Value equality, with the service types compared item by item.</summary>
+    public bool Equals(PayerMessage? other) =>
+        other is not null && Benefit == other.Benefit && Network == other.Network && Text == other.Text && ServiceTypes.SequenceEqual(other.ServiceTypes);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Benefit, Network, Text, ServiceTypes.Count);
+
+    /// <summary>Prints no payer text (it may describe the patient).</summary>
+    public override string ToString() => $"PayerMessage {{ Benefit = {Benefit} }}";
+}
 
 /// <summary>The benefits of one network tier.</summary>
 /// <param name="Deductible">Deductible (EB01 C) by level.</param>

@@ -14,7 +14,12 @@ public readonly record struct X12Delimiters(char Element, char Repetition, char 
     /// <summary>The delimiters most trading partners use: <c>* ^ : ~</c>.</summary>
     public static X12Delimiters Default { get; } = new('*', '^', ':', '~');
 
-    /// <summary>True when no two delimiters coincide and none is a letter or digit, as X12 requires.</summary>
+    /// <summary>
+    /// True when the delimiters can be read: no two of element, component and segment terminator coincide and none
+    /// is a letter or digit. A repetition separator equal to the component separator is tolerated (real TR3-derived
+    /// files send <c>^</c> as both): the 271 reader knows which elements repeat and which are composites, and warns
+    /// (see <see cref="RepetitionIsComponent"/>).
+    /// </summary>
     public bool AreValid
     {
         get
@@ -33,7 +38,10 @@ public readonly record struct X12Delimiters(char Element, char Repetition, char 
                 return false;
             }
 
-            return Repetition == '\0' || (Repetition != Element && Repetition != Component && Repetition != Segment && !char.IsLetterOrDigit(Repetition));
+            return Repetition == '\0' || (Repetition != Element && Repetition != Segment && !char.IsLetterOrDigit(Repetition));
         }
     }
+
+    /// <summary>True when ISA11 and ISA16 are the same character: not standard, readable only because no 271 element is both repeated and composite.</summary>
+    public bool RepetitionIsComponent => Repetition != '\0' && Repetition == Component;
 }

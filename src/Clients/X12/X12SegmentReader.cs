@@ -374,8 +374,11 @@ public readonly ref struct X12Segment
         }
     }
 
-    /// <summary>Element at a 1-based position as a string; null when empty or absent. Short codes are shared, not allocated.</summary>
-    public string? GetString(int position) => X12StringPool.Get(this[position]);
+    /// <summary>
+    /// Element at a 1-based position as a string, without leading or trailing blanks (payers pad values:
+    /// <c>617591011C21T </c>); null when empty, blank or absent. Short codes are shared, not allocated.
+    /// </summary>
+    public string? GetString(int position) => X12StringPool.Get(this[position].Trim(' '));
 
     /// <summary>Component (1-based) of a composite element; empty when absent.</summary>
     public ReadOnlySpan<char> GetComponent(int position, int component)

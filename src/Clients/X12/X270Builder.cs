@@ -41,7 +41,7 @@ public static class X270Builder
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(parties);
         var d = delimiters ?? X12Delimiters.Default;
-        if (!d.AreValid || d.Repetition == '\0')
+        if (!d.AreValid || d.Repetition == '\0' || d.RepetitionIsComponent)
         {
             throw new ArgumentException("The delimiters must be distinct non-alphanumeric characters, with a repetition separator.", nameof(delimiters));
         }

@@ -74,6 +74,7 @@ public static class X271Reader
 
         private bool _inGroup;
         private string? _groupControlNumber;
+        private bool _groupVersion4010;
         private int _transactionsInGroup;
         private int _groupPosition;
 
@@ -220,6 +221,11 @@ public static class X271Reader
             {
                 Warning(segment, null, $"the ISA has {segment.ElementCount} elements instead of 16");
             }
+
+            if (delimiters.RepetitionIsComponent)
+            {
+                Warning(segment, 16, $"ISA11 (repetition separator) and ISA16 (component separator) are both '{delimiters.Component}', which X12 does not allow; read as repetition in repeating elements (EB03) and as component in composites");
+            }
         }
 
         private void OnGroupHeader(in X12Segment segment)
@@ -244,6 +250,7 @@ public static class X271Reader
             _groupCount++;
             _groupControlNumber = segment.GetString(6);
             _groupPosition = segment.Position;
+            _groupVersion4010 = segment[8].StartsWith("004010", StringComparison.Ordinal);
             _transactionsInGroup = 0;
             if (!segment[1].SequenceEqual("HB"))
             {
@@ -292,6 +299,11 @@ public static class X271Reader
             if (!version.IsEmpty && !version.SequenceEqual(ImplementationGuide))
             {
                 Warning(segment, 3, $"implementation guide '{Shorten(version)}' is not {ImplementationGuide}; read as {ImplementationGuide}");
+            }
+
+            if (version.StartsWith("004010", StringComparison.Ordinal) || (version.IsEmpty && _groupVersion4010))
+            {
+                Warning(segment, null, "this is a 4010 answer (004010X092), not 5010: it was read by the 5010 rules, and codes that 5010 changed may read differently");
             }
         }
 
@@ -566,7 +578,12 @@ public static class X271Reader
             switch (_context)
             {
                 case Context.Payer when _payer is not null:
-                    _payer.Name ??= name;
+                    // A payer ID (PI) is what the payer table is keyed by; a tax ID (FI) only when nothing better came.
+                    if (_payer.Name is null || (name.EntityIdentifierCode == "PR" && name.IdentificationCodeQualifier == "PI" && _payer.Name.IdentificationCodeQualifier != "PI"))
+                    {
+                        _payer.Name = name;
+                    }
+
                     return;
                 case Context.Provider when _provider is not null:
                     _provider.Name ??= name;

@@ -9,21 +9,23 @@ internal static class EligibilityFiles
     public static string FixturesDirectory => Path.Combine(AppContext.BaseDirectory, "Fixtures");
 
     /// <summary>The shared samples folder, or null when this checkout has none beside it.</summary>
-    public static string? SharedSamplesDirectory
-    {
-        get
-        {
-            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "CoverageCheck.sln")))
-                {
-                    var samples = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "samples", "eligibility"));
-                    return Directory.Exists(samples) ? samples : null;
-                }
-            }
+    public static string? SharedSamplesDirectory => SharedFolder("eligibility");
 
-            return null;
+    /// <summary>The shared real-world corpus (../shared/samples/real-world), or null when this checkout has none beside it.</summary>
+    public static string? RealWorldDirectory => SharedFolder("real-world");
+
+    private static string? SharedFolder(string name)
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "CoverageCheck.sln")))
+            {
+                var samples = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "samples", name));
+                return Directory.Exists(samples) ? samples : null;
+            }
         }
+
+        return null;
     }
 
     public static string Fixture(string name) => File.ReadAllText(Path.Combine(FixturesDirectory, name));

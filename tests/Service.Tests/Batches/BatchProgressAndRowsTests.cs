@@ -104,6 +104,21 @@ internal sealed class BatchProgressAndRowsTests
         Assert.That(report.Standing, Is.EqualTo(CoverageStanding.Active));
     }
 
+    [TestCase("\"planBegin\":\"2026-01-01\",\"planEnd\":\"2026-12-15\"", TestName = "A_plan_ending_mid_program_sets_ends_before_program_issue_15")]
+    [TestCase("\"planBegin\":\"2026-01-01\",\"planEnd\":\"2026-12-31\",\"eligibilityEnd\":\"2026-12-15\"", TestName = "An_eligibility_end_mid_program_sets_ends_before_program_issue_15")]
+    public void A_coverage_end_inside_the_program_is_reported_as_ending_before_the_program(string dates)
+    {
+        const string payload = """{"program":{"startDate":"2026-12-07","weeks":8,"daysPerWeek":5}}""";
+        var result = $$"""{"checkedAt":"2026-11-30T15:00:00+00:00","payer":{"id":"60054","name":"AETNA"},"coverage":{"active":true,{{dates}}},"errors":[]}""";
+        var row = new BatchRowRecord { Line = 3, PatientRef = "S-4", VerificationId = Guid.NewGuid(), VerificationStatus = "completed", PayerId = "60054" };
+
+        var report = BatchReportRows.From(row, VerificationJson.ReadPayload(payload), VerificationJson.ReadResult(result), "AETNA");
+
+        Assert.That(report.CoverageEnd, Is.EqualTo(new DateOnly(2026, 12, 15)));
+        Assert.That(report.EndsBeforeProgram, Is.True);
+        Assert.That(report.Standing, Is.EqualTo(CoverageStanding.EndsBeforeProgram));
+    }
+
     [Test]
     public void What_the_payer_did_not_say_stays_unknown_and_its_rejection_is_the_error()
     {

@@ -94,6 +94,33 @@ internal sealed class ClearinghouseBoundaryTests
         Assert.That(stored.Coverage?.ServiceTypeUsed, Is.EqualTo("30"));
     }
 
+    [Test]
+    public async Task A_plan_ending_mid_program_raises_coverage_ends_and_prices_the_later_days_as_self_pay_issue_15()
+    {
+        var endsMidProgram = OtherClearinghouseCoverage with { PlanBegin = new DateOnly(2026, 1, 1), PlanEnd = new DateOnly(2026, 12, 15) };
+        var renews = OtherClearinghouseCoverage with { PlanBegin = new DateOnly(2026, 1, 1), PlanEnd = new DateOnly(2026, 12, 31) };
+
+        var ending = await EstimateFor(endsMidProgram);
+        var renewing = await EstimateFor(renews);
+
+        Assert.That(ending["warnings"]!.AsArray().Select(w => (string?)w), Does.Contain("coverage-ends"));
+        Assert.That(renewing["warnings"]!.AsArray().Select(w => (string?)w), Does.Not.Contain("coverage-ends"), "a plan year that renews on 1 January is not the end of coverage");
+        Assert.That((string?)ending["explanation"], Does.Contain("self-pay"));
+        Assert.That((decimal)ending["totals"]!["payer"]!, Is.LessThan((decimal)renewing["totals"]!["payer"]!), "the sessions after 15 December are not the payer's");
+    }
+
+    private static async Task<System.Text.Json.Nodes.JsonNode> EstimateFor(NormalizedCoverage coverage)
+    {
+        var clearinghouse = new StubClearinghouse(_ => Answer(new EligibilityReading(new PayerInfo("60054", "AETNA"), coverage, [], [], [], [])));
+        using var host = new VerificationsHost(new Dictionary<string, string?> { ["Verification:WorkerEnabled"] = "false" });
+        await using var factory = WithClearinghouse(host, clearinghouse);
+        using var client = Client(factory);
+
+        using var response = await client.PostAsJsonAsync("/api/v1/verifications", VerificationsApiTests.PpoMember);
+        var body = await VerificationsHost.ReadAsync(response);
+        return body["estimate"] ?? throw new AssertionException("No estimate was made.");
+    }
+
     private static ClearinghouseAnswer Answer(EligibilityReading reading) =>
         new(200, reading, OpaqueRawAnswer, TimeSpan.FromMilliseconds(5), 1);
 

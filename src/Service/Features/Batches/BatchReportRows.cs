@@ -56,8 +56,8 @@ internal static class BatchReportRows
             Active = coverage?.Active,
             PayerName = result.Payer?.Name ?? report.PayerName,
             PlanName = coverage?.PlanName,
-            // Only an eligibility end date says coverage stops; a plan's end date is its plan year, which renews.
-            CoverageEnd = coverage?.EligibilityEnd,
+            // An eligibility end, or a plan end that is not the end of a renewing plan year (#15: NormalizedCoverage.CoverageEnds).
+            CoverageEnd = coverage?.CoverageEnds,
             DeductibleTotal = deductible?.Total,
             DeductibleRemaining = deductible?.Remaining,
             OutOfPocketRemaining = inNetwork?.OutOfPocketMax?.Individual?.Remaining,

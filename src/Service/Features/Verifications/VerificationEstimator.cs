@@ -112,9 +112,9 @@ internal sealed class VerificationEstimator(EstimatePricer pricer)
             assumptions.Add("The payer gave no plan begin date: the estimate assumes the plan year starts on 1 January.");
         }
 
-        // The plan's end date is the end of its plan year, which renews (the estimator resets accumulators then);
-        // only an eligibility end date says the person's coverage stops.
-        var coverageEnd = coverage.EligibilityEnd;
+        // #15: an eligibility end, or a plan end that is not just the end of a renewing plan year (a plan ending
+        // 15 December), stops coverage: later sessions are self-pay (coverage-ends). See NormalizedCoverage.CoverageEnds.
+        var coverageEnd = coverage.CoverageEnds;
 
         decimal? individualDeductible = null, familyDeductible = null, individualDeductibleMet = 0, familyDeductibleMet = 0;
         if (tier?.Deductible is { } deductible)
