@@ -165,6 +165,21 @@ internal sealed class StaffPagesBrowserTests
     }
 
     [Test]
+    public async Task What_else_the_payer_said_is_shown_in_words()
+    {
+        // The sandbox's Kaiser HMO member: no out-of-network benefits (EB01 I), which the page states in words.
+        await SignInAsync("ana.admissions");
+        await FillVerifyFormAsync("GUS", "COPAYONLY", "1988-06-21", "94134", "K200000001");
+        await SubmitVerificationAsync();
+
+        var notes = _page.Locator("#payer-notes");
+        await Assertions.Expect(notes).ToContainTextAsync("Not covered");
+        Assert.That(await notes.InnerTextAsync(), Does.Not.Contain("EB").And.Not.Contain("benefitsInformation"), "no X12 or JSON names for staff");
+        await ScreenshotAsync("result-payer-notes", fullPage: true);
+        Assert.That(_consoleProblems, Is.Empty, "console errors or CSP violations");
+    }
+
+    [Test]
     public async Task A_payer_that_is_down_shows_pending_and_the_page_updates_itself_when_it_answers()
     {
         await _host.SetFaultsAsync(new FaultSettings(Http503: 1.0));

@@ -42,10 +42,16 @@ internal sealed record VerificationView(VerificationResponse Response, string? P
         VerificationStatus.NeedsReview => "needs-review",
         VerificationStatus.Failed => "failed",
         _ when Response.Coverage?.CarveOut is not null => "carve-out",
+        _ when Response.Coverage?.NoMedicalCoverageStated == true => "no-medical",
+        _ when Response.Coverage?.Active == true && EndsDuringProgram => "ends-mid-program",
         _ when Response.Coverage?.Active == true => "active",
         _ when Response.Coverage?.Active == false => "inactive",
         _ => "needs-review",
     };
+
+    /// <summary>The payer's coverage ends on or before the program's last day (the days after it are the patient's).</summary>
+    public bool EndsDuringProgram =>
+        Response.Coverage?.CoverageEnds is { } ends && Response.Program is { } program && ends < program.End;
 
     /// <summary>The patient pays for themself: coverage is inactive or the payer found none.</summary>
     public bool IsSelfPay =>
