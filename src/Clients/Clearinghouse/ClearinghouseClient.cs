@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using CoverageCheck.Clients.Eligibility;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -147,87 +146,26 @@ internal sealed partial class ClearinghouseClient(
         return new ClearinghouseUnavailableException(reason, inquiry.PayerId, $"{message} Payer {inquiry.PayerId}, {call.Attempts} attempt(s).", status, call.Attempts, retryAfter, cause);
     }
 
-    /// <summary>A 400 the normaliser can read: a JSON object with AAA errors in <c>errors</c> or an <c>aaaErrors</c> list.</summary>
-    internal static bool CarriesAaaErrors(string body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return false;
-            }
-
-            if (HasItems(root, "errors"))
-            {
-                return true;
-            }
-
-            foreach (var holder in (ReadOnlySpan<string>)["payer", "provider", "subscriber"])
-            {
-                if (root.TryGetProperty(holder, out var entity) && entity.ValueKind == JsonValueKind.Object && HasItems(entity, "aaaErrors"))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-
-        static bool HasItems(JsonElement element, string name) =>
-            element.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array && list.GetArrayLength() > 0;
-    }
+    /// <summary>A 400 the normaliser can read: a clearinghouse answer with AAA errors (top level or a loop's).</summary>
+    internal static bool CarriesAaaErrors(string body) => AaaErrorsIn(body).Any();
 
     /// <summary>
     /// True when an answer (200, or 400 with AAA errors) carries AAA 42 "Unable to Respond at Current Time" or 80 "No
     /// Response received - Transaction Terminated": the payer's ill health, not this member's data.
     /// </summary>
-    internal static bool CarriesPayerUnavailable(string body)
-    {
-        if (!body.Contains("\"42\"", StringComparison.Ordinal) && !body.Contains("\"80\"", StringComparison.Ordinal))
-        {
-            return false;
-        }
+    internal static bool CarriesPayerUnavailable(string body) =>
+        // Most answers name neither code anywhere: skip reading them.
+        (body.Contains("\"42\"", StringComparison.Ordinal) || body.Contains("\"80\"", StringComparison.Ordinal))
+        && AaaErrorsIn(body).Any(error => error.Code?.Trim() is "42" or "80");
 
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return false;
-            }
-
-            if (HasCode(root, "errors"))
-            {
-                return true;
-            }
-
-            foreach (var holder in (ReadOnlySpan<string>)["payer", "provider", "subscriber"])
-            {
-                if (root.TryGetProperty(holder, out var entity) && entity.ValueKind == JsonValueKind.Object && HasCode(entity, "aaaErrors"))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-
-        static bool HasCode(JsonElement element, string name) =>
-            element.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array
-            && list.EnumerateArray().Any(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("code", out var code)
-                && code.ValueKind == JsonValueKind.String && code.GetString() is "42" or "80");
-    }
+    /// <summary>
+    /// The AAA errors of an answer, read with the clearinghouse response's own typed reader: the top-level list and
+    /// the payer's, provider's and subscriber's. None when the body is not such an answer.
+    /// </summary>
+    private static IEnumerable<ClearinghouseAaaError> AaaErrorsIn(string body) =>
+        ClearinghouseJson.TryDeserialize(body, out _) is { } answer
+            ? (answer.Errors ?? []).Concat(answer.Payer?.AaaErrors ?? []).Concat(answer.Provider?.AaaErrors ?? []).Concat(answer.Subscriber?.AaaErrors ?? [])
+            : [];
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information,
         Message = "Clearinghouse answered {StatusCode} for payer {PayerId}, control number {ControlNumber}, after {Attempts} attempt(s) in {ElapsedMs:0} ms")]
