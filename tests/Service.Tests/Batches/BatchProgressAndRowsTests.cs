@@ -120,6 +120,25 @@ internal sealed class BatchProgressAndRowsTests
     }
 
     [Test]
+    public void Other_coverage_and_care_not_covered_are_reported_in_words_issue_15()
+    {
+        const string payload = """{"program":{"startDate":"2026-12-07","weeks":8,"daysPerWeek":5}}""";
+        const string result = """
+            {"checkedAt":"2026-11-30T15:00:00+00:00","payer":{"id":"60054","name":"AETNA"},
+             "coverage":{"active":true,"nonCovered":{"serviceType":"MH","inNetwork":true,"outOfNetwork":true},
+                         "otherCoverage":[{"payerName":"MEDICARE ADVANTAGE PLAN","payerId":"12345","insuranceType":"HM","begin":"2026-01-01","end":"2026-12-31"},
+                                          {"description":"QMB MEDICAID"}]},
+             "errors":[]}
+            """;
+        var row = new BatchRowRecord { Line = 4, PatientRef = "S-5", VerificationId = Guid.NewGuid(), VerificationStatus = "completed", PayerId = "60054" };
+
+        var report = BatchReportRows.From(row, VerificationJson.ReadPayload(payload), VerificationJson.ReadResult(result), "AETNA");
+
+        Assert.That(report.NonCovered, Is.EqualTo("in and out of network"));
+        Assert.That(report.OtherCoverage, Is.EqualTo("MEDICARE ADVANTAGE PLAN (payer 12345, HM) from 2026-01-01 to 2026-12-31; QMB MEDICAID"));
+    }
+
+    [Test]
     public void What_the_payer_did_not_say_stays_unknown_and_its_rejection_is_the_error()
     {
         const string result = """{"checkedAt":"2026-11-30T15:00:00+00:00","payer":{"id":"00710","name":null},"coverage":null,"estimate":null,"errors":[{"code":"42","description":"Unable to Respond at Current Time"}]}""";

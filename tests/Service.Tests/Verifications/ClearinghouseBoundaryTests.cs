@@ -109,7 +109,31 @@ internal sealed class ClearinghouseBoundaryTests
         Assert.That((decimal)ending["totals"]!["payer"]!, Is.LessThan((decimal)renewing["totals"]!["payer"]!), "the sessions after 15 December are not the payer's");
     }
 
-    private static async Task<System.Text.Json.Nodes.JsonNode> EstimateFor(NormalizedCoverage coverage)
+    [Test]
+    public async Task Care_the_payer_says_is_not_covered_in_network_is_priced_as_self_pay_with_a_warning_issue_15()
+    {
+        var notCovered = OtherClearinghouseCoverage with { NonCovered = new NonCovered("AI", InNetwork: true, OutOfNetwork: false) };
+        var notCoveredOutOfNetworkOnly = OtherClearinghouseCoverage with { NonCovered = new NonCovered("AI", InNetwork: false, OutOfNetwork: true) };
+
+        var selfPayAnswer = await VerifiedFor(notCovered);
+        var selfPay = selfPayAnswer["estimate"] ?? throw new AssertionException("No estimate was made.");
+        var covered = await EstimateFor(notCoveredOutOfNetworkOnly);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(selfPay["warnings"]!.AsArray().Select(w => (string?)w), Does.Contain("not-covered"));
+            Assert.That((decimal)selfPay["totals"]!["payer"]!, Is.Zero, "the plan pays nothing for care it does not cover");
+            Assert.That((decimal)selfPay["totals"]!["patient"]!, Is.GreaterThan(0m));
+            Assert.That(selfPayAnswer["assumptions"]!.AsArray().Select(a => (string?)a), Has.Some.Contains("not covered in-network"));
+            Assert.That(covered["warnings"]!.AsArray().Select(w => (string?)w), Does.Not.Contain("not-covered"), "the program is in network: an out-of-network exclusion does not apply");
+            Assert.That((decimal)covered["totals"]!["payer"]!, Is.GreaterThan(0m));
+        });
+    }
+
+    private static async Task<System.Text.Json.Nodes.JsonNode> EstimateFor(NormalizedCoverage coverage) =>
+        (await VerifiedFor(coverage))["estimate"] ?? throw new AssertionException("No estimate was made.");
+
+    private static async Task<System.Text.Json.Nodes.JsonNode> VerifiedFor(NormalizedCoverage coverage)
     {
         var clearinghouse = new StubClearinghouse(_ => Answer(new EligibilityReading(new PayerInfo("60054", "AETNA"), coverage, [], [], [], [])));
         using var host = new VerificationsHost(new Dictionary<string, string?> { ["Verification:WorkerEnabled"] = "false" });
@@ -117,8 +141,7 @@ internal sealed class ClearinghouseBoundaryTests
         using var client = Client(factory);
 
         using var response = await client.PostAsJsonAsync("/api/v1/verifications", VerificationsApiTests.PpoMember);
-        var body = await VerificationsHost.ReadAsync(response);
-        return body["estimate"] ?? throw new AssertionException("No estimate was made.");
+        return await VerificationsHost.ReadAsync(response);
     }
 
     private static ClearinghouseAnswer Answer(EligibilityReading reading) =>

@@ -88,6 +88,12 @@ internal sealed record BatchReportRow
     /// <summary>The plan's end date, when the payer gives one.</summary>
     public DateOnly? CoverageEnd { get; init; }
 
+    /// <summary>Other or additional payers the answer names (EB01 R), in words, "; "-separated; null when none (#15).</summary>
+    public string? OtherCoverage { get; init; }
+
+    /// <summary>Behavioural-health care the payer says is not covered (EB01 I): "in network", "out of network" or both; null when it says nothing of the kind (#15).</summary>
+    public string? NonCovered { get; init; }
+
     public decimal? DeductibleTotal { get; init; }
 
     public decimal? DeductibleRemaining { get; init; }

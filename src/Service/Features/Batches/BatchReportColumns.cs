@@ -43,5 +43,7 @@ internal static class BatchReportColumns
         new("coverage_end", ReportValueKind.Date, 12, r => r.CoverageEnd),
         new("ends_before_program", ReportValueKind.Boolean, 12, r => r.EndsBeforeProgram),
         new("deductible_total", ReportValueKind.Money, 14, r => r.DeductibleTotal),
+        new("other_coverage", ReportValueKind.Text, 30, r => r.OtherCoverage),
+        new("non_covered", ReportValueKind.Text, 18, r => r.NonCovered),
     ];
 }

@@ -58,6 +58,8 @@ internal static class BatchReportRows
             PlanName = coverage?.PlanName,
             // An eligibility end, or a plan end that is not the end of a renewing plan year (#15: NormalizedCoverage.CoverageEnds).
             CoverageEnd = coverage?.CoverageEnds,
+            OtherCoverage = coverage is { OtherCoverage.Count: > 0 } ? string.Join("; ", coverage.OtherCoverage.Select(ReportText.OtherCoverage)) : null,
+            NonCovered = coverage?.NonCovered is { } nonCovered ? ReportText.NonCovered(nonCovered) : null,
             DeductibleTotal = deductible?.Total,
             DeductibleRemaining = deductible?.Remaining,
             OutOfPocketRemaining = inNetwork?.OutOfPocketMax?.Individual?.Remaining,

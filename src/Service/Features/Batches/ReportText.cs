@@ -1,4 +1,5 @@
 using System.Globalization;
+using CoverageCheck.Clients.Eligibility;
 
 namespace CoverageCheck.Service.Features.Batches;
 
@@ -26,4 +27,31 @@ internal static class ReportText
     /// </summary>
     public static string DefuseFormula(string text) =>
         text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + text : text;
+
+    /// <summary>One other payer in words: "MEDICARE ADVANTAGE PLAN (payer 12345, HM) from 2026-01-01 to 2026-12-31".</summary>
+    public static string OtherCoverage(OtherCoverage other)
+    {
+        var name = other.PayerName ?? other.Description ?? "another payer";
+        var details = string.Join(", ", new[] { other.PayerId is { } id ? "payer " + id : null, other.InsuranceType }.OfType<string>());
+        var text = details.Length > 0 ? $"{name} ({details})" : name;
+        if (other.Begin is { } begin)
+        {
+            text += " from " + Format(begin);
+        }
+
+        if (other.End is { } end)
+        {
+            text += " to " + Format(end);
+        }
+
+        return text;
+    }
+
+    /// <summary>Which tiers the payer says do not cover the care: "in network", "out of network", or "in and out of network".</summary>
+    public static string NonCovered(NonCovered nonCovered) => (nonCovered.InNetwork, nonCovered.OutOfNetwork) switch
+    {
+        (true, true) => "in and out of network",
+        (true, false) => "in network",
+        _ => "out of network",
+    };
 }

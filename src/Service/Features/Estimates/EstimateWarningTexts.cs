@@ -18,6 +18,9 @@ internal static class EstimateWarningTexts
     /// <summary>Raised by the pricer when the program's charge was not known and the published range was used.</summary>
     public const string ChargeUnknown = "charge-unknown";
 
+    /// <summary>Raised for a verification whose payer says the care is not covered (EB01 I) on the tier that applies (#15).</summary>
+    public const string NotCovered = "not-covered";
+
     private static readonly FrozenDictionary<string, WarningText> s_byCode = new WarningText[]
     {
         new(EstimateWarnings.SelfPay,
@@ -50,6 +53,9 @@ internal static class EstimateWarningTexts
         new(EstimateWarnings.BenefitsIncomplete,
             "The payer left some benefits out; the estimate states what it assumed (see the assumptions).",
             "Your plan did not tell us all of your benefits; we will confirm the missing ones with you."),
+        new(NotCovered,
+            "The payer says substance-use or mental-health care is not covered on this plan (for our network status), so every session is priced as self-pay. Confirm with the payer, and give the patient a Good Faith Estimate.",
+            "Your plan says it does not cover this care, so this is our self-pay price. Ask us for a Good Faith Estimate."),
         new(ChargeUnknown,
             "The program's daily charge is not set in the rate card, so the estimate uses the top of the published price range.",
             "We used the top of our published daily price range, so this does not understate your cost."),

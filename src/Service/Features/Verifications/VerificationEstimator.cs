@@ -44,8 +44,16 @@ internal sealed class VerificationEstimator(EstimatePricer pricer)
             assumptions.Add("The program's network status with this payer is not in the payer table: the estimate assumes in network.");
         }
 
-        var tier = outOfNetwork ? coverage.OutOfNetwork : coverage.InNetwork;
         var tierName = outOfNetwork ? "out-of-network" : "in-network";
+        if (coverage.NonCovered is { } nonCovered && (outOfNetwork ? nonCovered.OutOfNetwork : nonCovered.InNetwork))
+        {
+            // #15: EB01 I on MH/AI for the tier that applies: the plan pays nothing for this care, so every session is
+            // the patient's at the self-pay rate, whatever deductible or coinsurance rows say about other care.
+            assumptions.Add($"The payer says this care is not covered {tierName}: every session is priced at the self-pay rate.");
+            return (Priced(payload, listed, coverage: null, [.. extraWarnings, EstimateWarningTexts.NotCovered], assumptions), assumptions);
+        }
+
+        var tier = outOfNetwork ? coverage.OutOfNetwork : coverage.InNetwork;
         if (tier is null)
         {
             var other = outOfNetwork ? coverage.InNetwork : coverage.OutOfNetwork;
@@ -60,7 +68,7 @@ internal sealed class VerificationEstimator(EstimatePricer pricer)
         return (Priced(payload, listed, estimateCoverage, extraWarnings, assumptions), assumptions);
     }
 
-    private EstimateResponse? Priced(VerificationPayload payload, Payer? listed, EstimatorCoverage coverage, List<string> extraWarnings, List<string> assumptions)
+    private EstimateResponse? Priced(VerificationPayload payload, Payer? listed, EstimatorCoverage? coverage, List<string> extraWarnings, List<string> assumptions)
     {
         var program = payload.Program!;
         var given = payload.Pricing;
