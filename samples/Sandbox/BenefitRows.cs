@@ -17,28 +17,41 @@ internal sealed record BenefitRow(
     IReadOnlyList<string>? Messages = null,
     SandboxCarveOut? Entity = null);
 
-/// <summary>Plan dates as the payer states them (DTP 346/347/356).</summary>
-internal sealed record PlanDates(DateOnly PlanBegin, DateOnly? PlanEnd, DateOnly EligibilityBegin);
+/// <summary>Plan dates as the payer states them (DTP 346/347/356, or a 291 range, and 357).</summary>
+internal sealed record PlanDates(DateOnly PlanBegin, DateOnly? PlanEnd, DateOnly EligibilityBegin, DateOnly? EligibilityEnd = null, bool AsRange = false);
 
 /// <summary>Turns a member's coverage into the rows a payer would send for a date of service.</summary>
 internal static class BenefitRows
 {
     public static bool IsActiveOn(SandboxCoverage coverage, DateOnly dateOfService) =>
-        coverage.Active && (coverage.TerminatedOn is not { } end || dateOfService <= end);
+        coverage.Active && (EndOf(coverage, dateOfService) is not { } end || dateOfService <= end);
+
+    /// <summary>The last day of coverage, when it ends: a fixed date, or so many days after the date of service.</summary>
+    public static DateOnly? EndOf(SandboxCoverage coverage, DateOnly dateOfService) =>
+        coverage.EndsDaysAfterService is { } days ? dateOfService.AddDays(days) : coverage.TerminatedOn;
 
     public static PlanDates DatesFor(SandboxCoverage coverage, DateOnly dateOfService)
     {
         var planBegin = new DateOnly(dateOfService.Year, 1, 1);
         var planEnd = new DateOnly(dateOfService.Year, 12, 31);
+        var terminated = EndOf(coverage, dateOfService);
         DateOnly? end = IsActiveOn(coverage, dateOfService)
-            ? (coverage.TerminatedOn is { } t && t < planEnd ? t : planEnd)
-            : coverage.TerminatedOn ?? new DateOnly(dateOfService.Year, dateOfService.Month, 1).AddDays(-1);
+            ? (terminated is { } t && t < planEnd ? t : planEnd)
+            : terminated ?? new DateOnly(dateOfService.Year, dateOfService.Month, 1).AddDays(-1);
         if (end < planBegin)
         {
             planBegin = new DateOnly(end.Value.Year, 1, 1);
         }
 
-        return new PlanDates(planBegin, end, new DateOnly(planBegin.Year - 2, 3, 1));
+        var eligibilityBegin = new DateOnly(planBegin.Year - 2, 3, 1);
+        return coverage.EndStatedAs switch
+        {
+            // The plan year runs to 31 December and renews; the member's eligibility stops earlier.
+            CoverageEndKind.EligibilityEnd when end is { } stop && stop < new DateOnly(planBegin.Year, 12, 31) =>
+                new PlanDates(planBegin, new DateOnly(planBegin.Year, 12, 31), eligibilityBegin, EligibilityEnd: stop),
+            CoverageEndKind.PlanRange => new PlanDates(planBegin, end, eligibilityBegin, AsRange: true),
+            _ => new PlanDates(planBegin, end, eligibilityBegin),
+        };
     }
 
     public static IReadOnlyList<BenefitRow> For(SandboxCoverage coverage, DateOnly dateOfService)

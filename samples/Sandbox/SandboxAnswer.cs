@@ -111,13 +111,25 @@ internal sealed record SandboxAnswer(
                 }
 
                 json.WriteStartObject("planDateInformation");
-                json.WriteString("planBegin", Dates.PlanBegin.ToString(D8, CultureInfo.InvariantCulture));
-                if (Dates.PlanEnd is { } planEnd)
+                if (Dates is { AsRange: true, PlanEnd: { } rangeEnd })
                 {
-                    json.WriteString("planEnd", planEnd.ToString(D8, CultureInfo.InvariantCulture));
+                    json.WriteString("plan", Dates.PlanBegin.ToString(D8, CultureInfo.InvariantCulture) + "-" + rangeEnd.ToString(D8, CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    json.WriteString("planBegin", Dates.PlanBegin.ToString(D8, CultureInfo.InvariantCulture));
+                    if (Dates.PlanEnd is { } planEnd)
+                    {
+                        json.WriteString("planEnd", planEnd.ToString(D8, CultureInfo.InvariantCulture));
+                    }
                 }
 
                 json.WriteString("eligibilityBegin", Dates.EligibilityBegin.ToString(D8, CultureInfo.InvariantCulture));
+                if (Dates.EligibilityEnd is { } eligibilityEnd)
+                {
+                    json.WriteString("eligibilityEnd", eligibilityEnd.ToString(D8, CultureInfo.InvariantCulture));
+                }
+
                 json.WriteEndObject();
 
                 json.WriteStartArray("planStatus");
@@ -355,13 +367,24 @@ internal sealed record SandboxAnswer(
 
         if (Dates is not null)
         {
-            Add("DTP", "346", "D8", Dates.PlanBegin.ToString(D8, CultureInfo.InvariantCulture));
-            if (Dates.PlanEnd is { } planEnd)
+            if (Dates is { AsRange: true, PlanEnd: { } rangeEnd })
             {
-                Add("DTP", "347", "D8", planEnd.ToString(D8, CultureInfo.InvariantCulture));
+                Add("DTP", "291", "RD8", Dates.PlanBegin.ToString(D8, CultureInfo.InvariantCulture) + "-" + rangeEnd.ToString(D8, CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                Add("DTP", "346", "D8", Dates.PlanBegin.ToString(D8, CultureInfo.InvariantCulture));
+                if (Dates.PlanEnd is { } planEnd)
+                {
+                    Add("DTP", "347", "D8", planEnd.ToString(D8, CultureInfo.InvariantCulture));
+                }
             }
 
             Add("DTP", "356", "D8", Dates.EligibilityBegin.ToString(D8, CultureInfo.InvariantCulture));
+            if (Dates.EligibilityEnd is { } eligibilityEnd)
+            {
+                Add("DTP", "357", "D8", eligibilityEnd.ToString(D8, CultureInfo.InvariantCulture));
+            }
             foreach (var row in Rows)
             {
                 Add("EB", row.Code, row.CoverageLevelCode, string.Join('^', row.ServiceTypeCodes), row.InsuranceTypeCode, row.PlanCoverage,

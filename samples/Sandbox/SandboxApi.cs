@@ -401,6 +401,8 @@ public sealed record MemberSummary(
     string Scenario,
     string Status,
     DateOnly? TerminatedOn,
+    string EndStatedAs,
+    int? EndsDaysAfterService,
     decimal? DeductibleRemaining,
     decimal? OutOfPocketRemaining,
     decimal? VisitsRemaining)
@@ -411,6 +413,13 @@ public sealed record MemberSummary(
         var tier = member.Coverage.InNetwork ?? member.Coverage.OutOfNetwork;
         return new MemberSummary(member.PayerId, member.MemberId, member.FirstName, member.LastName, member.DateOfBirth, member.GroupNumber,
             member.Scenario, member.Coverage.Active ? "active" : "terminated", member.Coverage.TerminatedOn,
+            member.Coverage.EndStatedAs switch
+            {
+                CoverageEndKind.PlanRange => "plan-range",
+                CoverageEndKind.EligibilityEnd => "eligibility-end",
+                _ => "plan-end",
+            },
+            member.Coverage.EndsDaysAfterService,
             accumulators?.IndividualDeductible?.Remaining, accumulators?.IndividualOutOfPocket?.Remaining, tier?.VisitLimit?.Remaining);
     }
 }
@@ -423,6 +432,7 @@ public sealed record SandboxMemberUpdate(
     string? PayerId = null,
     string? Status = null,
     DateOnly? TerminatedOn = null,
+    string? EndStatedAs = null,
     decimal? DeductibleRemaining = null,
     decimal? FamilyDeductibleRemaining = null,
     decimal? OutOfPocketRemaining = null,
@@ -432,6 +442,20 @@ public sealed record SandboxMemberUpdate(
     public SandboxMember ApplyTo(SandboxMember member)
     {
         var coverage = member.Coverage;
+        if (TerminatedOn is not null)
+        {
+            coverage = coverage with { EndsDaysAfterService = null };
+        }
+
+        coverage = EndStatedAs?.ToLowerInvariant() switch
+        {
+            null => coverage,
+            "plan-end" => coverage with { EndStatedAs = CoverageEndKind.PlanEnd },
+            "plan-range" => coverage with { EndStatedAs = CoverageEndKind.PlanRange },
+            "eligibility-end" => coverage with { EndStatedAs = CoverageEndKind.EligibilityEnd },
+            _ => throw new ArgumentException("endStatedAs must be \"plan-end\" (DTP 347), \"plan-range\" (DTP 291) or \"eligibility-end\" (DTP 357)."),
+        };
+
         coverage = Status?.ToUpperInvariant() switch
         {
             null => TerminatedOn is { } on ? coverage with { TerminatedOn = on } : coverage,

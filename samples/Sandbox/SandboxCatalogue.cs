@@ -87,6 +87,17 @@ public static class SandboxCatalogue
             "Coverage terminated at the end of the month before the date of service: inactive (EB 6), no benefits",
             new SandboxCoverage("Choice POS II", "PR", "IND", false, null, "AI", null, null, null)),
 
+        new(Aetna, "W100000012", "GIA", "ENDSMIDPROGRAM", new DateOnly(1987, 5, 19), "AET100",
+            "Employment ends mid-program: eligibility ends (DTP 357) 21 days after the date of service while the plan year renews; otherwise as W100000001. PUT endStatedAs to state the end as DTP 347 or a DTP 291 range instead",
+            new SandboxCoverage("Choice POS II", "PR", "IND", true, null, "AI",
+                new SandboxPlanLevel(
+                    new SandboxAccumulators(new SandboxAmount(1500m, 1300m), null, new SandboxAmount(6000m, 5100m), null),
+                    AetnaOutOfNetworkPlan(family: false)),
+                new SandboxTier(0m, 0.2m, true),
+                AetnaOutOfNetwork,
+                EndStatedAs: CoverageEndKind.EligibilityEnd,
+                EndsDaysAfterService: 21)),
+
         new(Kaiser, "K200000001", "GUS", "COPAYONLY", new DateOnly(1988, 6, 21), "KP4400",
             "HMO, copay only: $25 a visit in network, no deductible, no coinsurance, OOP $3,000 ($2,800 left); out of network not covered",
             new SandboxCoverage("KP CA Gold 25 HMO", "HM", "IND", true, null, "AI",

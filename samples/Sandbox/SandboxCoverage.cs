@@ -49,6 +49,11 @@ public enum SandboxBehaviour
 /// <param name="CarveOut">A behavioural-health administrator holds these benefits (EB U with a related entity).</param>
 /// <param name="Messages">MSG lines on the behavioural active-coverage row.</param>
 /// <param name="NetworkIndicators">False for plans without network tiers (Original Medicare): rows carry no EB12.</param>
+/// <param name="EndStatedAs">How the payer states the end of coverage (<paramref name="TerminatedOn"/>, or
+/// <paramref name="EndsDaysAfterService"/>): as the plan's end (DTP 347, JSON <c>planEnd</c>), the end of a plan range
+/// (DTP 291 RD8, JSON <c>plan</c>) or an eligibility end beside a renewing plan year (DTP 357, JSON <c>eligibilityEnd</c>).</param>
+/// <param name="EndsDaysAfterService">Coverage ends this many days after the date of service asked about (an employment
+/// that ends mid-program), so the demo member stays current whatever today's date is.</param>
 public sealed record SandboxCoverage(
     string PlanName,
     string InsuranceTypeCode,
@@ -61,7 +66,22 @@ public sealed record SandboxCoverage(
     SandboxTier? OutOfNetwork,
     SandboxCarveOut? CarveOut = null,
     IReadOnlyList<string>? Messages = null,
-    bool NetworkIndicators = true);
+    bool NetworkIndicators = true,
+    CoverageEndKind EndStatedAs = CoverageEndKind.PlanEnd,
+    int? EndsDaysAfterService = null);
+
+/// <summary>The date element a payer uses to say coverage ends (#15: real payers use each of these).</summary>
+public enum CoverageEndKind
+{
+    /// <summary>DTP*347 plan end; v3 <c>planDateInformation.planEnd</c>.</summary>
+    PlanEnd,
+
+    /// <summary>DTP*291 RD8 plan range instead of 346/347; v3 <c>planDateInformation.plan</c> ("yyyyMMdd-yyyyMMdd").</summary>
+    PlanRange,
+
+    /// <summary>DTP*357 eligibility end beside a plan year that renews; v3 <c>planDateInformation.eligibilityEnd</c>.</summary>
+    EligibilityEnd,
+}
 
 /// <summary>Plan-wide accumulators (service type 30), per network tier.</summary>
 public sealed record SandboxPlanLevel(SandboxAccumulators? InNetwork, SandboxAccumulators? OutOfNetwork);

@@ -109,6 +109,42 @@ public sealed class SandboxNormaliserTests
         Assert.That(coverage.InNetwork.CoinsurancePercent, Is.EqualTo(0m));
     }
 
+    [TestCase("eligibility-end", "2026-12-31", "2026-12-22", TestName = "Coverage_ending_by_an_eligibility_end_DTP_357_reads_as_ending_mid_program_issue_15")]
+    [TestCase("plan-end", "2026-12-22", null, TestName = "Coverage_ending_by_a_plan_end_DTP_347_reads_as_ending_mid_program_issue_15")]
+    [TestCase("plan-range", "2026-12-22", null, TestName = "Coverage_ending_by_a_plan_range_DTP_291_reads_as_ending_mid_program_issue_15")]
+    public async Task The_member_whose_coverage_ends_mid_program_reads_the_end_however_it_is_stated(string statedAs, string planEnd, string? eligibilityEnd)
+    {
+        using var update = await _http.PutAsJsonAsync("sandbox/members/W100000012", new { endStatedAs = statedAs });
+        try
+        {
+            Assert.That(update.IsSuccessStatusCode, Is.True, await update.Content.ReadAsStringAsync());
+            var (json, x12) = await Read("W100000012");
+
+            Assert.Multiple(() =>
+            {
+                // Asked for 1 December 2026: the member's coverage stops 21 days later, inside any IOP programme.
+                Assert.That(json.Coverage!.Active, Is.True);
+                Assert.That(json.Coverage.PlanEnd, Is.EqualTo(DateOnly.Parse(planEnd, System.Globalization.CultureInfo.InvariantCulture)));
+                Assert.That(json.Coverage.EligibilityEnd, Is.EqualTo(eligibilityEnd is null ? null : DateOnly.Parse(eligibilityEnd, System.Globalization.CultureInfo.InvariantCulture)));
+                Assert.That(json.Coverage.CoverageEnds, Is.EqualTo(new DateOnly(2026, 12, 22)));
+                Assert.That(x12.Coverage, Is.EqualTo(json.Coverage), "the X12 twin states the same end with its own DTP qualifier");
+            });
+        }
+        finally
+        {
+            using var reset = await _http.PutAsJsonAsync("sandbox/members/W100000012", new { endStatedAs = "eligibility-end" });
+        }
+    }
+
+    [Test]
+    public async Task An_unknown_way_of_stating_the_end_is_a_400_naming_the_choices()
+    {
+        using var response = await _http.PutAsJsonAsync("sandbox/members/W100000012", new { endStatedAs = "DTP*999" });
+
+        Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.BadRequest));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("eligibility-end"));
+    }
+
     [Test]
     public async Task The_terminated_member_reads_as_inactive()
     {
