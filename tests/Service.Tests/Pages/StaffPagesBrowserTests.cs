@@ -180,6 +180,20 @@ internal sealed class StaffPagesBrowserTests
     }
 
     [Test]
+    public async Task A_plan_ending_mid_program_shows_the_ending_banner_not_plain_green_issue_15()
+    {
+        // The sandbox member whose eligibility ends 21 days after the date of service, inside the 8-week program.
+        await SignInAsync("ana.admissions");
+        await FillVerifyFormAsync("GIA", "ENDSMIDPROGRAM", "1987-05-19", "60054", "W100000012");
+        await SubmitVerificationAsync();
+
+        await Assertions.Expect(_page.Locator("#banner h1")).ToHaveTextAsync("Coverage ends during the program");
+        Assert.That(await _page.Locator("#banner").InnerTextAsync(), Does.Contain("self-pay"), "the banner says what the later sessions cost");
+        await ScreenshotAsync("result-coverage-ends", key: true, fullPage: true);
+        Assert.That(_consoleProblems, Is.Empty, "console errors or CSP violations");
+    }
+
+    [Test]
     public async Task A_payer_that_is_down_shows_pending_and_the_page_updates_itself_when_it_answers()
     {
         await _host.SetFaultsAsync(new FaultSettings(Http503: 1.0));
