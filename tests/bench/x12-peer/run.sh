@@ -3,6 +3,7 @@
 # for the same number of iterations, in one run. Prints both figures and the ratio (target: ours >= 5x node-x12).
 #   tests/bench/x12-peer/run.sh            # 2000 iterations
 #   ITERATIONS=5000 ROUNDS=7 tests/bench/x12-peer/run.sh
+#   CORPUS=real-world tests/bench/x12-peer/run.sh   # ../shared/samples/real-world/x12 instead (#15: real payers' answers)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -16,7 +17,12 @@ iterations="${ITERATIONS:-2000}"
 # the deliberately malformed ones; then only the files node-x12 can parse, so both sides read the same bytes.
 candidates=()
 shopt -s nullglob
-for file in "$root"/../shared/samples/eligibility/*.271 "$root"/tests/Clients.Tests/Fixtures/*.271; do
+case "${CORPUS:-samples}" in
+  samples) sources=("$root"/../shared/samples/eligibility/*.271 "$root"/tests/Clients.Tests/Fixtures/*.271) ;;
+  real-world) sources=("$root"/../shared/samples/real-world/x12/*.271) ;;
+  *) echo "CORPUS must be samples or real-world" >&2; exit 2 ;;
+esac
+for file in "${sources[@]}"; do
   case "$(basename "$file")" in malformed-*) continue ;; esac
   candidates+=("$(cd "$(dirname "$file")" && pwd)/$(basename "$file")")
 done
