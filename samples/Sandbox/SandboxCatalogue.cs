@@ -87,7 +87,7 @@ public static class SandboxCatalogue
             "Coverage terminated at the end of the month before the date of service: inactive (EB 6), no benefits",
             new SandboxCoverage("Choice POS II", "PR", "IND", false, null, "AI", null, null, null)),
 
-        new(Aetna, "W100000012", "GIA", "ENDSMIDPROGRAM", new DateOnly(1987, 5, 19), "AET100",
+        new(Aetna, "W100000020", "GIA", "ENDSMIDPROGRAM", new DateOnly(1987, 5, 19), "AET100",
             "Employment ends mid-program: eligibility ends (DTP 357) 21 days after the date of service while the plan year renews; otherwise as W100000001. PUT endStatedAs to state the end as DTP 347 or a DTP 291 range instead",
             new SandboxCoverage("Choice POS II", "PR", "IND", true, null, "AI",
                 new SandboxPlanLevel(

@@ -114,11 +114,11 @@ public sealed class SandboxNormaliserTests
     [TestCase("plan-range", "2026-12-22", null, TestName = "Coverage_ending_by_a_plan_range_DTP_291_reads_as_ending_mid_program_issue_15")]
     public async Task The_member_whose_coverage_ends_mid_program_reads_the_end_however_it_is_stated(string statedAs, string planEnd, string? eligibilityEnd)
     {
-        using var update = await _http.PutAsJsonAsync("sandbox/members/W100000012", new { endStatedAs = statedAs });
+        using var update = await _http.PutAsJsonAsync("sandbox/members/W100000020", new { endStatedAs = statedAs });
         try
         {
             Assert.That(update.IsSuccessStatusCode, Is.True, await update.Content.ReadAsStringAsync());
-            var (json, x12) = await Read("W100000012");
+            var (json, x12) = await Read("W100000020");
 
             Assert.Multiple(() =>
             {
@@ -132,14 +132,14 @@ public sealed class SandboxNormaliserTests
         }
         finally
         {
-            using var reset = await _http.PutAsJsonAsync("sandbox/members/W100000012", new { endStatedAs = "eligibility-end" });
+            using var reset = await _http.PutAsJsonAsync("sandbox/members/W100000020", new { endStatedAs = "eligibility-end" });
         }
     }
 
     [Test]
     public async Task An_unknown_way_of_stating_the_end_is_a_400_naming_the_choices()
     {
-        using var response = await _http.PutAsJsonAsync("sandbox/members/W100000012", new { endStatedAs = "DTP*999" });
+        using var response = await _http.PutAsJsonAsync("sandbox/members/W100000020", new { endStatedAs = "DTP*999" });
 
         Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.BadRequest));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("eligibility-end"));

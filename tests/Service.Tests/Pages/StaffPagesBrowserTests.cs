@@ -184,7 +184,7 @@ internal sealed class StaffPagesBrowserTests
     {
         // The sandbox member whose eligibility ends 21 days after the date of service, inside the 8-week program.
         await SignInAsync("ana.admissions");
-        await FillVerifyFormAsync("GIA", "ENDSMIDPROGRAM", "1987-05-19", "60054", "W100000012");
+        await FillVerifyFormAsync("GIA", "ENDSMIDPROGRAM", "1987-05-19", "60054", "W100000020");
         await SubmitVerificationAsync();
 
         await Assertions.Expect(_page.Locator("#banner h1")).ToHaveTextAsync("Coverage ends during the program");

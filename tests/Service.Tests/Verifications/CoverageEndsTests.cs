@@ -17,13 +17,13 @@ internal sealed class CoverageEndsTests
         using var host = new VerificationsHost();
         using (var sandbox = await host.SandboxAsync())
         {
-            using var update = await sandbox.PutAsJsonAsync("/sandbox/members/W100000012", new SandboxMemberUpdate(EndStatedAs: statedAs));
+            using var update = await sandbox.PutAsJsonAsync("/sandbox/members/W100000020", new SandboxMemberUpdate(EndStatedAs: statedAs));
             Assert.That(update.IsSuccessStatusCode, Is.True, await update.Content.ReadAsStringAsync());
         }
 
         using var client = host.Client(TestApiKeys.Admissions);
         using var endingResponse = await client.PostAsJsonAsync("/api/v1/verifications",
-            VerificationsApiTests.Request("GIA", "ENDSMIDPROGRAM", "1987-05-19", SandboxCatalogue.Aetna, "W100000012"));
+            VerificationsApiTests.Request("GIA", "ENDSMIDPROGRAM", "1987-05-19", SandboxCatalogue.Aetna, "W100000020"));
         using var renewingResponse = await client.PostAsJsonAsync("/api/v1/verifications", VerificationsApiTests.PpoMember);
         var ending = await VerificationsHost.ReadAsync(endingResponse);
         var renewing = await VerificationsHost.ReadAsync(renewingResponse);
