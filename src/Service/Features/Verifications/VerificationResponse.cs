@@ -33,6 +33,9 @@ internal sealed record VerificationResponse
     /// <summary>Who and what was asked: shown to staff who may see it (the read is audited by the store).</summary>
     public PatientInfo? Patient { get; init; }
     public InsuranceInfo? Insurance { get; init; }
+
+    /// <summary>The plan holder when the patient is a dependent (http-api.md "Dependents").</summary>
+    public SubscriberInfo? Subscriber { get; init; }
     public DateOnly? DateOfService { get; init; }
     public ProgramInfo? Program { get; init; }
 
@@ -64,6 +67,7 @@ internal sealed record VerificationResponse
             Consent = consent,
             Patient = payload.Patient,
             Insurance = payload.Insurance,
+            Subscriber = payload.Subscriber,
             DateOfService = payload.DateOfService,
             Program = payload.Program,
         };
