@@ -20,6 +20,9 @@ internal sealed record VerificationResponse
     public IReadOnlyList<string> Assumptions { get; init; } = [];
     public IReadOnlyList<string> Warnings { get; init; } = [];
     public string? Network { get; init; }
+
+    /// <summary>How the payer was asked in the end (<c>sentAs</c>) and how many arrangements were tried (<c>attempts</c>).</summary>
+    public InquiryInfo? Inquiry { get; init; }
     public string? LastErrorCode { get; init; }
     public string? LastError { get; init; }
     public DateTimeOffset? NextAttemptAt { get; init; }
@@ -58,6 +61,7 @@ internal sealed record VerificationResponse
             Assumptions = result?.Assumptions ?? [],
             Warnings = result?.Warnings ?? [],
             Network = result?.Network,
+            Inquiry = result?.Inquiry,
             LastErrorCode = record.LastErrorCode,
             LastError = record.LastError,
             NextAttemptAt = record.Status == VerificationStatus.Queued ? record.NextAttemptAt : null,
