@@ -47,6 +47,9 @@ internal sealed record SandboxAnswer(
 {
     private const string D8 = "yyyyMMdd";
 
+    /// <summary>The patient when asked about as a dependent: the answer names them in <c>dependents[]</c> / 2000D.</summary>
+    public SandboxDependent? Dependent { get; init; }
+
     public string ToJson(DateTimeOffset now)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
@@ -92,6 +95,20 @@ internal sealed record SandboxAnswer(
             json.WriteString("entityType", "Person");
             WriteAaa(json, AaaLoop.Subscriber);
             json.WriteEndObject();
+
+            if (Dependent is { } dependent)
+            {
+                json.WriteStartArray("dependents");
+                json.WriteStartObject();
+                json.WriteString("firstName", dependent.FirstName);
+                json.WriteString("lastName", dependent.LastName);
+                json.WriteString("dateOfBirth", dependent.DateOfBirth.ToString(D8, CultureInfo.InvariantCulture));
+                json.WriteString("relationToSubscriberCode", dependent.RelationshipCode);
+                json.WriteString("entityIdentifier", "Dependent");
+                json.WriteString("entityType", "Person");
+                json.WriteEndObject();
+                json.WriteEndArray();
+            }
 
             json.WriteStartObject("payer");
             json.WriteString("name", PayerName);
@@ -352,7 +369,7 @@ internal sealed record SandboxAnswer(
         Add("HL", "2", "1", "21", "1");
         Add("NM1", "1P", "2", ProviderName.ToUpperInvariant(), "", "", "", "", "XX", ProviderNpi);
         AddAaa(Add, AaaLoop.Provider);
-        Add("HL", "3", "2", "22", "0");
+        Add("HL", "3", "2", "22", Dependent is null ? "0" : "1");
         Add("NM1", "IL", "1", LastName.ToUpperInvariant(), FirstName.ToUpperInvariant(), "", "", "", MemberId is null ? "" : "MI", MemberId);
         if (GroupNumber is not null && Dates is not null)
         {
@@ -363,6 +380,14 @@ internal sealed record SandboxAnswer(
         if (DateOfBirth is not null)
         {
             Add("DMG", "D8", DateOfBirth);
+        }
+
+        if (Dependent is { } dependent)
+        {
+            Add("HL", "4", "3", "23", "0");
+            Add("NM1", "03", "1", dependent.LastName, dependent.FirstName);
+            Add("DMG", "D8", dependent.DateOfBirth.ToString(D8, CultureInfo.InvariantCulture));
+            Add("INS", "N", dependent.RelationshipCode);
         }
 
         if (Dates is not null)

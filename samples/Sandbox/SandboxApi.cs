@@ -178,6 +178,24 @@ public static class SandboxApi
                 "Check the member ID and the payer; try the name exactly as on the card.")));
         }
 
+        // A family member without an ID of their own is found only as a dependent under the subscriber's ID, and a
+        // dependent is found only under a subscriber who has them: the other way round, the payer finds no one (AAA 75).
+        SandboxDependent? dependent = null;
+        if (inquiry.Dependent is { } asked)
+        {
+            dependent = member.Dependents?.FirstOrDefault(d => d.DateOfBirth == asked.DateOfBirth && string.Equals(d.LastName, asked.LastName, StringComparison.OrdinalIgnoreCase));
+            if (dependent is null)
+            {
+                return Outcome.Of(StatusCodes.Status400BadRequest, inquiry.Reject(new AaaError("75", "C", AaaLoop.Subscriber,
+                    "No such dependent under this subscriber: a dependent with a member ID of their own is asked about as the subscriber.")));
+            }
+        }
+        else if (member.Dependents?.Any(d => d.DateOfBirth == inquiry.DateOfBirth && string.Equals(d.FirstName, inquiry.FirstName, StringComparison.OrdinalIgnoreCase)) == true)
+        {
+            return Outcome.Of(StatusCodes.Status400BadRequest, inquiry.Reject(new AaaError("75", "C", AaaLoop.Subscriber,
+                "Not found as the subscriber: a dependent without a member ID of their own goes in dependents[] under the subscriber.")));
+        }
+
         if (!string.Equals(member.LastName, inquiry.LastName, StringComparison.OrdinalIgnoreCase))
         {
             return Outcome.Of(StatusCodes.Status400BadRequest, inquiry.Reject(new AaaError("73", "C", AaaLoop.Subscriber)));
@@ -207,7 +225,10 @@ public static class SandboxApi
         var answer = new SandboxAnswer(
             inquiry.ControlNumber!, inquiry.PayerId, SandboxCatalogue.PayerNames[inquiry.PayerId], inquiry.OrganizationName ?? "", inquiry.Npi,
             member.MemberId, member.FirstName, member.LastName, member.DateOfBirth.ToString("yyyyMMdd", CultureInfo.InvariantCulture),
-            member.GroupNumber, BenefitRows.DatesFor(member.Coverage, dateOfService), BenefitRows.For(member.Coverage, dateOfService), []);
+            member.GroupNumber, BenefitRows.DatesFor(member.Coverage, dateOfService), BenefitRows.For(member.Coverage, dateOfService), [])
+        {
+            Dependent = dependent,
+        };
         return Outcome.Of(StatusCodes.Status200OK, answer);
     }
 
@@ -279,6 +300,9 @@ public static class SandboxApi
         DateOnly? DateOfService,
         string ServiceTypeCode)
     {
+        /// <summary>The patient when asked about as a dependent (JSON <c>dependents[0]</c>, X12 2100D); null otherwise.</summary>
+        public SandboxDependent? Dependent { get; init; }
+
         public static Inquiry Read(JsonElement root, DateOnly today)
         {
             var provider = Object(root, "provider");
@@ -297,7 +321,24 @@ public static class SandboxApi
                 ParseDate(dateOfBirth),
                 dateOfBirth,
                 dateOfService is null ? today : ParseDate(dateOfService),
-                FirstServiceType(encounter) ?? "30");
+                FirstServiceType(encounter) ?? "30")
+            {
+                Dependent = FirstDependent(root),
+            };
+        }
+
+        private static SandboxDependent? FirstDependent(JsonElement root)
+        {
+            if (!root.TryGetProperty("dependents", out var dependents) || dependents.ValueKind != JsonValueKind.Array || dependents.GetArrayLength() == 0
+                || dependents[0].ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            var first = dependents[0];
+            return new SandboxDependent(
+                Text(first, "firstName") ?? "", Text(first, "lastName") ?? "", ParseDate(Text(first, "dateOfBirth")) ?? default,
+                Text(first, "individualRelationshipCode") ?? "");
         }
 
         private static string? FirstServiceType(JsonElement? encounter) =>
@@ -348,7 +389,16 @@ public static class SandboxApi
                 ParseDate(dateOfBirth),
                 dateOfBirth,
                 dateOfService is null ? today : ParseDate(dateOfService[..Math.Min(8, dateOfService.Length)]),
-                Get(Find("EQ"), 1)?.Split(text[82])[0] ?? "30"); // EQ01 repeats with ISA11
+                Get(Find("EQ"), 1)?.Split(text[82])[0] ?? "30") // EQ01 repeats with ISA11
+            {
+                Dependent = segments.FindIndex(s => s[0] == "NM1" && s.Length > 1 && s[1] == "03") is var at and >= 0
+                    ? new SandboxDependent(
+                        Get(segments[at], 4) ?? "",
+                        Get(segments[at], 3) ?? "",
+                        ParseDate(Get(segments.Skip(at).FirstOrDefault(s => s[0] == "DMG"), 2)) ?? default,
+                        Get(segments.Skip(at).FirstOrDefault(s => s[0] == "INS"), 2) ?? "")
+                    : null,
+            };
         }
 
         public SandboxAnswer Reject(AaaError error) => new(

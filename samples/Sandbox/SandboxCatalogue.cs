@@ -98,6 +98,20 @@ public static class SandboxCatalogue
                 EndStatedAs: CoverageEndKind.EligibilityEnd,
                 EndsDaysAfterService: 21)),
 
+        // A family: the subscriber, a spouse and a child on her plan without IDs of their own, and a child with one.
+        new(Aetna, "W100000010", "ROSA", "FAMILYHEAD", new DateOnly(1978, 2, 14), "AET300",
+            "Family plan subscriber with dependents SAM (spouse, 1979-06-01) and TESS (child, 2004-09-09) who have no IDs of their own: ask for them in dependents[] under this ID; family deductible $3,000 ($2,400 left), individual $1,500 ($1,500 left), OOP $6,000 / family $12,000 ($11,000 left), 20 %",
+            FamilyPpo(),
+            Dependents:
+            [
+                new SandboxDependent("SAM", "FAMILYHEAD", new DateOnly(1979, 6, 1), "01"),
+                new SandboxDependent("TESS", "FAMILYHEAD", new DateOnly(2004, 9, 9), "19"),
+            ]),
+
+        new(Aetna, "W100000012", "UMA", "FAMILYHEAD", new DateOnly(2006, 1, 20), "AET300",
+            "A dependent (ROSA FAMILYHEAD's child) with a member ID of her own: asked about as the subscriber she answers; asked as a dependent under her own ID, AAA 75",
+            FamilyPpo()),
+
         new(Kaiser, "K200000001", "GUS", "COPAYONLY", new DateOnly(1988, 6, 21), "KP4400",
             "HMO, copay only: $25 a visit in network, no deductible, no coinsurance, OOP $3,000 ($2,800 left); out of network not covered",
             new SandboxCoverage("KP CA Gold 25 HMO", "HM", "IND", true, null, "AI",
@@ -178,6 +192,14 @@ public static class SandboxCatalogue
             "429 bursts: two of every three calls answer 429 with Retry-After: 1, the third answers normally",
             RegionalPpo(), SandboxBehaviour.Burst429),
     ];
+
+    private static SandboxCoverage FamilyPpo() =>
+        new("Choice POS II Family", "PR", "FAM", true, null, "AI",
+            new SandboxPlanLevel(
+                new SandboxAccumulators(new SandboxAmount(1500m, 1500m), new SandboxAmount(3000m, 2400m), new SandboxAmount(6000m, 6000m), new SandboxAmount(12000m, 11000m)),
+                AetnaOutOfNetworkPlan(family: true)),
+            new SandboxTier(0m, 0.2m, true),
+            AetnaOutOfNetwork);
 
     private static SandboxCoverage RegionalPpo() =>
         new("Regional PPO 1000", "PR", "IND", true, null, "AI",

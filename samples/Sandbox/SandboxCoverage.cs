@@ -13,7 +13,18 @@ public sealed record SandboxMember(
     string? GroupNumber,
     string Scenario,
     SandboxCoverage Coverage,
-    SandboxBehaviour Behaviour = SandboxBehaviour.Normal);
+    SandboxBehaviour Behaviour = SandboxBehaviour.Normal,
+    IReadOnlyList<SandboxDependent>? Dependents = null);
+
+/// <summary>
+/// A spouse or child on a subscriber's plan without a member ID of their own: found only as a dependent (JSON
+/// <c>dependents[]</c>, X12 2000D) under the subscriber's ID; asked about as the subscriber, the payer answers AAA 75.
+/// </summary>
+/// <param name="FirstName">First name (NM104).</param>
+/// <param name="LastName">Last name (NM103).</param>
+/// <param name="DateOfBirth">Date of birth (DMG02).</param>
+/// <param name="RelationshipCode">X12 individual relationship code: 01 spouse, 19 child, 34 other adult.</param>
+public sealed record SandboxDependent(string FirstName, string LastName, DateOnly DateOfBirth, string RelationshipCode);
 
 /// <summary>How the member's payer behaves on the wire, besides what it answers.</summary>
 public enum SandboxBehaviour

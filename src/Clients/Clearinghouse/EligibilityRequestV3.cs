@@ -17,6 +17,10 @@ public sealed record EligibilityRequestV3(
 {
     private const string X12Date = "yyyyMMdd";
 
+    /// <summary>Loop 2000D: the patient when they are the subscriber's dependent (one only); left out otherwise.</summary>
+    [JsonPropertyName("dependents"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<DependentV3>? Dependents { get; init; }
+
     /// <summary>Builds the v3 request for one inquiry, asked by one provider.</summary>
     public static EligibilityRequestV3 From(EligibilityInquiry inquiry, InquiringProvider provider)
     {
@@ -35,7 +39,12 @@ public sealed record EligibilityRequestV3(
                 string.IsNullOrWhiteSpace(inquiry.GroupNumber) ? null : inquiry.GroupNumber),
             new EncounterV3(
                 [inquiry.ServiceTypeCode],
-                inquiry.DateOfService.ToString(X12Date, CultureInfo.InvariantCulture)));
+                inquiry.DateOfService.ToString(X12Date, CultureInfo.InvariantCulture)))
+        {
+            Dependents = inquiry.Dependent is { } dependent
+                ? [new DependentV3(dependent.FirstName, dependent.LastName, dependent.DateOfBirth.ToString(X12Date, CultureInfo.InvariantCulture), dependent.IndividualRelationshipCode)]
+                : null,
+        };
     }
 
     /// <summary>Never print the person.</summary>
@@ -58,6 +67,20 @@ public sealed record SubscriberV3(
 {
     /// <summary>Never print the person.</summary>
     public override string ToString() => "SubscriberV3 { (protected health information) }";
+}
+
+/// <summary>
+/// A dependent (loop 2100D): the patient when they have no member ID of their own. <c>dateOfBirth</c> is <c>YYYYMMDD</c>;
+/// <c>individualRelationshipCode</c> is <c>01</c> spouse, <c>19</c> child, <c>34</c> other adult.
+/// </summary>
+public sealed record DependentV3(
+    [property: JsonPropertyName("firstName")] string FirstName,
+    [property: JsonPropertyName("lastName")] string LastName,
+    [property: JsonPropertyName("dateOfBirth")] string DateOfBirth,
+    [property: JsonPropertyName("individualRelationshipCode")] string IndividualRelationshipCode)
+{
+    /// <summary>Never print the person.</summary>
+    public override string ToString() => "DependentV3 { (protected health information) }";
 }
 
 /// <summary>The encounter (loop 2110C): one service type code per request, and the date of service as <c>YYYYMMDD</c>.</summary>

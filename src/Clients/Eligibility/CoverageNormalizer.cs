@@ -214,9 +214,12 @@ public static class CoverageNormalizer
         if (patient is not null)
         {
             errors.AddRange(patient.Rejections.Select(X12Error));
-            for (var i = 0; i < patient.Benefits.Count; i++)
+
+            // A dependent's own EB rows (2110D) where the payer sends them there; else the subscriber's, which are the plan's.
+            var benefits = patient != subscriber && patient.Benefits.Count == 0 && subscriber is not null ? subscriber.Benefits : patient.Benefits;
+            for (var i = 0; i < benefits.Count; i++)
             {
-                var b = patient.Benefits[i];
+                var b = benefits[i];
                 errors.AddRange(b.Rejections.Select(X12Error));
                 rows.Add(new BenefitRow(
                     i,

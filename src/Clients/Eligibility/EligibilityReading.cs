@@ -63,6 +63,12 @@ public sealed record NormalizedCoverage(
     string? ServiceTypeUsed)
 {
     /// <summary>
+    /// <c>subscriber</c> or <c>dependent</c>: who the patient is on the plan (http-api.md "Dependents"), set by the
+    /// caller that knows whom it asked about; null when not said.
+    /// </summary>
+    public string? PatientIs { get; init; }
+
+    /// <summary>
     /// The last day the answer says coverage lasts: the earlier of <see cref="EligibilityEnd"/> (DTP 357, JSON
     /// <c>eligibilityEnd</c>) and <see cref="PlanEnd"/> (DTP 347, the end of a DTP 291 range, JSON <c>planEnd</c> or the
     /// end of <c>plan</c>) when the plan end is not simply the end of a plan year that renews (one year less a day

@@ -13,9 +13,9 @@ public sealed record X12Parties(string SenderId, string ReceiverId, string Sende
 
 /// <summary>
 /// Builds an X12 005010X279A1 270 eligibility inquiry (ISA/GS/ST/BHT/HL/NM1/REF/DMG/DTP/EQ/SE/GE/IEA) for one
-/// subscriber and one service type. The inquiry's control number is ISA13, GS06, ST02 and BHT03, so the 271 can be
-/// matched to it. Values are upper-cased, delimiter characters in them are replaced by spaces (X12 has no escape),
-/// and they are cut to the guide's maximum lengths.
+/// subscriber (or one dependent of a subscriber, loop 2000D/2100D) and one service type. The inquiry's control number
+/// is ISA13, GS06, ST02 and BHT03, so the 271 can be matched to it. Values are upper-cased, delimiter characters in
+/// them are replaced by spaces (X12 has no escape), and they are cut to the guide's maximum lengths.
 /// </summary>
 public static class X270Builder
 {
@@ -75,8 +75,15 @@ public static class X270Builder
         writer.Segment("NM1", "PR", "2", Clean(payerName ?? inquiry.PayerId, 60, d), string.Empty, string.Empty, string.Empty, string.Empty, "PI", Clean(inquiry.PayerId, 80, d));
         writer.Segment("HL", "2", "1", "21", "1");
         writer.Segment("NM1", "1P", "2", Clean(provider.OrganizationName, 60, d), string.Empty, string.Empty, string.Empty, string.Empty, "XX", Clean(provider.Npi, 80, d));
-        writer.Segment("HL", "3", "2", "22", "0");
-        writer.Segment("TRN", "1", control, TraceOriginator(provider.Npi));
+        // A dependent without an ID of their own is asked about in 2000D under the subscriber (2000C): the subscriber
+        // loop then carries the ID and the plan holder's name, the dependent loop the trace, the date and the question.
+        var dependent = inquiry.Dependent;
+        writer.Segment("HL", "3", "2", "22", dependent is null ? "0" : "1");
+        if (dependent is null)
+        {
+            writer.Segment("TRN", "1", control, TraceOriginator(provider.Npi));
+        }
+
         writer.Segment("NM1", "IL", "1", Clean(inquiry.LastName, 60, d), Clean(inquiry.FirstName, 35, d), string.Empty, string.Empty, string.Empty, "MI", Clean(inquiry.MemberId, 80, d));
         if (!string.IsNullOrWhiteSpace(inquiry.GroupNumber))
         {
@@ -84,6 +91,15 @@ public static class X270Builder
         }
 
         writer.Segment("DMG", "D8", inquiry.DateOfBirth.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
+        if (dependent is not null)
+        {
+            writer.Segment("HL", "4", "3", "23", "0");
+            writer.Segment("TRN", "1", control, TraceOriginator(provider.Npi));
+            writer.Segment("NM1", "03", "1", Clean(dependent.LastName, 60, d), Clean(dependent.FirstName, 35, d));
+            writer.Segment("DMG", "D8", dependent.DateOfBirth.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
+            writer.Segment("INS", "N", Clean(dependent.IndividualRelationshipCode, 2, d));
+        }
+
         writer.Segment("DTP", "291", "D8", inquiry.DateOfService.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
         writer.Segment("EQ", Clean(inquiry.ServiceTypeCode, 2, d));
         var transactionSegments = writer.Count - transactionStart + 1;

@@ -148,7 +148,7 @@ internal sealed class VerificationIntake(
         {
             try
             {
-                attempt = await processor.AttemptAsync(record.Id, payload, attempt: 1, budget.Token);
+                attempt = await processor.AttemptAsync(record.Id, payload, attempt: 1, budget.Token, access: access);
             }
             catch (OperationCanceledException) when (budget.IsCancellationRequested)
             {

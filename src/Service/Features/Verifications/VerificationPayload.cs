@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CoverageCheck.Clients;
 
 namespace CoverageCheck.Service.Features.Verifications;
 
@@ -17,18 +18,54 @@ internal sealed record VerificationPayload(
     /// <summary>The caller's own reference for the patient (a census row's <c>patient_ref</c>), if any.</summary>
     public string? PatientRef { get; init; }
 
+    /// <summary>The plan holder when the patient is a dependent (http-api.md "Dependents"); null when the patient is the subscriber.</summary>
+    public SubscriberInfo? Subscriber { get; init; }
+
+    /// <summary>True when the patient is someone other than the subscriber and the subscriber is known.</summary>
+    [JsonIgnore]
+    public bool IsDependent => Subscriber is not null && Relationships.IsDependent(Patient.RelationshipToSubscriber);
+
     /// <summary>Never print the person.</summary>
     public override string ToString() => $"VerificationPayload {{ PayerId = {Insurance.PayerId} }}";
 }
 
 internal sealed record PatientInfo(string FirstName, string LastName, DateOnly DateOfBirth)
 {
+    /// <summary><c>self</c>, <c>spouse</c>, <c>child</c> or <c>other</c> (<see cref="Relationships"/>); null (stored before dependents) is <c>self</c>.</summary>
+    public string? RelationshipToSubscriber { get; init; }
+
     public override string ToString() => "PatientInfo { *** }";
 }
 
 internal sealed record InsuranceInfo(string PayerId, string MemberId, string? GroupNumber)
 {
+    /// <summary>
+    /// For a dependent: whose ID <see cref="MemberId"/> is, <c>subscriber</c> or <c>patient</c> (the dependent's own);
+    /// null when staff did not say (asked under the subscriber first).
+    /// </summary>
+    public string? MemberIdBelongsTo { get; init; }
+
     public override string ToString() => $"InsuranceInfo {{ PayerId = {PayerId} }}";
+}
+
+/// <summary>The subscriber (plan holder) of a dependent patient: protected health information like the patient's.</summary>
+internal sealed record SubscriberInfo(string FirstName, string LastName, DateOnly DateOfBirth)
+{
+    public override string ToString() => "SubscriberInfo { *** }";
+}
+
+/// <summary>Whose ID the card's member ID is, for a dependent (<see cref="InsuranceInfo.MemberIdBelongsTo"/>).</summary>
+internal static class MemberIdOwners
+{
+    public const string Subscriber = "subscriber";
+    public const string Patient = "patient";
+
+    public static string? Parse(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        "subscriber" => Subscriber,
+        "patient" or "dependent" => Patient,
+        _ => null,
+    };
 }
 
 /// <summary>

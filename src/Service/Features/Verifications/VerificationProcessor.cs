@@ -6,6 +6,7 @@ using CoverageCheck.Clients.Clearinghouse;
 using CoverageCheck.Clients.Eligibility;
 using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Infrastructure;
+using CoverageCheck.Service.Security;
 
 namespace CoverageCheck.Service.Features.Verifications;
 
@@ -59,6 +60,7 @@ internal sealed class VerificationProcessor(
     VerificationEstimator estimator,
     PayerDirectory payers,
     VerificationTelemetry telemetry,
+    AuditStore audit,
     TimeProvider timeProvider,
     ILogger<VerificationProcessor> logger)
 {
@@ -70,8 +72,10 @@ internal sealed class VerificationProcessor(
 
     // parent: the trace the verification was created in, for an attempt outside that request (the worker's);
     // default: the current activity, if any.
+    // access: who the payer calls are made for (the request's caller, the worker), for the audit of each arrangement.
     public async Task<AttemptResult> AttemptAsync(
-        Guid verificationId, VerificationPayload payload, int attempt, CancellationToken cancellationToken, ActivityContext parent = default)
+        Guid verificationId, VerificationPayload payload, int attempt, CancellationToken cancellationToken, ActivityContext parent = default,
+        AccessContext? access = null)
     {
         using var activity = VerificationTelemetry.Source.StartActivity("verification.attempt", ActivityKind.Internal, parent);
         activity?.SetTag("verification.id", verificationId);
@@ -93,18 +97,32 @@ internal sealed class VerificationProcessor(
         try
         {
             var serviceType = SubstanceAbuseServiceType;
-            var answer = await AskAsync(verificationId, payload, serviceType, cancellationToken);
+            var sentAs = InquiryArrangements.First(payload);
+            var arrangements = 1;
+            var answer = await AskAsync(verificationId, payload, serviceType, sentAs, cancellationToken);
             sent += answer.Attempts;
+            await AuditInquiryAsync(verificationId, payload, sentAs, answer, access, cancellationToken);
+            if (payload.IsDependent && InquiryArrangements.NotFound(answer.Reading))
+            {
+                // Not found this way (AAA 75/73/71): a dependent with an ID of their own is the subscriber to the payer,
+                // one without is found under the subscriber. Try the other arrangement once.
+                sentAs = InquiryArrangements.Other(sentAs);
+                arrangements = 2;
+                answer = await AskAsync(verificationId, payload, serviceType, sentAs, cancellationToken);
+                sent += answer.Attempts;
+                await AuditInquiryAsync(verificationId, payload, sentAs, answer, access, cancellationToken);
+            }
+
             if (answer.Reading.Errors.Any(e => e.Class == AaaClass.BenefitMismatch))
             {
                 // The payer does not answer for the specific code: ask again for the plan's coverage (eligibility.md).
                 serviceType = HealthPlanServiceType;
-                answer = await AskAsync(verificationId, payload, serviceType, cancellationToken);
+                answer = await AskAsync(verificationId, payload, serviceType, sentAs, cancellationToken);
                 sent += answer.Attempts;
             }
 
             telemetry.RecordPayerLatency(payload.Insurance.PayerId, timeProvider.GetElapsedTime(started));
-            var result = Classify(payload, answer, serviceType, payer) with { Sent = sent };
+            var result = Classify(payload, answer, serviceType, payer, new InquiryInfo(sentAs, arrangements)) with { Sent = sent };
             telemetry.RecordAttempt(payload.Insurance.PayerId, result.Outcome);
             activity?.SetTag("verification.outcome", result.Outcome.ToString());
             return result;
@@ -132,22 +150,47 @@ internal sealed class VerificationProcessor(
 
     /// <summary>Asks the clearinghouse; the answer comes back already normalised (the Service reads no wire format).</summary>
     private Task<ClearinghouseAnswer> AskAsync(
-        Guid verificationId, VerificationPayload payload, string serviceType, CancellationToken cancellationToken)
+        Guid verificationId, VerificationPayload payload, string serviceType, string sentAs, CancellationToken cancellationToken)
     {
+        var asDependent = sentAs == InquiryArrangements.Dependent && payload.Subscriber is not null;
+        var subscriber = payload.Subscriber;
         var inquiry = new EligibilityInquiry(
             payload.Insurance.PayerId,
-            payload.Patient.FirstName,
-            payload.Patient.LastName,
-            payload.Patient.DateOfBirth,
+            asDependent ? subscriber!.FirstName : payload.Patient.FirstName,
+            asDependent ? subscriber!.LastName : payload.Patient.LastName,
+            asDependent ? subscriber!.DateOfBirth : payload.Patient.DateOfBirth,
             payload.Insurance.MemberId,
             payload.Insurance.GroupNumber,
             payload.DateOfService,
             serviceType,
-            ControlNumber(verificationId, serviceType));
+            ControlNumber(verificationId, serviceType, asDependent))
+        {
+            Dependent = asDependent
+                ? new InquiryDependent(payload.Patient.FirstName, payload.Patient.LastName, payload.Patient.DateOfBirth,
+                    Relationships.ToX12Code(payload.Patient.RelationshipToSubscriber!))
+                : null,
+        };
         return clearinghouse.CheckEligibilityAsync(inquiry, cancellationToken);
     }
 
-    private AttemptResult Classify(VerificationPayload payload, ClearinghouseAnswer answer, string serviceType, Payer? listed)
+    /// <summary>
+    /// One audit entry per arrangement a dependent's inquiry was sent in, with what the payer said
+    /// (<c>inquiry-subscriber:aaa-75</c>, <c>inquiry-dependent:answered</c>): the record is the verification, never the person.
+    /// </summary>
+    private Task AuditInquiryAsync(
+        Guid verificationId, VerificationPayload payload, string sentAs, ClearinghouseAnswer answer, AccessContext? access, CancellationToken cancellationToken)
+    {
+        if (!payload.IsDependent)
+        {
+            return Task.CompletedTask;
+        }
+
+        var said = answer.Reading.Errors.FirstOrDefault() is { Code: { } code } ? "aaa-" + code : answer.Reading.Coverage is null ? "no-coverage" : "answered";
+        return audit.AppendAsync(access ?? AccessContext.ForWorker("verification-processor"), $"inquiry-{sentAs}:{said}",
+            AuditRecordTypes.Verification, verificationId.ToString(), cancellationToken);
+    }
+
+    private AttemptResult Classify(VerificationPayload payload, ClearinghouseAnswer answer, string serviceType, Payer? listed, InquiryInfo inquiry)
     {
         var reading = answer.Reading;
         var payer = new PayerInfo(payload.Insurance.PayerId, reading.Payer?.Name ?? listed?.Name);
@@ -156,7 +199,8 @@ internal sealed class VerificationProcessor(
         {
             CheckedAt = timeProvider.GetUtcNow(),
             Payer = payer,
-            Coverage = reading.Coverage,
+            Coverage = reading.Coverage is { } read ? read with { PatientIs = payload.IsDependent ? InquiryArrangements.Dependent : InquiryArrangements.Subscriber } : null,
+            Inquiry = inquiry,
             Errors = reading.Errors,
             Warnings = reading.Warnings,
             Assumptions = reading.Assumptions,
@@ -194,7 +238,7 @@ internal sealed class VerificationProcessor(
 
         if (payload.Program is not null)
         {
-            var (estimate, assumptions) = estimator.Estimate(payload, reading.Coverage, listed);
+            var (estimate, assumptions) = estimator.Estimate(payload, result.Coverage!, listed);
             result = result with { Estimate = estimate, Assumptions = [.. result.Assumptions, .. assumptions] };
         }
 
@@ -202,13 +246,13 @@ internal sealed class VerificationProcessor(
     }
 
     /// <summary>Nine digits that tie the inquiry to its verification (the JSON controlNumber, X12 ST02/BHT03).</summary>
-    internal static string ControlNumber(Guid verificationId, string serviceType)
+    internal static string ControlNumber(Guid verificationId, string serviceType, bool asDependent = false)
     {
         // The last eight bytes of a version-7 GUID are random; the first ones are its timestamp, which a census batch
         // shares across thousands of ids created in the same millisecond.
         Span<byte> bytes = stackalloc byte[16];
         verificationId.TryWriteBytes(bytes);
-        var value = BinaryPrimitives.ReadUInt64LittleEndian(bytes[8..]) ^ (serviceType == HealthPlanServiceType ? 1UL : 0UL);
+        var value = BinaryPrimitives.ReadUInt64LittleEndian(bytes[8..]) ^ (serviceType == HealthPlanServiceType ? 1UL : 0UL) ^ (asDependent ? 2UL : 0UL);
         return (value % 1_000_000_000UL).ToString("D9", CultureInfo.InvariantCulture);
     }
 }

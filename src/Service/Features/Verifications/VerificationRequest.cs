@@ -14,18 +14,32 @@ internal sealed record VerificationRequest(
     DateOnly? DateOfService,
     ConsentDto? Consent,
     VerificationProgramDto? Program,
-    PricingDto? Pricing);
+    PricingDto? Pricing,
+    SubscriberDto? Subscriber = null);
 
-/// <summary><c>patient</c>: protected health information.</summary>
-internal sealed record PatientDto(string? FirstName, string? LastName, DateOnly? DateOfBirth)
+/// <summary>
+/// <c>patient</c>: protected health information. <c>relationshipToSubscriber</c> (http-api.md "Dependents"): <c>self</c>
+/// (the default), <c>spouse</c>, <c>child</c> or <c>other</c>.
+/// </summary>
+internal sealed record PatientDto(string? FirstName, string? LastName, DateOnly? DateOfBirth, string? RelationshipToSubscriber = null)
 {
     public override string ToString() => "PatientDto { *** }";
 }
 
-/// <summary><c>insurance</c>: the payer and the ID on the card.</summary>
-internal sealed record InsuranceDto(string? PayerId, string? MemberId, string? GroupNumber = null)
+/// <summary>
+/// <c>insurance</c>: the payer and the ID on the card. <c>memberIdBelongsTo</c> (<c>subscriber</c> or <c>patient</c>,
+/// for a dependent only) says whose ID it is when staff know: a dependent with an ID of their own is asked about as
+/// the subscriber. Unknown, a dependent is asked about under the subscriber's ID first.
+/// </summary>
+internal sealed record InsuranceDto(string? PayerId, string? MemberId, string? GroupNumber = null, string? MemberIdBelongsTo = null)
 {
     public override string ToString() => $"InsuranceDto {{ PayerId = {PayerId} }}";
+}
+
+/// <summary><c>subscriber</c>: the plan holder, required when the patient is not the subscriber. Protected health information.</summary>
+internal sealed record SubscriberDto(string? FirstName, string? LastName, DateOnly? DateOfBirth)
+{
+    public override string ToString() => "SubscriberDto { *** }";
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CoverageCheck.Clients;
 using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Infrastructure.Json;
 
@@ -36,6 +37,41 @@ internal static class VerificationRequestValidation
             errors.Add("patient.dateOfBirth", "Must be a past date after 1900.");
         }
 
+        var relationship = Relationships.Self;
+        if (patient?.RelationshipToSubscriber is { } relationshipText && !string.IsNullOrWhiteSpace(relationshipText) && Relationships.Parse(relationshipText) is null)
+        {
+            errors.Add("patient.relationshipToSubscriber", "One of self, spouse, child, other.");
+        }
+        else
+        {
+            relationship = Relationships.Parse(patient?.RelationshipToSubscriber) ?? Relationships.Self;
+        }
+
+        // The plan holder: required for a dependent, ignored for the subscriber themself (a form may send blanks).
+        SubscriberInfo? subscriber = null;
+        if (Relationships.IsDependent(relationship))
+        {
+            var holder = request.Subscriber;
+            if (holder is null)
+            {
+                errors.Add("subscriber", "This field is required when the patient is not the subscriber (patient.relationshipToSubscriber).");
+            }
+
+            var subscriberFirst = RequiredText(holder?.FirstName, "subscriber.firstName", FirstNameMax, errors);
+            var subscriberLast = RequiredText(holder?.LastName, "subscriber.lastName", LastNameMax, errors);
+            var subscriberBirth = holder?.DateOfBirth ?? default;
+            if (holder?.DateOfBirth is null)
+            {
+                errors.Add("subscriber.dateOfBirth", "This field is required (YYYY-MM-DD).");
+            }
+            else if (subscriberBirth > today || subscriberBirth.Year < 1900)
+            {
+                errors.Add("subscriber.dateOfBirth", "Must be a past date after 1900.");
+            }
+
+            subscriber = new SubscriberInfo(subscriberFirst, subscriberLast, subscriberBirth);
+        }
+
         var insurance = request.Insurance;
         if (insurance is null)
         {
@@ -47,6 +83,12 @@ internal static class VerificationRequestValidation
         if (memberId.Length > 0 && !memberId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or ' '))
         {
             errors.Add("insurance.memberId", "Letters, digits, spaces and hyphens only, as on the card.");
+        }
+
+        var memberIdBelongsTo = MemberIdOwners.Parse(insurance?.MemberIdBelongsTo);
+        if (insurance?.MemberIdBelongsTo is { } owner && !string.IsNullOrWhiteSpace(owner) && memberIdBelongsTo is null)
+        {
+            errors.Add("insurance.memberIdBelongsTo", "One of subscriber, patient.");
         }
 
         var groupNumber = string.IsNullOrWhiteSpace(insurance?.GroupNumber) ? null : insurance.GroupNumber.Trim();
@@ -141,8 +183,8 @@ internal static class VerificationRequestValidation
         }
 
         return new VerificationPayload(
-            new PatientInfo(firstName, lastName, dateOfBirth),
-            new InsuranceInfo(payerId, memberId, groupNumber),
+            new PatientInfo(firstName, lastName, dateOfBirth) { RelationshipToSubscriber = relationship },
+            new InsuranceInfo(payerId, memberId, groupNumber) { MemberIdBelongsTo = subscriber is null ? null : memberIdBelongsTo },
             dateOfService,
             new ConsentInfo(true, consent!.Method)
             {
@@ -152,7 +194,10 @@ internal static class VerificationRequestValidation
                 TextVersion = string.IsNullOrWhiteSpace(consent.TextVersion) ? null : consent.TextVersion.Trim(),
             },
             program,
-            pricing);
+            pricing)
+        {
+            Subscriber = subscriber,
+        };
     }
 
     private static string RequiredText(string? value, string field, int maxLength, FieldErrors errors)

@@ -20,6 +20,9 @@ internal sealed record VerificationResponse
     public IReadOnlyList<string> Assumptions { get; init; } = [];
     public IReadOnlyList<string> Warnings { get; init; } = [];
     public string? Network { get; init; }
+
+    /// <summary>How the payer was asked in the end (<c>sentAs</c>) and how many arrangements were tried (<c>attempts</c>).</summary>
+    public InquiryInfo? Inquiry { get; init; }
     public string? LastErrorCode { get; init; }
     public string? LastError { get; init; }
     public DateTimeOffset? NextAttemptAt { get; init; }
@@ -33,6 +36,9 @@ internal sealed record VerificationResponse
     /// <summary>Who and what was asked: shown to staff who may see it (the read is audited by the store).</summary>
     public PatientInfo? Patient { get; init; }
     public InsuranceInfo? Insurance { get; init; }
+
+    /// <summary>The plan holder when the patient is a dependent (http-api.md "Dependents").</summary>
+    public SubscriberInfo? Subscriber { get; init; }
     public DateOnly? DateOfService { get; init; }
     public ProgramInfo? Program { get; init; }
 
@@ -55,6 +61,7 @@ internal sealed record VerificationResponse
             Assumptions = result?.Assumptions ?? [],
             Warnings = result?.Warnings ?? [],
             Network = result?.Network,
+            Inquiry = result?.Inquiry,
             LastErrorCode = record.LastErrorCode,
             LastError = record.LastError,
             NextAttemptAt = record.Status == VerificationStatus.Queued ? record.NextAttemptAt : null,
@@ -64,6 +71,7 @@ internal sealed record VerificationResponse
             Consent = consent,
             Patient = payload.Patient,
             Insurance = payload.Insurance,
+            Subscriber = payload.Subscriber,
             DateOfService = payload.DateOfService,
             Program = payload.Program,
         };

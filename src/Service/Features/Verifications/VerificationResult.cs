@@ -25,6 +25,9 @@ internal sealed record VerificationResult
     /// <summary>Faults in the payer's answer that did not stop the reading.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>How the payer was asked about the patient (as the subscriber or as a dependent) and how many arrangements were tried.</summary>
+    public InquiryInfo? Inquiry { get; init; }
+
     /// <summary>The service type whose benefits were asked for (AI, then 30 when the payer refused AI).</summary>
     public string? ServiceTypeAsked { get; init; }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using CoverageCheck.Clients.Clearinghouse;
 using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Security;
 using Microsoft.Extensions.Options;
 
 namespace CoverageCheck.Service.Features.Verifications;
@@ -179,7 +180,7 @@ internal sealed class VerificationWorker(
         {
             var payload = VerificationJson.ReadPayload(record.PayloadJson);
             var parent = await VerificationTelemetry.ParentOfAttemptAsync(store, record.Id, attemptToken.Token);
-            attempt = await processor.AttemptAsync(record.Id, payload, record.Attempts, attemptToken.Token, parent);
+            attempt = await processor.AttemptAsync(record.Id, payload, record.Attempts, attemptToken.Token, parent, AccessContext.ForWorker(_workerId));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
