@@ -194,6 +194,47 @@ internal sealed class StaffPagesBrowserTests
     }
 
     [Test]
+    public async Task Admissions_verifies_a_child_on_a_parents_plan_from_the_form_issue_16()
+    {
+        // TESS is on her mother ROSA's family plan without an ID of her own: the card's ID is the subscriber's.
+        await SignInAsync("ana.admissions");
+        Assert.That(await _page.Locator("#subscriber-fields").IsVisibleAsync(), Is.False, "the subscriber's fields stay out of the way for a subscriber");
+        await FillVerifyFormAsync("TESS", "FAMILYHEAD", "2004-09-09", "60054", "W100000010");
+        await _page.SelectOptionAsync("#relationship", "child");
+        await Assertions.Expect(_page.Locator("#subscriber-fields")).ToBeVisibleAsync();
+        await _page.FillAsync("#subscriberFirstName", "ROSA");
+        await _page.FillAsync("#subscriberLastName", "FAMILYHEAD");
+        await _page.FillAsync("#subscriberDateOfBirth", "1978-02-14");
+        await ScreenshotAsync("verify-form-dependent", key: true, fullPage: true);
+        await SubmitVerificationAsync();
+
+        await Assertions.Expect(_page.Locator("#banner h1")).ToHaveTextAsync("Coverage is active");
+        await Assertions.Expect(_page.Locator("#patient-is")).ToContainTextAsync("The subscriber's child of ROSA FAMILYHEAD");
+        await Assertions.Expect(_page.Locator("#inquiry")).ToContainTextAsync("as a dependent under the subscriber");
+        await Assertions.Expect(_page.Locator(".tier", new() { HasText = "In network" })).ToContainTextAsync("$1,500.00 left");
+        await Assertions.Expect(_page.Locator("#patient-total")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\$[0-9,]+\.\d\d$"));
+        await ScreenshotAsync("result-dependent", key: true, fullPage: true);
+        Assert.That(_consoleProblems, Is.Empty, "console errors or CSP violations");
+    }
+
+    [Test]
+    public async Task A_dependent_without_the_subscriber_is_sent_back_naming_the_subscriber_fields_issue_16()
+    {
+        await SignInAsync("ana.admissions");
+        await FillVerifyFormAsync("SAM", "FAMILYHEAD", "1979-06-01", "60054", "W100000010");
+        await _page.SelectOptionAsync("#relationship", "spouse");
+        await _page.ClickAsync("#verify-submit");
+
+        var errors = _page.Locator("#form-errors");
+        await Assertions.Expect(errors).ToContainTextAsync("Subscriber's first name");
+        await Assertions.Expect(errors).ToContainTextAsync("Subscriber's date of birth");
+        await Assertions.Expect(_page.Locator("#subscriber-fields")).ToBeVisibleAsync();
+        Assert.That(await _page.Locator("#subscriberFirstName").GetAttributeAsync("aria-invalid"), Is.EqualTo("true"));
+        Assert.That(await _page.InputValueAsync("#relationship"), Is.EqualTo("spouse"), "what was typed is kept");
+        Assert.That(await _page.InputValueAsync("#firstName"), Is.EqualTo("SAM"));
+    }
+
+    [Test]
     public async Task A_payer_that_is_down_shows_pending_and_the_page_updates_itself_when_it_answers()
     {
         await _host.SetFaultsAsync(new FaultSettings(Http503: 1.0));

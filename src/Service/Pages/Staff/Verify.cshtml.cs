@@ -21,6 +21,12 @@ internal sealed class VerifyModel(VerificationIntake intake, PayerDirectory paye
         ["patient.firstName"] = ("firstName", "First name"),
         ["patient.lastName"] = ("lastName", "Last name"),
         ["patient.dateOfBirth"] = ("dateOfBirth", "Date of birth"),
+        ["patient.relationshipToSubscriber"] = ("relationship", "Patient is"),
+        ["subscriber"] = ("subscriberFirstName", "Subscriber"),
+        ["subscriber.firstName"] = ("subscriberFirstName", "Subscriber's first name"),
+        ["subscriber.lastName"] = ("subscriberLastName", "Subscriber's last name"),
+        ["subscriber.dateOfBirth"] = ("subscriberDateOfBirth", "Subscriber's date of birth"),
+        ["insurance.memberIdBelongsTo"] = ("memberIdBelongsTo", "Whose ID is on the card"),
         ["insurance"] = ("payerId", "Insurance"),
         ["insurance.payerId"] = ("payerId", "Payer"),
         ["insurance.memberId"] = ("memberId", "Member ID"),
@@ -39,6 +45,11 @@ internal sealed class VerifyModel(VerificationIntake intake, PayerDirectory paye
     [BindProperty] public string? FirstName { get; set; }
     [BindProperty] public string? LastName { get; set; }
     [BindProperty] public string? DateOfBirth { get; set; }
+    [BindProperty] public string Relationship { get; set; } = "self";
+    [BindProperty] public string? SubscriberFirstName { get; set; }
+    [BindProperty] public string? SubscriberLastName { get; set; }
+    [BindProperty] public string? SubscriberDateOfBirth { get; set; }
+    [BindProperty] public string? MemberIdBelongsTo { get; set; }
     [BindProperty] public string? PayerId { get; set; }
     [BindProperty] public string? MemberId { get; set; }
     [BindProperty] public string? GroupNumber { get; set; }
@@ -66,13 +77,20 @@ internal sealed class VerifyModel(VerificationIntake intake, PayerDirectory paye
     {
         // One set of rules for the API and the form: the form builds the API's request record.
         var errors = new FieldErrors();
+        // The subscriber's fields count only for a dependent: a form filled in for a child and then switched back to
+        // "the subscriber" sends no subscriber at all.
+        var dependent = !string.Equals(Relationship, "self", StringComparison.Ordinal);
+        var subscriber = dependent
+            ? new SubscriberDto(SubscriberFirstName, SubscriberLastName, FormDate(SubscriberDateOfBirth, "subscriber.dateOfBirth", errors))
+            : null;
         var request = new VerificationRequest(
-            new PatientDto(FirstName, LastName, FormDate(DateOfBirth, "patient.dateOfBirth", errors)),
-            new InsuranceDto(PayerId?.Trim(), MemberId, GroupNumber),
+            new PatientDto(FirstName, LastName, FormDate(DateOfBirth, "patient.dateOfBirth", errors), Relationship),
+            new InsuranceDto(PayerId?.Trim(), MemberId, GroupNumber, dependent && !string.IsNullOrEmpty(MemberIdBelongsTo) ? MemberIdBelongsTo : null),
             FormDate(DateOfService, "dateOfService", errors),
             new ConsentDto(Consent, ConsentMethod, GivenBy: ConsentGivenBy),
             new VerificationProgramDto(FormDate(StartDate, "program.startDate", errors), Weeks, DaysPerWeek),
-            null);
+            null,
+            subscriber);
         var rules = new FieldErrors();
         var payload = VerificationRequestValidation.Validate(request, timeProvider.GetUtcNow(), rules);
         errors.AddRuleErrors(rules);

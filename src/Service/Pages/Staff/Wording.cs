@@ -77,4 +77,29 @@ internal static class Wording
     /// <summary>A moment, to the minute, in UTC (the program's time zone comes with the admissions queue work).</summary>
     public static string Timestamp(DateTimeOffset? at) =>
         at is { } value ? value.UtcDateTime.ToString("MMM d, yyyy HH:mm", s_us) + " UTC" : "not recorded";
+
+    /// <summary>Who the patient is on the plan: "The subscriber's child".</summary>
+    public static string Relationship(string? relationship) => relationship switch
+    {
+        "spouse" => "The subscriber's spouse or partner",
+        "child" => "The subscriber's child",
+        "other" => "Another dependent on the subscriber's plan",
+        _ => "The subscriber",
+    };
+
+    /// <summary>
+    /// How the payer was asked in the end, and whether it took a second try: "Asked about as a dependent under the
+    /// subscriber, on the second try (the first way, as the subscriber, found no one)".
+    /// </summary>
+    public static string Inquiry(string sentAs, int attempts)
+    {
+        var how = sentAs == "dependent" ? "as a dependent under the subscriber" : "as the subscriber (by their own member ID)";
+        if (attempts < 2)
+        {
+            return "Asked about " + how + ".";
+        }
+
+        var first = sentAs == "dependent" ? "as the subscriber" : "as a dependent under the subscriber";
+        return $"Asked about {how}, on the second try: asked {first}, the payer found no one.";
+    }
 }
