@@ -209,7 +209,7 @@ internal sealed class StaffPagesBrowserTests
         await SubmitVerificationAsync();
 
         await Assertions.Expect(_page.Locator("#banner h1")).ToHaveTextAsync("Coverage is active");
-        await Assertions.Expect(_page.Locator("#patient-is")).ToContainTextAsync("The subscriber's child of ROSA FAMILYHEAD");
+        await Assertions.Expect(_page.Locator("#patient-is")).ToContainTextAsync("Child of the subscriber, ROSA FAMILYHEAD");
         await Assertions.Expect(_page.Locator("#inquiry")).ToContainTextAsync("as a dependent under the subscriber");
         await Assertions.Expect(_page.Locator(".tier", new() { HasText = "In network" })).ToContainTextAsync("$1,500.00 left");
         await Assertions.Expect(_page.Locator("#patient-total")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\$[0-9,]+\.\d\d$"));

@@ -119,8 +119,9 @@ internal sealed class VerifyModel(VerificationIntake intake, PayerDirectory paye
         return Redirect($"/staff/verifications/{submitted.Record.Id}");
     }
 
+    // The field's own label ("Subscriber's first name"), not its group's ("Subscriber").
     public string LabelOf(string field) =>
-        s_fields.Values.FirstOrDefault(entry => entry.Field == field).Label ?? field;
+        s_fields.Where(entry => entry.Value.Field == field).OrderBy(entry => entry.Key.Contains('.') ? 0 : 1).Select(entry => entry.Value.Label).FirstOrDefault() ?? field;
 
     public string? Invalid(string field) => Errors.ContainsKey(field) ? "true" : null;
 

@@ -78,12 +78,12 @@ internal static class Wording
     public static string Timestamp(DateTimeOffset? at) =>
         at is { } value ? value.UtcDateTime.ToString("MMM d, yyyy HH:mm", s_us) + " UTC" : "not recorded";
 
-    /// <summary>Who the patient is on the plan: "The subscriber's child".</summary>
+    /// <summary>Who the patient is on the plan, beside the subscriber's name: "Child of the subscriber".</summary>
     public static string Relationship(string? relationship) => relationship switch
     {
-        "spouse" => "The subscriber's spouse or partner",
-        "child" => "The subscriber's child",
-        "other" => "Another dependent on the subscriber's plan",
+        "spouse" => "Spouse or partner of the subscriber",
+        "child" => "Child of the subscriber",
+        "other" => "Dependent of the subscriber",
         _ => "The subscriber",
     };
 
