@@ -102,4 +102,17 @@ internal static class Wording
         var first = sentAs == "dependent" ? "as the subscriber" : "as a dependent under the subscriber";
         return $"Asked about {how}, on the second try: asked {first}, the payer found no one.";
     }
+
+    /// <summary>The worker gave up on the payer (its last error says so in its own words).</summary>
+    public static bool GaveUp(string? lastError) => lastError?.StartsWith("Gave up", StringComparison.Ordinal) == true;
+
+    /// <summary>Why the worker stopped, in words, by its code (the code itself is for billing staff).</summary>
+    public static string WorkerError(string? code) => code switch
+    {
+        "consent-missing" => "No consent is on file for this verification, so the payer was not asked.",
+        "consent-revoked" => "The patient revoked the consent, so the payer is no longer asked.",
+        "consent-expired" => "The consent expired, so the payer was not asked.",
+        "timeout" => "The payer took too long to answer.",
+        _ => "The payer's answer could not be used.",
+    };
 }
