@@ -296,6 +296,41 @@ internal sealed class StaffPagesBrowserTests
     }
 
     [Test]
+    public async Task A_typo_in_the_member_ID_is_fixed_with_edit_and_verify_again_linked_to_the_first_try_issue_17()
+    {
+        await SignInAsync("ana.admissions");
+        await FillVerifyFormAsync("AVA", "PPOSAMPLE", "1985-04-12", "60054", "W100000011");
+        await _page.FillAsync("#groupNumber", "AET100");
+        await SubmitVerificationAsync();
+        var first = _page.Url;
+        await Assertions.Expect(_page.Locator("#banner h1")).Not.ToHaveTextAsync("Coverage is active");
+
+        await _page.ClickAsync("#edit-again");
+        await Assertions.Expect(_page.Locator("#correcting")).ToBeVisibleAsync();
+        var filled = new Dictionary<string, string>();
+        foreach (var field in new[] { "firstName", "lastName", "dateOfBirth", "payerId", "memberId", "groupNumber", "weeks" })
+        {
+            filled[field] = await _page.InputValueAsync("#" + field);
+        }
+
+        Assert.That(filled, Is.EqualTo(new Dictionary<string, string>
+        {
+            ["firstName"] = "AVA", ["lastName"] = "PPOSAMPLE", ["dateOfBirth"] = "1985-04-12", ["payerId"] = "60054",
+            ["memberId"] = "W100000011", ["groupNumber"] = "AET100", ["weeks"] = "8",
+        }), "the form is filled in with what was sent");
+        Assert.That(_page.Url, Does.Not.Contain("PPOSAMPLE").And.Not.Contain("W1000000"), "no personal data in the address");
+        await _page.FillAsync("#memberId", "W100000001");
+        await _page.CheckAsync("#consent");
+        await ScreenshotAsync("verify-form-edit-again", key: true);
+        await SubmitVerificationAsync();
+
+        Assert.That(_page.Url, Is.Not.EqualTo(first), "a new verification; the first stays as it was");
+        await Assertions.Expect(_page.Locator("#banner h1")).ToHaveTextAsync("Coverage is active");
+        await Assertions.Expect(_page.Locator("#corrects a")).ToHaveAttributeAsync("href", new Uri(first).AbsolutePath);
+        Assert.That(_consoleProblems, Is.Empty, "console errors or CSP violations");
+    }
+
+    [Test]
     public async Task A_payer_that_is_down_shows_pending_and_the_page_updates_itself_when_it_answers()
     {
         await _host.SetFaultsAsync(new FaultSettings(Http503: 1.0));

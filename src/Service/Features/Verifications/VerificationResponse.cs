@@ -30,6 +30,9 @@ internal sealed record VerificationResponse
     public Guid? BatchId { get; init; }
     public Guid? PreviousVerificationId { get; init; }
 
+    /// <summary>The verification this one corrects (staff's "edit and verify again").</summary>
+    public Guid? CorrectsVerificationId { get; init; }
+
     /// <summary>The consent record that covers this verification's payer calls, with its state now.</summary>
     public ConsentResponse? Consent { get; init; }
 
@@ -68,6 +71,7 @@ internal sealed record VerificationResponse
             PatientRef = payload.PatientRef,
             BatchId = record.BatchId,
             PreviousVerificationId = record.PreviousVerificationId,
+            CorrectsVerificationId = payload.Corrects,
             Consent = consent,
             Patient = payload.Patient,
             Insurance = payload.Insurance,

@@ -71,6 +71,14 @@ internal sealed partial class VerificationStore
         return (shown, next);
     }
 
+    /// <summary>Whether a verification with this id exists (no PHI read, so not audited).</summary>
+    public async Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM verifications WHERE id = @id", new { id }, cancellationToken: cancellationToken)) > 0;
+    }
+
     private async Task<IReadOnlyList<QueueEntry>> DecryptAsync(IReadOnlyList<VerificationSummary> items, CancellationToken cancellationToken)
     {
         if (items.Count == 0)

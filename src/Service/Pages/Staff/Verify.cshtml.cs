@@ -13,7 +13,7 @@ namespace CoverageCheck.Service.Pages.Staff;
 /// submitted in real time, and answered with a redirect to the result page, addressed by the verification id only:
 /// no personal data ever goes into a URL.
 /// </summary>
-internal sealed class VerifyModel(VerificationIntake intake, PayerDirectory payers, TimeProvider timeProvider) : PageModel
+internal sealed class VerifyModel(VerificationIntake intake, VerificationStore store, PayerDirectory payers, ProgramTime programTime, TimeProvider timeProvider) : PageModel
 {
     private static readonly Dictionary<string, (string Field, string Label)> s_fields = new(StringComparer.Ordinal)
     {
@@ -61,17 +61,57 @@ internal sealed class VerifyModel(VerificationIntake intake, PayerDirectory paye
     [BindProperty] public string ConsentMethod { get; set; } = "verbal";
     [BindProperty] public string ConsentGivenBy { get; set; } = "patient";
 
+    /// <summary>The verification being corrected ("edit and verify again"), carried through the form.</summary>
+    [BindProperty] public Guid? Corrects { get; set; }
+
     /// <summary>Errors by form field id.</summary>
     public Dictionary<string, string[]> Errors { get; } = new(StringComparer.Ordinal);
 
     public IReadOnlyList<Payer> Payers => [.. payers.All.OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase)];
 
-    public void OnGet()
+    public async Task<IActionResult> OnGetAsync(Guid? from, CancellationToken cancellationToken)
     {
         var today = Today();
         DateOfService = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         StartDate = NextMonday(today).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        if (from is not { } id)
+        {
+            return Page();
+        }
+
+        // Edit and verify again: the form filled in with what was sent (an audited read); the date of service stays today.
+        var record = await store.GetAsync(id, AccessContext.For(User, "staff page: edit and verify again"), cancellationToken);
+        if (record is null)
+        {
+            return NotFound();
+        }
+
+        var sent = VerificationJson.ReadPayload(record.PayloadJson);
+        Corrects = id;
+        FirstName = sent.Patient.FirstName;
+        LastName = sent.Patient.LastName;
+        DateOfBirth = Iso(sent.Patient.DateOfBirth);
+        Relationship = sent.Patient.RelationshipToSubscriber ?? "self";
+        SubscriberFirstName = sent.Subscriber?.FirstName;
+        SubscriberLastName = sent.Subscriber?.LastName;
+        SubscriberDateOfBirth = sent.Subscriber is { } holder ? Iso(holder.DateOfBirth) : null;
+        MemberIdBelongsTo = sent.Insurance.MemberIdBelongsTo;
+        PayerId = sent.Insurance.PayerId;
+        MemberId = sent.Insurance.MemberId;
+        GroupNumber = sent.Insurance.GroupNumber;
+        if (sent.Program is { } program)
+        {
+            StartDate = Iso(program.StartDate);
+            Weeks = program.Weeks;
+            DaysPerWeek = program.DaysPerWeek;
+        }
+
+        ConsentMethod = sent.Consent.Method ?? "verbal";
+        ConsentGivenBy = sent.Consent.GivenBy ?? "patient";
+        return Page();
     }
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
@@ -90,7 +130,8 @@ internal sealed class VerifyModel(VerificationIntake intake, PayerDirectory paye
             new ConsentDto(Consent, ConsentMethod, GivenBy: ConsentGivenBy),
             new VerificationProgramDto(FormDate(StartDate, "program.startDate", errors), Weeks, DaysPerWeek),
             null,
-            subscriber);
+            subscriber,
+            Corrects);
         var rules = new FieldErrors();
         var payload = VerificationRequestValidation.Validate(request, timeProvider.GetUtcNow(), rules);
         errors.AddRuleErrors(rules);
@@ -142,7 +183,7 @@ internal sealed class VerifyModel(VerificationIntake intake, PayerDirectory paye
         return null;
     }
 
-    private DateOnly Today() => DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime);
+    private DateOnly Today() => programTime.Today;
 
     private static DateOnly NextMonday(DateOnly day)
     {
