@@ -115,4 +115,31 @@ internal static class Wording
         "timeout" => "The payer took too long to answer.",
         _ => "The payer's answer could not be used.",
     };
+
+    // What marks a normaliser's note about the X12 it read (element names, service type codes, rows): for billing staff.
+    private static readonly System.Text.RegularExpressions.Regex s_x12Terms = new(
+        @"\b(EB\d{2}|row|rows|service type|coverage level|9999999\.99|filler)\b",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+
+    /// <summary>The assumptions in plain words for everyone, and the notes on how the X12 was read, for billing staff.</summary>
+    public static (IReadOnlyList<string> Plain, IReadOnlyList<string> Reading) SplitAssumptions(IReadOnlyList<string> assumptions) =>
+        ([.. assumptions.Where(a => !s_x12Terms.IsMatch(a))], [.. assumptions.Where(a => s_x12Terms.IsMatch(a))]);
+
+    /// <summary>A US phone number as people write it, "(555) 010-0100" (with its extension); anything else as given.</summary>
+    public static string Phone(string? phone)
+    {
+        if (string.IsNullOrWhiteSpace(phone))
+        {
+            return "not reported";
+        }
+
+        var digits = new string([.. phone.TakeWhile(ch => ch is not ('x' or 'X')).Where(char.IsAsciiDigit)]);
+        var extension = phone.IndexOfAny(['x', 'X']) is var at and >= 0 ? " ext. " + new string([.. phone[(at + 1)..].Where(char.IsAsciiDigit)]) : "";
+        if (digits.Length == 11 && digits[0] == '1')
+        {
+            digits = digits[1..];
+        }
+
+        return digits.Length == 10 ? $"({digits[..3]}) {digits[3..6]}-{digits[6..]}{extension}" : phone.Trim();
+    }
 }
