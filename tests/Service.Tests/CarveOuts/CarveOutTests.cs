@@ -88,6 +88,9 @@ internal sealed class CarveOutTests
             Assert.That((string?)child["patient"]!["lastName"], Is.EqualTo("CARVEDOUT"), "the same patient");
             Assert.That((string?)child["consent"]!["id"], Is.EqualTo((string?)parent["consent"]!["id"]), "under the same consent");
             Assert.That(child["coverage"]!["carveOut"], Is.Null, "the administrator's own answer names no further carve-out");
+            Assert.That((string?)child["carveOutOf"], Is.EqualTo((string?)parent["id"]));
+            Assert.That(parent["carveOutOf"], Is.Null);
+            Assert.That(child["batchId"], Is.Null);
         });
     }
 

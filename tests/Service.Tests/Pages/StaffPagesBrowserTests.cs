@@ -212,6 +212,7 @@ internal sealed class StaffPagesBrowserTests
         await _page.ClickAsync("#carve-out-link");
         await _page.WaitForURLAsync(url => url != parentUrl);
         Assert.That(await _page.Locator(".facts").InnerTextAsync(), Does.Contain("C400000002").And.Contain("ACMBH"), "the linked verification: ACME, with the member's ID there");
+        await Assertions.Expect(_page.Locator("#carve-out-of a")).ToHaveAttributeAsync("href", new Uri(parentUrl).AbsolutePath);
         Assert.That(_consoleProblems, Is.Empty, "console errors or CSP violations");
     }
 

@@ -196,7 +196,18 @@ internal sealed class CarveOutFollower(
             return linked;
         }
 
-        return await queue.RescheduleAsync(record.Id, leaseOwner, recheckAt, attempt.ErrorCode, attempt.Error, cancellationToken);
+        var rescheduled = await queue.RescheduleAsync(record.Id, leaseOwner, recheckAt, attempt.ErrorCode, attempt.Error, cancellationToken);
+
+        // The child may have ended, and tried to wake this parent, between this attempt's look and the reschedule.
+        if (rescheduled
+            && await links.FindChildAsync(record.Id, cancellationToken) is { } childId
+            && await store.GetStateAsync(childId, cancellationToken) is { Status: not (VerificationStatus.Queued or VerificationStatus.InProgress) })
+        {
+            await links.WakeAsync(record.Id, cancellationToken);
+            signal.Notify();
+        }
+
+        return rescheduled;
     }
 
     /// <summary>A linked verification ended (completed or needs-review): its parent is due now.</summary>

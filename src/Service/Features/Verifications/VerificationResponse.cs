@@ -30,6 +30,9 @@ internal sealed record VerificationResponse
     public Guid? BatchId { get; init; }
     public Guid? PreviousVerificationId { get; init; }
 
+    /// <summary>On a linked verification to a carve-out administrator: the verification it asks for (http-api.md "Carve-outs").</summary>
+    public Guid? CarveOutOf { get; init; }
+
     /// <summary>The consent record that covers this verification's payer calls, with its state now.</summary>
     public ConsentResponse? Consent { get; init; }
 
@@ -68,6 +71,7 @@ internal sealed record VerificationResponse
             PatientRef = payload.PatientRef,
             BatchId = record.BatchId,
             PreviousVerificationId = record.PreviousVerificationId,
+            CarveOutOf = payload.CarveOutOf?.VerificationId,
             Consent = consent,
             Patient = payload.Patient,
             Insurance = payload.Insurance,
