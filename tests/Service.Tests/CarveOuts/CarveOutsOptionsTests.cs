@@ -1,4 +1,5 @@
 using CoverageCheck.Service.Features.CarveOuts;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace CoverageCheck.Service.Tests.CarveOuts;
@@ -54,6 +55,23 @@ internal sealed class CarveOutsOptionsTests
             Assert.That(directory.Find("ACME Behavioral"), Is.Null, "a name, not a prefix");
             Assert.That(directory.Find(null), Is.Null);
         });
+    }
+
+    [Test]
+    public void The_service_reads_CarveOuts_from_its_configuration_and_refuses_a_bad_entry_at_start_up()
+    {
+        using var good = new ServiceApplication();
+        Assert.That(good.Services.GetRequiredService<CarveOutDirectory>().Find("acme bh")?.PayerId, Is.EqualTo("ACMBH"), "the sample entry of appsettings.json, Names:1");
+
+        using var bad = new ServiceApplication(new Dictionary<string, string?>
+        {
+            ["CarveOuts:0:MemberIdFrom"] = "card",
+            ["CarveOuts:1:PayerId"] = "MBH01",
+            ["CarveOuts:1:MemberIdFrom"] = "same",
+        });
+        var failure = Assert.Throws<OptionsValidationException>(() => _ = bad.Services.GetRequiredService<IOptions<CarveOutsOptions>>().Value);
+        Assert.That(failure!.Failures, Has.Some.Contains("CarveOuts:N:MemberIdFrom must be \"entity\" or \"same\"")
+            .And.Some.StartsWith("CarveOuts:1 has no name"));
     }
 
     private sealed class StaticMonitor(CarveOutsOptions value) : IOptionsMonitor<CarveOutsOptions>
