@@ -267,7 +267,7 @@ internal sealed record SandboxAnswer(
             json.WriteString("entityName", entity.Name);
             if (entity.MemberId is { } entityMemberId)
             {
-                json.WriteString("entityIdentification", "MI");
+                json.WriteString("entityIdentification", "Member Identification Number");
                 json.WriteString("entityIdentificationValue", entityMemberId);
             }
 

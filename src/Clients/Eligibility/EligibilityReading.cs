@@ -206,7 +206,7 @@ public sealed record VisitLimit(int? Total, int? Remaining, string Unit, bool Un
 /// <param name="Phone">Its telephone (PER), or a number found in the message.</param>
 /// <param name="ServiceType">The service type code the carve-out row is on.</param>
 /// <param name="Message">The row's MSG text, when sent.</param>
-/// <param name="EntityId">The ID the answer gives for the entity (2120C NM109, JSON <c>entityIdentificationValue</c>), often the member's ID there.</param>
+/// <param name="EntityId">The member's ID at the entity, when the answer gives one (2120C NM109, JSON <c>entityIdentificationValue</c>, with qualifier MI or none; a payer ID or NPI there is not taken).</param>
 public sealed record CarveOut(string? Name, string? Phone, string ServiceType, string? Message, string? EntityId = null)
 {
     /// <summary>The administrator's payer ID, when the service has it configured (http-api.md "Carve-outs"); null otherwise.</summary>
