@@ -94,6 +94,12 @@ internal sealed record BatchReportRow
     /// <summary>Behavioural-health care the payer says is not covered (EB01 I): "in network", "out of network" or both; null when it says nothing of the kind (#15).</summary>
     public string? NonCovered { get; init; }
 
+    /// <summary>Whom the row is about on the plan: <c>self</c>, <c>spouse</c>, <c>child</c> or <c>other</c> (#16).</summary>
+    public string? Relationship { get; init; }
+
+    /// <summary>How the payer was asked in the end: <c>subscriber</c> or <c>dependent</c> (http-api.md <c>inquiry.sentAs</c>).</summary>
+    public string? SentAs { get; init; }
+
     /// <summary>The behavioural-health administrator (carve-out) the answer names, and whether its benefits were used (#16).</summary>
     public string? Administrator { get; init; }
 

@@ -22,6 +22,9 @@ internal sealed record VerificationPayload(
     /// <summary>The plan holder when the patient is a dependent (http-api.md "Dependents"); null when the patient is the subscriber.</summary>
     public SubscriberInfo? Subscriber { get; init; }
 
+    /// <summary>The verification this one corrects ("edit and verify again"), if any.</summary>
+    public Guid? Corrects { get; init; }
+
     /// <summary>On a linked verification to a carve-out administrator: the verification it was made for (http-api.md "Carve-outs").</summary>
     public CarveOutParent? CarveOutOf { get; init; }
 

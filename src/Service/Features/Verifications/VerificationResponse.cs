@@ -30,6 +30,9 @@ internal sealed record VerificationResponse
     public Guid? BatchId { get; init; }
     public Guid? PreviousVerificationId { get; init; }
 
+    /// <summary>The verification this one corrects (staff's "edit and verify again").</summary>
+    public Guid? CorrectsVerificationId { get; init; }
+
     /// <summary>On a linked verification to a carve-out administrator: the verification it asks for (http-api.md "Carve-outs").</summary>
     public Guid? CarveOutOf { get; init; }
 
@@ -71,6 +74,7 @@ internal sealed record VerificationResponse
             PatientRef = payload.PatientRef,
             BatchId = record.BatchId,
             PreviousVerificationId = record.PreviousVerificationId,
+            CorrectsVerificationId = payload.Corrects,
             CarveOutOf = payload.CarveOutOf?.VerificationId,
             Consent = consent,
             Patient = payload.Patient,

@@ -33,6 +33,7 @@ internal static class VerificationsApi
         ClaimsPrincipal user,
         VerificationIntake intake,
         ConsentStore consents,
+        VerificationStore store,
         CarveOutFollower carveOuts,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
@@ -47,6 +48,11 @@ internal static class VerificationsApi
         var payload = body.Value is { } read ? VerificationRequestValidation.Validate(read, timeProvider.GetUtcNow(), rules) : null;
         var errors = body.Errors;
         errors.AddRuleErrors(rules);
+        if (payload?.Corrects is { } corrected && !await store.ExistsAsync(corrected, cancellationToken))
+        {
+            errors.Add("correctsVerificationId", "There is no verification with this id.");
+        }
+
         if (payload is null || !errors.IsEmpty)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The verification request is not valid.");
