@@ -36,7 +36,7 @@ internal sealed class CarveOutMemberIdTests
     [Test]
     public async Task Revoking_the_consent_stops_the_linked_verification_too_and_the_administrator_hears_no_more()
     {
-        using var host = new VerificationsHost();
+        using var host = CarveOutTests.ShortBudgetHost();
         var sandbox = await host.Factory.Services.GetRequiredService<SandboxClearinghouse>().GetStateAsync(CancellationToken.None);
         sandbox.Update(SandboxCatalogue.AcmeBehavioralHealth, "C400000002", m => m with { Behaviour = SandboxBehaviour.PayerUnavailable });
         using var client = host.Client(TestApiKeys.Admissions);

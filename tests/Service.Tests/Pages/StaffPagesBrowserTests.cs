@@ -338,7 +338,7 @@ internal sealed class StaffPagesBrowserTests
         await FillVerifyFormAsync("REED", "CARVEDOUT", "1988-06-14", "87726", "U300000077");
         await SubmitVerificationAsync();
 
-        // No reload from the test: the pending page updates itself once the linked verification has answered.
+        // Answered within the real-time budget; otherwise the pending page updates itself once ACME has answered.
         await Assertions.Expect(_page.Locator("#carve-title")).ToHaveTextAsync(
             "Benefits from ACME Behavioral Health (administers behavioural health for Choice Plus)", new() { Timeout = 45_000 });
         await Assertions.Expect(_page.Locator("#banner h1")).ToHaveTextAsync("Coverage is active");

@@ -34,6 +34,8 @@ internal sealed class CarveOutFollower(
     /// <summary>The warning on a verification (and its estimate) whose benefits are the administrator's.</summary>
     public const string BenefitsFromCarveOut = "benefits-from-carve-out";
 
+    private static readonly TimeSpan s_realTimePoll = TimeSpan.FromMilliseconds(50);
+
     private const string PendingText = "Waiting for the linked verification to the behavioural-health administrator.";
 
     /// <summary>
@@ -208,6 +210,30 @@ internal sealed class CarveOutFollower(
         }
 
         return rescheduled;
+    }
+
+    /// <summary>
+    /// For the real-time request that linked a child: waits, at most <paramref name="budget"/>, until the worker has
+    /// finished the parent (the administrator answered) or the caller goes away; the caller then reads where it stands.
+    /// </summary>
+    public async Task WaitForParentAsync(Guid parentId, TimeSpan budget, CancellationToken cancellationToken)
+    {
+        var started = timeProvider.GetTimestamp();
+        try
+        {
+            while (timeProvider.GetElapsedTime(started) < budget)
+            {
+                await Task.Delay(s_realTimePoll, timeProvider, cancellationToken);
+                if (await store.GetStateAsync(parentId, cancellationToken) is not { Status: VerificationStatus.Queued or VerificationStatus.InProgress })
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller left: the worker finishes the parent anyway.
+        }
     }
 
     /// <summary>A linked verification ended (completed or needs-review): its parent is due now.</summary>
