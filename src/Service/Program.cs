@@ -1,6 +1,7 @@
 using CoverageCheck.Service.Commands;
 using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Features.Batches;
+using CoverageCheck.Service.Features.CarveOuts;
 using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Features.Eligibility;
 using CoverageCheck.Service.Features.GoodFaithEstimates;
@@ -27,6 +28,7 @@ builder.AddDatabase();
 builder.AddSecurity();
 builder.AddConsents();
 builder.AddVerifications();
+builder.AddCarveOuts();
 builder.AddEligibility();
 builder.AddObservability();
 builder.AddBatches();

@@ -372,6 +372,29 @@ internal sealed class StaffPagesBrowserTests
     }
 
     [Test]
+    public async Task A_carve_out_member_shows_the_benefits_from_the_administrator_with_a_link_to_its_verification_issue_16()
+    {
+        // UnitedHealthcare's 271 names ACME Behavioral Health (configured in appsettings.json): the worker asks ACME.
+        await SignInAsync("ana.admissions");
+        await FillVerifyFormAsync("REED", "CARVEDOUT", "1988-06-14", "87726", "U300000077");
+        await SubmitVerificationAsync();
+
+        // Answered within the real-time budget; otherwise the pending page updates itself once ACME has answered.
+        await Assertions.Expect(_page.Locator("#carve-title")).ToHaveTextAsync(
+            "Benefits from ACME Behavioral Health (administers behavioural health for Choice Plus)", new() { Timeout = 45_000 });
+        await Assertions.Expect(_page.Locator("#banner h1")).ToHaveTextAsync("Coverage is active");
+        await Assertions.Expect(_page.Locator(".tier", new() { HasText = "In network" })).ToContainTextAsync("$500.00 total");
+        await ScreenshotAsync("result-carve-out", key: true, fullPage: true);
+
+        var parentUrl = _page.Url;
+        await _page.ClickAsync("#carve-out-link");
+        await _page.WaitForURLAsync(url => url != parentUrl);
+        Assert.That(await _page.Locator(".facts").InnerTextAsync(), Does.Contain("C400000002").And.Contain("ACMBH"), "the linked verification: ACME, with the member's ID there");
+        await Assertions.Expect(_page.Locator("#carve-out-of a")).ToHaveAttributeAsync("href", new Uri(parentUrl).AbsolutePath);
+        Assert.That(_consoleProblems, Is.Empty, "console errors or CSP violations");
+    }
+
+    [Test]
     public async Task A_payer_that_is_down_shows_pending_and_the_page_updates_itself_when_it_answers()
     {
         await _host.SetFaultsAsync(new FaultSettings(Http503: 1.0));

@@ -47,5 +47,6 @@ internal static class BatchReportColumns
         new("non_covered", ReportValueKind.Text, 18, r => r.NonCovered),
         new("relationship", ReportValueKind.Text, 12, r => r.Relationship),
         new("sent_as", ReportValueKind.Text, 12, r => r.SentAs),
+        new("administrator", ReportValueKind.Text, 30, r => r.Administrator),
     ];
 }

@@ -23,7 +23,7 @@ internal sealed class VerificationEstimator(EstimatePricer pricer)
         var extraWarnings = new List<string>();
         var program = payload.Program ?? throw new ArgumentException("A program is required to estimate.", nameof(payload));
 
-        if (coverage.CarveOut is { } carveOut)
+        if (coverage.CarveOut is { } carveOut && coverage.BenefitsFrom is null)
         {
             assumptions.Add($"These benefits are administered by {carveOut.Name ?? "another organisation"}"
                 + (carveOut.Phone is { } phone ? $" ({phone})" : "")
@@ -35,6 +35,11 @@ internal sealed class VerificationEstimator(EstimatePricer pricer)
         {
             // Not covered on the date of service: every session is self-pay, whatever the benefit rows say.
             return (Priced(payload, listed, new EstimatorCoverage { Status = CoverageStatus.Inactive }, [], assumptions), assumptions);
+        }
+
+        if (coverage.BenefitsFrom is not null)
+        {
+            extraWarnings.Add(EstimateWarningTexts.BenefitsFromCarveOut); // the tiers are the carve-out administrator's
         }
 
         var outOfNetwork = listed?.Network == PayerNetwork.Out;

@@ -4,6 +4,7 @@ using System.Globalization;
 using CoverageCheck.Clients;
 using CoverageCheck.Clients.Clearinghouse;
 using CoverageCheck.Clients.Eligibility;
+using CoverageCheck.Service.Features.CarveOuts;
 using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Infrastructure;
 using CoverageCheck.Service.Security;
@@ -21,6 +22,9 @@ internal enum AttemptOutcome
 
     /// <summary>A transient failure (transport fault, AAA 42/80/04 …): try again later.</summary>
     Retry,
+
+    /// <summary>Waiting for the linked verification to a carve-out administrator (Features/CarveOuts): back in the queue until it ends.</summary>
+    Waiting,
 }
 
 /// <summary>Why an attempt is to be retried, which decides what it counts against (<c>Verification:MaxAttempts</c> or only time).</summary>
@@ -47,7 +51,11 @@ internal sealed record AttemptResult(
     string? Error,
     TimeSpan? RetryAfter = null,
     RetryCause Cause = RetryCause.PayerUnavailable,
-    int Sent = 0);
+    int Sent = 0)
+{
+    /// <summary>With <see cref="AttemptOutcome.Waiting"/>: the linked verification to a carve-out administrator to queue.</summary>
+    public NewVerification? LinkedVerification { get; init; }
+}
 
 /// <summary>
 /// One attempt at a verification: ask the payer (substance-abuse benefits first, health-plan coverage when the payer
@@ -58,6 +66,7 @@ internal sealed class VerificationProcessor(
     IClearinghouseClient clearinghouse,
     ConsentStore consents,
     VerificationEstimator estimator,
+    CarveOutFollower carveOuts,
     PayerDirectory payers,
     VerificationTelemetry telemetry,
     AuditStore audit,
@@ -91,6 +100,13 @@ internal sealed class VerificationProcessor(
             return new AttemptResult(AttemptOutcome.NeedsReview, null, consent.Code, consent.Reason);
         }
 
+        // A verification whose carve-out is being followed asks no payer itself: it waits for its linked verification.
+        if (await carveOuts.FollowAsync(verificationId, payload, access ?? AccessContext.ForWorker("verification-processor"), cancellationToken) is { } followed)
+        {
+            activity?.SetTag("verification.outcome", followed.Outcome.ToString());
+            return followed;
+        }
+
         var payer = payers.Find(payload.Insurance.PayerId);
         var started = timeProvider.GetTimestamp();
         var sent = 0;
@@ -122,7 +138,7 @@ internal sealed class VerificationProcessor(
             }
 
             telemetry.RecordPayerLatency(payload.Insurance.PayerId, timeProvider.GetElapsedTime(started));
-            var result = Classify(payload, answer, serviceType, payer, new InquiryInfo(sentAs, arrangements)) with { Sent = sent };
+            var result = Classify(verificationId, payload, answer, serviceType, payer, new InquiryInfo(sentAs, arrangements)) with { Sent = sent };
             telemetry.RecordAttempt(payload.Insurance.PayerId, result.Outcome);
             activity?.SetTag("verification.outcome", result.Outcome.ToString());
             return result;
@@ -190,7 +206,7 @@ internal sealed class VerificationProcessor(
             AuditRecordTypes.Verification, verificationId.ToString(), cancellationToken);
     }
 
-    private AttemptResult Classify(VerificationPayload payload, ClearinghouseAnswer answer, string serviceType, Payer? listed, InquiryInfo inquiry)
+    private AttemptResult Classify(Guid verificationId, VerificationPayload payload, ClearinghouseAnswer answer, string serviceType, Payer? listed, InquiryInfo inquiry)
     {
         var reading = answer.Reading;
         var payer = new PayerInfo(payload.Insurance.PayerId, reading.Payer?.Name ?? listed?.Name);
@@ -234,6 +250,12 @@ internal sealed class VerificationProcessor(
         {
             return new AttemptResult(AttemptOutcome.NeedsReview, result, "no-coverage",
                 "The payer's answer held neither coverage nor a rejection.");
+        }
+
+        // A configured behavioural-health administrator holds these benefits: ask it (linked verification), then estimate.
+        if (carveOuts.Link(verificationId, payload, result) is { } linked)
+        {
+            return linked;
         }
 
         if (payload.Program is not null)

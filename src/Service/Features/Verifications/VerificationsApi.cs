@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using CoverageCheck.Service.Features.CarveOuts;
 using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Features.Verifications.Completions;
 using CoverageCheck.Service.Infrastructure.Json;
@@ -35,6 +36,7 @@ internal static class VerificationsApi
         VerificationIntake intake,
         ConsentStore consents,
         VerificationStore store,
+        CarveOutFollower carveOuts,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
@@ -65,7 +67,8 @@ internal static class VerificationsApi
             new SubmitOptions { IdempotencyKey = idempotencyKey.Length == 0 ? null : idempotencyKey, RealTime = true },
             cancellationToken);
 
-        var response = VerificationResponse.From(submitted.Record, await consents.DescribeAsync(submitted.Record.ConsentId, cancellationToken));
+        var response = await carveOuts.WithLiveStatusAsync(
+            VerificationResponse.From(submitted.Record, await consents.DescribeAsync(submitted.Record.ConsentId, cancellationToken)), cancellationToken);
         var location = $"/api/v1/verifications/{submitted.Record.Id}";
         if (!submitted.Created)
         {
@@ -78,12 +81,13 @@ internal static class VerificationsApi
     }
 
     internal static async Task<Results<Ok<VerificationResponse>, NotFound>> GetAsync(
-        Guid id, ClaimsPrincipal user, VerificationStore store, ConsentStore consents, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, VerificationStore store, ConsentStore consents, CarveOutFollower carveOuts, CancellationToken cancellationToken)
     {
         var record = await store.GetAsync(id, AccessContext.For(user, "view verification"), cancellationToken);
         return record is null
             ? TypedResults.NotFound()
-            : TypedResults.Ok(VerificationResponse.From(record, await consents.DescribeAsync(record.ConsentId, cancellationToken)));
+            : TypedResults.Ok(await carveOuts.WithLiveStatusAsync(
+                VerificationResponse.From(record, await consents.DescribeAsync(record.ConsentId, cancellationToken)), cancellationToken));
     }
 
     internal static async Task<Results<Ok<VerificationListResponse>, ValidationProblem>> ListAsync(
