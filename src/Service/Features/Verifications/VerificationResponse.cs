@@ -1,5 +1,6 @@
 using CoverageCheck.Clients.Eligibility;
 using CoverageCheck.Service.Features.Consents;
+using CoverageCheck.Service.Features.Contracts;
 using CoverageCheck.Service.Features.Estimates;
 
 namespace CoverageCheck.Service.Features.Verifications;
@@ -20,6 +21,9 @@ internal sealed record VerificationResponse
     public IReadOnlyList<string> Assumptions { get; init; } = [];
     public IReadOnlyList<string> Warnings { get; init; } = [];
     public string? Network { get; init; }
+
+    /// <summary>The payer contract the estimate used (<c>{ id, matchedOn }</c>), or null: none matched (the assumptions say what was used).</summary>
+    public ContractMatchInfo? Contract { get; init; }
 
     /// <summary>How the payer was asked in the end (<c>sentAs</c>) and how many arrangements were tried (<c>attempts</c>).</summary>
     public InquiryInfo? Inquiry { get; init; }
@@ -61,6 +65,7 @@ internal sealed record VerificationResponse
             Assumptions = result?.Assumptions ?? [],
             Warnings = result?.Warnings ?? [],
             Network = result?.Network,
+            Contract = result?.Contract,
             Inquiry = result?.Inquiry,
             LastErrorCode = record.LastErrorCode,
             LastError = record.LastError,
