@@ -31,6 +31,9 @@ internal sealed record PhiRekeyReport(
 
     /// <summary>Consent revocation notes encrypted again under the current key.</summary>
     public int ConsentReasonsRekeyed { get; init; }
+
+    /// <summary>Authorisation payloads (number, reviewer) encrypted again under the current key (#17).</summary>
+    public int AuthorizationsRekeyed { get; init; }
 }
 
 /// <summary>
@@ -52,10 +55,13 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
         var (refs, refsRekeyed, refsChanged) = await RekeyPatientRefsAsync(access, progress, cancellationToken);
         var (documents, documentsRekeyed) = await RekeyGoodFaithEstimatesAsync(access, progress, cancellationToken);
         var (reasons, reasonsRekeyed) = await RekeyConsentReasonsAsync(access, progress, cancellationToken);
+        var (_, authorizationsRekeyed) = await RekeyBlobsAsync(
+            "authorizations", "payload_cipher", Features.Authorizations.AuthorizationStore.PayloadColumn, AuditRecordTypes.Authorization, "authorisations", access, progress, cancellationToken);
         return new PhiRekeyReport(read, rekeyed, memberKeys, changed + refsChanged, refs, refsRekeyed, documents, documentsRekeyed)
         {
             ConsentReasons = reasons,
             ConsentReasonsRekeyed = reasonsRekeyed,
+            AuthorizationsRekeyed = authorizationsRekeyed,
         };
     }
 

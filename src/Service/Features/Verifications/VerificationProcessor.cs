@@ -4,6 +4,7 @@ using System.Globalization;
 using CoverageCheck.Clients;
 using CoverageCheck.Clients.Clearinghouse;
 using CoverageCheck.Clients.Eligibility;
+using CoverageCheck.Service.Features.Authorizations;
 using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Features.Contracts;
 using CoverageCheck.Service.Infrastructure;
@@ -61,6 +62,7 @@ internal sealed class VerificationProcessor(
     VerificationEstimator estimator,
     PayerDirectory payers,
     ContractStore contracts,
+    AuthorizationStore authorizations,
     VerificationTelemetry telemetry,
     AuditStore audit,
     TimeProvider timeProvider,
@@ -126,7 +128,8 @@ internal sealed class VerificationProcessor(
             telemetry.RecordPayerLatency(payload.Insurance.PayerId, timeProvider.GetElapsedTime(started));
             // #17: the payer's contracts, one of which may set the network status and allowed amount for this plan.
             var payerContracts = answer.Reading.Coverage is null ? [] : await contracts.ListAsync(payload.Insurance.PayerId, cancellationToken);
-            var result = Classify(payload, answer, serviceType, payer, new InquiryInfo(sentAs, arrangements), payerContracts) with { Sent = sent };
+            var onFile = answer.Reading.Coverage is null || payload.Program is null ? null : await authorizations.ForEstimateAsync(verificationId, cancellationToken);
+            var result = Classify(payload, answer, serviceType, payer, new InquiryInfo(sentAs, arrangements), payerContracts, onFile) with { Sent = sent };
             telemetry.RecordAttempt(payload.Insurance.PayerId, result.Outcome);
             activity?.SetTag("verification.outcome", result.Outcome.ToString());
             return result;
@@ -195,7 +198,8 @@ internal sealed class VerificationProcessor(
     }
 
     private AttemptResult Classify(
-        VerificationPayload payload, ClearinghouseAnswer answer, string serviceType, Payer? listed, InquiryInfo inquiry, IReadOnlyList<Contract> payerContracts)
+        VerificationPayload payload, ClearinghouseAnswer answer, string serviceType, Payer? listed, InquiryInfo inquiry, IReadOnlyList<Contract> payerContracts,
+        IReadOnlyList<Estimator.Authorization>? onFile)
     {
         var reading = answer.Reading;
         var payer = new PayerInfo(payload.Insurance.PayerId, reading.Payer?.Name ?? listed?.Name);
@@ -247,7 +251,7 @@ internal sealed class VerificationProcessor(
 
         if (payload.Program is not null)
         {
-            var (estimate, assumptions) = estimator.Estimate(payload, result.Coverage!, listed, contract);
+            var (estimate, assumptions) = estimator.Estimate(payload, result.Coverage!, listed, contract, onFile);
             result = result with { Estimate = estimate, Assumptions = [.. result.Assumptions, .. assumptions] };
         }
 

@@ -1,4 +1,5 @@
 using CoverageCheck.Clients.Eligibility;
+using CoverageCheck.Service.Features.Authorizations;
 using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Features.Contracts;
 using CoverageCheck.Service.Features.Estimates;
@@ -21,6 +22,9 @@ internal sealed record VerificationResponse
     public IReadOnlyList<string> Assumptions { get; init; } = [];
     public IReadOnlyList<string> Warnings { get; init; } = [];
     public string? Network { get; init; }
+
+    /// <summary>The authorisations recorded on this verification, oldest first (#17); set by the endpoints that show them.</summary>
+    public IReadOnlyList<AuthorizationResponse>? Authorizations { get; init; }
 
     /// <summary>The payer contract the estimate used (<c>{ id, matchedOn }</c>), or null: none matched (the assumptions say what was used).</summary>
     public ContractMatchInfo? Contract { get; init; }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using CoverageCheck.Service.Features.Authorizations;
 using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Infrastructure.Json;
 using CoverageCheck.Service.Security;
@@ -70,12 +71,13 @@ internal static class VerificationsApi
     }
 
     internal static async Task<Results<Ok<VerificationResponse>, NotFound>> GetAsync(
-        Guid id, ClaimsPrincipal user, VerificationStore store, ConsentStore consents, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, VerificationStore store, ConsentStore consents, AuthorizationStore authorizations, CancellationToken cancellationToken)
     {
         var record = await store.GetAsync(id, AccessContext.For(user, "view verification"), cancellationToken);
         return record is null
             ? TypedResults.NotFound()
-            : TypedResults.Ok(VerificationResponse.From(record, await consents.DescribeAsync(record.ConsentId, cancellationToken)));
+            : TypedResults.Ok(VerificationResponse.From(record, await consents.DescribeAsync(record.ConsentId, cancellationToken))
+                with { Authorizations = await authorizations.ListAsync(id, cancellationToken) });
     }
 
     internal static async Task<Results<Ok<VerificationListResponse>, ValidationProblem>> ListAsync(
