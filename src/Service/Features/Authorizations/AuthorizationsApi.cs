@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using CoverageCheck.Service.Features.Consents;
-using CoverageCheck.Service.Features.Contracts;
 using CoverageCheck.Service.Features.Verifications;
 using CoverageCheck.Service.Infrastructure;
 using CoverageCheck.Service.Infrastructure.Json;
@@ -45,9 +44,7 @@ internal static class AuthorizationsApi
         ClaimsPrincipal user,
         VerificationStore verifications,
         AuthorizationStore authorizations,
-        ContractStore contracts,
-        PayerDirectory payers,
-        VerificationEstimator estimator,
+        AuthorizationRecorder recorder,
         ConsentStore consents,
         CancellationToken cancellationToken)
     {
@@ -67,21 +64,18 @@ internal static class AuthorizationsApi
         }
 
         var access = AccessContext.For(user, "record authorisation");
+        if (await recorder.RecordAsync(id, authorization, access, cancellationToken) is null)
+        {
+            return TypedResults.NotFound();
+        }
+
         var record = await verifications.GetAsync(id, access, cancellationToken);
         if (record is null)
         {
             return TypedResults.NotFound();
         }
 
-        var resultJson = await RepricedAsync(record, authorization, authorizations, contracts, payers, estimator, cancellationToken);
-        var created = await authorizations.InsertAsync(id, authorization, resultJson, access, cancellationToken);
-        if (created is null)
-        {
-            return TypedResults.NotFound();
-        }
-
-        var reread = await verifications.GetAsync(id, access, cancellationToken) ?? record;
-        var response = VerificationResponse.From(reread, await consents.DescribeAsync(reread.ConsentId, cancellationToken))
+        var response = VerificationResponse.From(record, await consents.DescribeAsync(record.ConsentId, cancellationToken))
             with { Authorizations = await authorizations.ListAsync(id, cancellationToken) };
         return TypedResults.Created($"/api/v1/verifications/{id}", response);
     }
@@ -106,34 +100,5 @@ internal static class AuthorizationsApi
         var through = today.AddDays(days ?? 3);
         var (reviews, expiring) = await authorizations.DueAsync(today, through, cancellationToken);
         return TypedResults.Ok(new AuthorizationsDueResponse(today, through, reviews, expiring));
-    }
-
-    /// <summary>
-    /// The verification's result with its estimate priced again with every authorisation on file and the new one, with
-    /// the contract it matched (as that contract stands now; none if it was deleted); null when there is no estimate
-    /// to re-price (no program, not finished, or no benefits).
-    /// </summary>
-    private static async Task<string?> RepricedAsync(
-        VerificationRecord record, NewAuthorization added, AuthorizationStore authorizations, ContractStore contracts, PayerDirectory payers,
-        VerificationEstimator estimator, CancellationToken cancellationToken)
-    {
-        var payload = VerificationJson.ReadPayload(record.PayloadJson);
-        if (record.Status != VerificationStatus.Completed || VerificationJson.ReadResult(record.ResultJson) is not { Coverage: { } coverage, Estimate: not null } result || payload.Program is null)
-        {
-            return null;
-        }
-
-        var contract = result.Contract is { } matched && await contracts.GetAsync(matched.Id, cancellationToken) is { } current
-            ? new ContractMatchResult(current, matched.MatchedOn)
-            : null;
-        // The current record of each number on file, except one the new record supersedes (the same number; compared
-        // on the decrypted numbers, as number_key would), then the new one.
-        var all = (await authorizations.ListAsync(record.Id, cancellationToken))
-            .Where(a => a.SupersededBy is null && !string.Equals(a.Number.Trim(), added.Secret.Number.Trim(), StringComparison.OrdinalIgnoreCase))
-            .Select(a => new Estimator.Authorization(AuthorizationStatuses.ToEstimator(a.Status), a.Days, a.EffectiveDate, a.ExpirationDate))
-            .Append(new Estimator.Authorization(AuthorizationStatuses.ToEstimator(added.Status), added.Days, added.EffectiveDate, added.ExpirationDate))
-            .ToList();
-        var (estimate, _) = estimator.Estimate(payload, coverage, payers.Find(payload.Insurance.PayerId), contract, all);
-        return VerificationJson.Write(result with { Estimate = estimate });
     }
 }

@@ -9,6 +9,7 @@ internal static class AuthorizationsExtensions
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, AuthorizationsJsonContext.Default));
         builder.Services.AddProgramClock();
         builder.Services.AddSingleton<AuthorizationStore>();
+        builder.Services.AddSingleton<AuthorizationRecorder>();
         return builder;
     }
 }
