@@ -89,6 +89,18 @@ internal sealed class ContractVerificationTests
     }
 
     [Test]
+    public async Task An_insurance_type_contract_matches_on_the_plans_EB04_code_read_from_the_answer()
+    {
+        await PutAsync("aetna-hmo", new { payerId = "60054", match = new { insuranceTypes = new[] { "HM" } }, network = "out", effectiveFrom = "2026-01-01" });
+        await PutAsync("aetna-ppo-type", new { payerId = "60054", match = new { insuranceTypes = new[] { "PR", "PS" } }, network = "in", allowedPerDay = 333.00m, effectiveFrom = "2026-01-01" });
+
+        var body = await VerifyAsync();
+
+        Assert.That(body["contract"]?.ToJsonString(), Is.EqualTo("""{"id":"aetna-ppo-type","matchedOn":"insuranceType"}"""), "the sandbox PPO's status row says PR");
+        Assert.That((decimal?)body["estimate"]!["pricing"]!["allowedPerDay"], Is.EqualTo(333.00m));
+    }
+
+    [Test]
     public async Task A_contract_not_yet_in_force_on_the_first_session_is_not_used_and_the_payer_default_is_stated()
     {
         // The program's first session is 7 December 2026; this contract begins on the 8th.

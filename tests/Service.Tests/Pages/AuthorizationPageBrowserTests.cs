@@ -88,6 +88,7 @@ internal sealed partial class AuthorizationPageBrowserTests
         await page.WaitForURLAsync(new Regex("/staff/verifications/[0-9a-f-]{36}$"));
         await Assertions.Expect(page.Locator("#banner h1")).ToHaveTextAsync("Coverage is active");
         var total = await page.Locator("#patient-total").InnerTextAsync();
+        await Assertions.Expect(page.Locator("#contract")).ToHaveTextAsync("none for this plan: the payer's default applies");
 
         // No authorisation yet: the form is open, its dates start at the first session.
         await Assertions.Expect(page.Locator("#authorization-split")).ToHaveCountAsync(0);
