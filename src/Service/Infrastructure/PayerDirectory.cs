@@ -45,6 +45,7 @@ internal static class PayerDirectoryExtensions
         services.AddSingleton<IValidateOptions<PayersOptions>, PayersOptionsValidator>();
         services.AddSingleton<IValidateOptions<PayersOptions>, PayersOptionsUniqueIdValidator>();
         services.AddSingleton<PayerDirectory>();
+        services.AddProgramTime();
         return services;
     }
 }

@@ -108,6 +108,8 @@ internal static class AuditRecordTypes
 
     /// <summary>An authorisation recorded on a verification, by its id.</summary>
     public const string Authorization = "authorization";
+    /// <summary>A completion of a verification by phone or portal (its content is PHI, encrypted).</summary>
+    public const string Completion = "verification-completion";
 
     /// <summary>A staff account: record id <c>user:{id}</c> for a local account, <c>sso:{name}</c> for single sign-on, <c>unknown-user</c>.</summary>
     public const string StaffAccount = "staff-account";

@@ -29,6 +29,11 @@ internal sealed record PhiRekeyReport(
     /// <summary>Consent revocation notes read.</summary>
     public int ConsentReasons { get; init; }
 
+    /// <summary>Completions by phone or portal read, and those encrypted again under the current key.</summary>
+    public int Completions { get; init; }
+
+    public int CompletionsRekeyed { get; init; }
+
     /// <summary>Consent revocation notes encrypted again under the current key.</summary>
     public int ConsentReasonsRekeyed { get; init; }
 
@@ -57,11 +62,16 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
         var (reasons, reasonsRekeyed) = await RekeyConsentReasonsAsync(access, progress, cancellationToken);
         var (_, authorizationsRekeyed) = await RekeyBlobsAsync(
             "authorizations", "payload_cipher", Features.Authorizations.AuthorizationStore.PayloadColumn, AuditRecordTypes.Authorization, "authorisations", access, progress, cancellationToken);
+        var (completions, completionsRekeyed) = await RekeyBlobsAsync(
+            "verification_completions", "completion_cipher", Features.Verifications.Completions.CompletionService.CompletionColumn,
+            AuditRecordTypes.Completion, "verification completions", access, progress, cancellationToken);
         return new PhiRekeyReport(read, rekeyed, memberKeys, changed + refsChanged, refs, refsRekeyed, documents, documentsRekeyed)
         {
             ConsentReasons = reasons,
             ConsentReasonsRekeyed = reasonsRekeyed,
             AuthorizationsRekeyed = authorizationsRekeyed,
+            Completions = completions,
+            CompletionsRekeyed = completionsRekeyed,
         };
     }
 

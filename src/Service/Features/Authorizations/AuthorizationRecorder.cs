@@ -19,14 +19,28 @@ internal sealed class AuthorizationRecorder(
     /// <summary>The authorisation as recorded, or null when there is no such verification.</summary>
     public async Task<AuthorizationResponse?> RecordAsync(Guid verificationId, NewAuthorization authorization, AccessContext access, CancellationToken cancellationToken)
     {
-        var record = await verifications.GetAsync(verificationId, access, cancellationToken);
-        if (record is null)
+        // Another write (a completion, a second authorisation) may change the verification between the read and the
+        // write: then it is read and re-priced again, a few times.
+        for (var attempt = 1; ; attempt++)
         {
-            return null;
-        }
+            var record = await verifications.GetAsync(verificationId, access, cancellationToken);
+            if (record is null)
+            {
+                return null;
+            }
 
-        var resultJson = await RepricedAsync(record, authorization, cancellationToken);
-        return await authorizations.InsertAsync(verificationId, authorization, resultJson, access, cancellationToken);
+            var resultJson = await RepricedAsync(record, authorization, cancellationToken);
+            var (created, conflict) = await authorizations.InsertAsync(verificationId, authorization, resultJson, record.Version, access, cancellationToken);
+            if (!conflict)
+            {
+                return created;
+            }
+
+            if (attempt == 3)
+            {
+                throw new InvalidOperationException("The verification kept changing while the authorisation was recorded.");
+            }
+        }
     }
 
     /// <summary>

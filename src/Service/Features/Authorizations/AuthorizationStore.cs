@@ -20,11 +20,12 @@ internal sealed class AuthorizationStore(IDbConnectionFactory database, PhiProte
 
     /// <summary>
     /// Records an authorisation on a verification and, when given, the verification's result re-priced with it
-    /// (<paramref name="resultJson"/>), in one durable transaction with an audit entry for each; null when there is no
-    /// such verification.
+    /// (<paramref name="resultJson"/>, written only if the verification is still at <paramref name="version"/>), in one
+    /// durable transaction with an audit entry for each. Null when there is no such verification; <c>Conflict</c> (and
+    /// nothing written) when another write changed the verification meanwhile.
     /// </summary>
-    public async Task<AuthorizationResponse?> InsertAsync(
-        Guid verificationId, NewAuthorization authorization, string? resultJson, AccessContext access, CancellationToken cancellationToken)
+    public async Task<(AuthorizationResponse? Created, bool Conflict)> InsertAsync(
+        Guid verificationId, NewAuthorization authorization, string? resultJson, int version, AccessContext access, CancellationToken cancellationToken)
     {
         var id = Guid.CreateVersion7();
         var now = timeProvider.GetUtcNow();
@@ -35,7 +36,7 @@ internal sealed class AuthorizationStore(IDbConnectionFactory database, PhiProte
             "SELECT COUNT(*) FROM verifications WHERE id = @verificationId", new { verificationId }, transaction, cancellationToken: cancellationToken));
         if (exists == 0)
         {
-            return null;
+            return (null, false);
         }
 
         const string insert = """
@@ -66,20 +67,27 @@ internal sealed class AuthorizationStore(IDbConnectionFactory database, PhiProte
         {
             // Only a finished verification is re-priced; the worker owns one still in progress (and prices it with
             // the authorisations on file when it finishes).
+            // Fenced by version, as a completion's re-estimate is: neither overwrites the other's result.
+            const string update = """
+                UPDATE verifications SET result_cipher = @result, updated_at = @now, version = version + 1
+                WHERE id = @verificationId AND version = @version AND status = @completed
+                """;
             var updated = await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE verifications SET result_cipher = @result WHERE id = @verificationId AND status = @completed",
-                new { result = phi.Protect(resultJson, verificationId, VerificationStore.ResultColumn), verificationId, completed = Sql.Ansi(VerificationStatus.Completed, 16) },
+                update,
+                new { result = phi.Protect(resultJson, verificationId, VerificationStore.ResultColumn), now, verificationId, version, completed = Sql.Ansi(VerificationStatus.Completed, 16) },
                 transaction,
                 cancellationToken: cancellationToken));
-            if (updated > 0)
+            if (updated == 0)
             {
-                await AuditStore.AppendAsync(connection, transaction, access, AuditActions.Update, AuditRecordTypes.Verification, verificationId.ToString(), now, cancellationToken);
+                return (null, true); // disposing the transaction rolls the insert back
             }
+
+            await AuditStore.AppendAsync(connection, transaction, access, AuditActions.Update, AuditRecordTypes.Verification, verificationId.ToString(), now, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new AuthorizationResponse(id, verificationId, authorization.Secret.Number, authorization.Status, authorization.Days, authorization.EffectiveDate,
-            authorization.ExpirationDate, authorization.NextReviewDate, authorization.Secret.Reviewer, now, Sql.Truncate(access.Actor, 128)!);
+        return (new AuthorizationResponse(id, verificationId, authorization.Secret.Number, authorization.Status, authorization.Days, authorization.EffectiveDate,
+            authorization.ExpirationDate, authorization.NextReviewDate, authorization.Secret.Reviewer, now, Sql.Truncate(access.Actor, 128)!), false);
     }
 
     /// <summary>Every authorisation of a verification, oldest first, decrypted, each with the record that superseded it.</summary>

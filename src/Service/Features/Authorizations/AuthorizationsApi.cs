@@ -89,7 +89,7 @@ internal static class AuthorizationsApi
     }
 
     internal static async Task<Results<Ok<AuthorizationsDueResponse>, ValidationProblem>> DueAsync(
-        AuthorizationStore authorizations, ProgramClock clock, CancellationToken cancellationToken, int? days = null)
+        AuthorizationStore authorizations, ProgramTime clock, CancellationToken cancellationToken, int? days = null)
     {
         if (days is < 0 or > MaxDueDays)
         {

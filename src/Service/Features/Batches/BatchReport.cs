@@ -97,6 +97,12 @@ internal sealed record BatchReportRow
     /// <summary>The payer contract the row's estimate used, as <c>id (matchedOn)</c>; empty when none matched (#17).</summary>
     public string? Contract { get; init; }
 
+    /// <summary>Whom the row is about on the plan: <c>self</c>, <c>spouse</c>, <c>child</c> or <c>other</c> (#16).</summary>
+    public string? Relationship { get; init; }
+
+    /// <summary>How the payer was asked in the end: <c>subscriber</c> or <c>dependent</c> (http-api.md <c>inquiry.sentAs</c>).</summary>
+    public string? SentAs { get; init; }
+
     public decimal? DeductibleTotal { get; init; }
 
     public decimal? DeductibleRemaining { get; init; }

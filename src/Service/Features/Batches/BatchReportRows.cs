@@ -36,6 +36,7 @@ internal static class BatchReportRows
             PayerName = payerName,
             ProgramStart = payload?.Program?.StartDate,
             ProgramEnd = program?.End,
+            Relationship = payload is null ? null : payload.Patient.RelationshipToSubscriber ?? CoverageCheck.Clients.Relationships.Self,
             ErrorCode = row.LastErrorCode,
             ErrorDescription = row.LastError,
         };
@@ -56,6 +57,7 @@ internal static class BatchReportRows
             Active = coverage?.Active,
             PayerName = result.Payer?.Name ?? report.PayerName,
             PlanName = coverage?.PlanName,
+            SentAs = result.Inquiry?.SentAs,
             // An eligibility end, or a plan end that is not the end of a renewing plan year (#15: NormalizedCoverage.CoverageEnds).
             CoverageEnd = coverage?.CoverageEnds,
             OtherCoverage = coverage is { OtherCoverage.Count: > 0 } ? string.Join("; ", coverage.OtherCoverage.Select(ReportText.OtherCoverage)) : null,

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
+using CoverageCheck.Clients;
 using CoverageCheck.Service.Features.Consents;
+using CoverageCheck.Service.Features.Verifications;
 using CsvHelper;
 using CsvHelper.Configuration;
 
@@ -210,6 +212,7 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
         var weeks = WholeNumber(CensusColumns.Weeks, Field(CensusColumns.Weeks), 1, 52, problems);
         var chargePerDay = Money(CensusColumns.ChargePerDay, Field(CensusColumns.ChargePerDay), problems);
         var consent = Consent(Field, today, problems);
+        var (relationship, subscriber) = Dependent(Field, today, problems);
 
         if (problems.Count > 0)
         {
@@ -229,7 +232,57 @@ internal sealed class CensusReader(Func<string, bool> isKnownPayer)
             daysPerWeek!.Value,
             weeks!.Value,
             chargePerDay,
-            consent!);
+            consent!)
+        {
+            Relationship = relationship,
+            Subscriber = subscriber,
+        };
+    }
+
+    /// <summary>
+    /// Whom the row is about on the plan (http-api.md "Dependents"): <c>relationship</c> empty is the subscriber; a
+    /// spouse, child or other dependent needs the subscriber's first and last name and date of birth. The subscriber's
+    /// details are PHI like the patient's: the reasons name the columns only.
+    /// </summary>
+    private static (string Relationship, SubscriberInfo? Subscriber) Dependent(
+        Func<string, string> field, DateOnly today, List<(string Code, string Message)> problems)
+    {
+        var relationshipText = field(CensusColumns.Relationship);
+        var relationship = Relationships.Parse(relationshipText);
+        if (relationship is null && relationshipText.Trim().Length > 0)
+        {
+            problems.Add((CensusErrorCodes.InvalidValue, "relationship must be self, spouse, child or other (or empty for the subscriber)."));
+            return (Relationships.Self, null);
+        }
+
+        relationship ??= Relationships.Self;
+        var first = field(CensusColumns.SubscriberFirstName);
+        var last = field(CensusColumns.SubscriberLastName);
+        var born = field(CensusColumns.SubscriberDateOfBirth);
+        if (!Relationships.IsDependent(relationship))
+        {
+            // A subscriber's own row may leave the subscriber columns empty, or repeat the patient: either way they are unused.
+            return (relationship, null);
+        }
+
+        var count = problems.Count;
+        var firstName = Name(CensusColumns.SubscriberFirstName, first, problems);
+        var lastName = Name(CensusColumns.SubscriberLastName, last, problems);
+        var dateOfBirth = Date(CensusColumns.SubscriberDateOfBirth, born, problems);
+        if (dateOfBirth > today)
+        {
+            problems.Add((CensusErrorCodes.DateOfBirthInFuture, "subscriber_date_of_birth is later than today."));
+        }
+
+        for (var i = count; i < problems.Count; i++)
+        {
+            if (problems[i].Code == CensusErrorCodes.MissingValue)
+            {
+                problems[i] = (CensusErrorCodes.MissingValue, problems[i].Message.TrimEnd('.') + " (required when relationship is " + relationship + ").");
+            }
+        }
+
+        return problems.Count > count ? (relationship, null) : (relationship, new SubscriberInfo(firstName!, lastName!, dateOfBirth!.Value));
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using CoverageCheck.Clients;
 using System.Globalization;
 using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Features.Verifications;
@@ -24,6 +25,12 @@ internal sealed record CensusRow(
     decimal? ChargePerDay,
     CensusConsent Consent) : CensusLine(Line)
 {
+    /// <summary><c>self</c> (the default), <c>spouse</c>, <c>child</c> or <c>other</c> (census column <c>relationship</c>).</summary>
+    public string Relationship { get; init; } = Relationships.Self;
+
+    /// <summary>The plan holder, for a dependent (columns <c>subscriber_first_name</c>, <c>_last_name</c>, <c>_date_of_birth</c>). PHI.</summary>
+    public SubscriberInfo? Subscriber { get; init; }
+
     /// <summary>The last calendar day of the program: <c>weeks</c> whole weeks from its start.</summary>
     public DateOnly ProgramEnd => ProgramInfo.LastDay(ProgramStart, Weeks);
 
@@ -31,7 +38,7 @@ internal sealed record CensusRow(
     /// <param name="dateOfService">The date coverage is asked for (a census check asks about today).</param>
     public VerificationPayload ToVerificationPayload(DateOnly dateOfService) =>
         new(
-            new PatientInfo(FirstName, LastName, DateOfBirth),
+            new PatientInfo(FirstName, LastName, DateOfBirth) { RelationshipToSubscriber = Relationship },
             new InsuranceInfo(PayerId, MemberId, GroupNumber),
             dateOfService,
             Consent.ToConsentInfo(ProgramEnd),
@@ -39,6 +46,7 @@ internal sealed record CensusRow(
             ChargePerDay is { } charge ? new PricingInfo(charge) : null)
         {
             PatientRef = PatientRef,
+            Subscriber = Relationships.IsDependent(Relationship) ? Subscriber : null,
         };
 
     /// <summary>Never print the person.</summary>
@@ -112,6 +120,10 @@ internal static class CensusColumns
     public const string ConsentDate = "consent_date";
     public const string ConsentExpires = "consent_expires";
     public const string ConsentGivenBy = "consent_given_by";
+    public const string Relationship = "relationship";
+    public const string SubscriberFirstName = "subscriber_first_name";
+    public const string SubscriberLastName = "subscriber_last_name";
+    public const string SubscriberDateOfBirth = "subscriber_date_of_birth";
 
     /// <summary>Columns every census must have in its header.</summary>
     public static IReadOnlyList<string> Required { get; } =
@@ -123,7 +135,8 @@ internal static class CensusColumns
     /// Columns a header may leave out. Without the consent columns the file is still read, but every row is then
     /// rejected as <c>consent-missing</c>: consent_method and consent_date are required on each row.
     /// </summary>
-    public static IReadOnlyList<string> Optional { get; } = [ConsentMethod, ConsentDate, ConsentExpires, ConsentGivenBy];
+    public static IReadOnlyList<string> Optional { get; } =
+        [ConsentMethod, ConsentDate, ConsentExpires, ConsentGivenBy, Relationship, SubscriberFirstName, SubscriberLastName, SubscriberDateOfBirth];
 
     /// <summary>Every column the reader knows, in the documented order.</summary>
     public static IReadOnlyList<string> All { get; } = [.. Required, .. Optional];

@@ -21,6 +21,9 @@ internal sealed record VerificationPayload(
     /// <summary>The plan holder when the patient is a dependent (http-api.md "Dependents"); null when the patient is the subscriber.</summary>
     public SubscriberInfo? Subscriber { get; init; }
 
+    /// <summary>The verification this one corrects ("edit and verify again"), if any.</summary>
+    public Guid? Corrects { get; init; }
+
     /// <summary>True when the patient is someone other than the subscriber and the subscriber is known.</summary>
     [JsonIgnore]
     public bool IsDependent => Subscriber is not null && Relationships.IsDependent(Patient.RelationshipToSubscriber);

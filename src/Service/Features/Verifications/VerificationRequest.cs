@@ -15,7 +15,8 @@ internal sealed record VerificationRequest(
     ConsentDto? Consent,
     VerificationProgramDto? Program,
     PricingDto? Pricing,
-    SubscriberDto? Subscriber = null);
+    SubscriberDto? Subscriber = null,
+    Guid? CorrectsVerificationId = null);
 
 /// <summary>
 /// <c>patient</c>: protected health information. <c>relationshipToSubscriber</c> (http-api.md "Dependents"): <c>self</c>

@@ -197,6 +197,7 @@ internal static class VerificationRequestValidation
             pricing)
         {
             Subscriber = subscriber,
+            Corrects = request.CorrectsVerificationId,
         };
     }
 

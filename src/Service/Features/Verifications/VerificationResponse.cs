@@ -29,6 +29,9 @@ internal sealed record VerificationResponse
     /// <summary>The payer contract the estimate used (<c>{ id, matchedOn }</c>), or null: none matched (the assumptions say what was used).</summary>
     public ContractMatchInfo? Contract { get; init; }
 
+    /// <summary>Completions by phone or portal (http-api.md "Completing a verification"), in the order entered.</summary>
+    public IReadOnlyList<Completions.Completion> Completions { get; init; } = [];
+
     /// <summary>How the payer was asked in the end (<c>sentAs</c>) and how many arrangements were tried (<c>attempts</c>).</summary>
     public InquiryInfo? Inquiry { get; init; }
     public string? LastErrorCode { get; init; }
@@ -37,6 +40,9 @@ internal sealed record VerificationResponse
     public string? PatientRef { get; init; }
     public Guid? BatchId { get; init; }
     public Guid? PreviousVerificationId { get; init; }
+
+    /// <summary>The verification this one corrects (staff's "edit and verify again").</summary>
+    public Guid? CorrectsVerificationId { get; init; }
 
     /// <summary>The consent record that covers this verification's payer calls, with its state now.</summary>
     public ConsentResponse? Consent { get; init; }
@@ -70,6 +76,7 @@ internal sealed record VerificationResponse
             Warnings = result?.Warnings ?? [],
             Network = result?.Network,
             Contract = result?.Contract,
+            Completions = result?.Completions ?? [],
             Inquiry = result?.Inquiry,
             LastErrorCode = record.LastErrorCode,
             LastError = record.LastError,
@@ -77,6 +84,7 @@ internal sealed record VerificationResponse
             PatientRef = payload.PatientRef,
             BatchId = record.BatchId,
             PreviousVerificationId = record.PreviousVerificationId,
+            CorrectsVerificationId = payload.Corrects,
             Consent = consent,
             Patient = payload.Patient,
             Insurance = payload.Insurance,

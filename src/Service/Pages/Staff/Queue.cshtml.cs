@@ -1,69 +1,109 @@
 using CoverageCheck.Service.Features.Verifications;
 using CoverageCheck.Service.Infrastructure;
+using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CoverageCheck.Service.Pages.Staff;
 
 /// <summary>
-/// The admissions work queue: verifications of the chosen period (today by default) and everything still open,
-/// filterable by status and payer. Read from <see cref="VerificationStore.ListAsync"/>, which returns no PHI.
+/// The admissions work queue, for someone on the phone: who (name and date of birth), which payer, the outcome in words
+/// and colour, who started it and when (in <c>Program:TimeZone</c>). Views: today (there), mine, needs action, all;
+/// a payer filter and a name search; pages of <see cref="PageSize"/>, newest first. Every line shown is an audited read
+/// of that verification. Names are encrypted at rest, so a name search decrypts the newest
+/// <see cref="SearchScanLimit"/> verifications of the view and shows only the matches (only those are audited).
 /// </summary>
-internal sealed class QueueModel(VerificationStore store, PayerDirectory payers, TimeProvider timeProvider) : PageModel
+internal sealed class QueueModel(VerificationStore store, PayerDirectory payers, ProgramTime time) : PageModel
 {
-    private const int PageSize = 200;
-    private static readonly string[] s_open = [VerificationStatus.Queued, VerificationStatus.InProgress, VerificationStatus.NeedsReview];
+    public const int PageSize = 25;
+    public const int SearchScanLimit = 2_000;
 
-    public static IReadOnlyList<(string Value, string Label)> Periods { get; } = [("today", "Today"), ("7d", "Last 7 days"), ("30d", "Last 30 days")];
+    public static IReadOnlyList<(string Value, string Label)> Views { get; } =
+        [("today", "Today"), ("mine", "Mine"), ("action", "Needs action"), ("all", "All")];
 
-    public string? Status { get; private set; }
+    public string View { get; private set; } = "today";
 
     public string? Payer { get; private set; }
 
-    public string Period { get; private set; } = "today";
+    public string? Search { get; private set; }
 
-    public IReadOnlyList<VerificationSummary> Items { get; private set; } = [];
+    public IReadOnlyList<QueueLine> Lines { get; private set; } = [];
 
-    public IReadOnlyList<VerificationSummary> Open { get; private set; } = [];
+    public IReadOnlyList<QueueLine> OpenEarlier { get; private set; } = [];
+
+    public string? NextCursor { get; private set; }
+
+    public bool IsContinued { get; private set; }
+
+    public bool SearchCutShort { get; private set; }
+
+    public ProgramTime Time => time;
 
     public IReadOnlyList<Payer> Payers => [.. payers.All.OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase)];
 
-    public string? FilterError { get; private set; }
-
-    public async Task OnGetAsync(string? status, string? payer, string? period, CancellationToken cancellationToken)
+    public async Task OnGetAsync(string? view, string? payer, string? q, string? before, CancellationToken cancellationToken)
     {
-        Status = string.IsNullOrEmpty(status) ? null : status;
-        Payer = string.IsNullOrEmpty(payer) ? null : payer;
-        Period = Periods.Any(p => p.Value == period) ? period! : "today";
-        if (Status is not null && !VerificationStatus.All.Contains(Status))
-        {
-            FilterError = "Unknown status; showing all.";
-            Status = null;
-        }
+        View = Views.Any(v => v.Value == view) ? view! : "today";
+        Payer = string.IsNullOrWhiteSpace(payer) ? null : payer.Trim();
+        Search = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
+        VerificationCursor.TryParse(before, out var cursor);
+        IsContinued = cursor is not null;
+        var access = AccessContext.For(User, "staff page: work queue");
 
-        var now = timeProvider.GetUtcNow();
-        var since = Period switch
+        var query = new VerificationQuery
         {
-            "7d" => now.AddDays(-7),
-            "30d" => now.AddDays(-30),
-            _ => new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero),
+            PayerId = Payer,
+            Since = View == "today" ? time.StartOfToday : null,
+            CreatedBy = View == "mine" ? User.Identity?.Name ?? "" : null,
+            Before = cursor,
         };
+        bool Show(QueueLine line) => (View != "action" || line.Outcome.NeedsAction) && Matches(line.Entry, Search);
+        var (entries, next) = await store.ListQueueAsync(
+            query, entry => Show(Line(entry)), PageSize, Search is null && View != "action" ? PageSize + 1 : SearchScanLimit, access, cancellationToken);
+        Lines = [.. entries.Select(Line)];
+        NextCursor = next?.ToString();
+        SearchCutShort = Search is not null && next is not null && Lines.Count < PageSize;
 
-        var page = await store.ListAsync(new VerificationQuery { Status = Status, PayerId = Payer, Since = since, Limit = PageSize }, cancellationToken);
-        Items = page.Items;
-
-        if (Status is null)
+        if (View == "today" && !IsContinued)
         {
-            // Still-open work from earlier days stays visible until someone finishes it.
-            var open = new List<VerificationSummary>();
-            foreach (var openStatus in s_open)
+            // Work still open from earlier days (queued, being checked, or waiting for a person) stays in sight until someone finishes it.
+            var open = new List<QueueEntry>();
+            foreach (var status in (string[])[VerificationStatus.Queued, VerificationStatus.InProgress, VerificationStatus.NeedsReview])
             {
-                var earlier = await store.ListAsync(new VerificationQuery { Status = openStatus, PayerId = Payer, Limit = PageSize }, cancellationToken);
-                open.AddRange(earlier.Items.Where(item => item.CreatedAt < since));
+                var (earlier, _) = await store.ListQueueAsync(
+                    query with { Since = null, Status = status },
+                    entry => entry.Summary.CreatedAt < time.StartOfToday && Matches(entry, Search),
+                    PageSize,
+                    SearchScanLimit,
+                    access,
+                    cancellationToken);
+                open.AddRange(earlier);
             }
 
-            Open = [.. open.OrderByDescending(item => item.CreatedAt)];
+            OpenEarlier = [.. open.OrderByDescending(entry => entry.Summary.CreatedAt).Select(Line)];
         }
     }
 
     public string PayerName(string id) => payers.Find(id)?.Name ?? id;
+
+    private QueueLine Line(QueueEntry entry) => new(entry, QueueOutcome.Of(entry, time));
+
+    private static bool Matches(QueueEntry entry, string? search)
+    {
+        if (search is null)
+        {
+            return true;
+        }
+
+        if (entry.Payload?.Patient is not { } patient)
+        {
+            return false;
+        }
+
+        var full = patient.FirstName + " " + patient.LastName;
+        return full.Contains(search, StringComparison.OrdinalIgnoreCase)
+            || (patient.LastName + ", " + patient.FirstName).Contains(search, StringComparison.OrdinalIgnoreCase);
+    }
 }
+
+/// <summary>One line of the queue as shown.</summary>
+internal sealed record QueueLine(QueueEntry Entry, QueueOutcome Outcome);

@@ -21,6 +21,8 @@ internal sealed class ResultModel(
     GoodFaithEstimateDocument document,
     GoodFaithEstimateStore estimates,
     ConsentStore consents,
+    VerificationQueue queue,
+    VerificationSignal signal,
     IAuthorizationService authorization,
     AuthorizationStore authorizationStore,
     AuthorizationRecorder authorizationRecorder,
@@ -36,6 +38,10 @@ internal sealed class ResultModel(
 
     /// <summary>The authorisation form as posted, to show again with its errors.</summary>
     public AuthorizationForm? PostedAuthorization { get; private set; }
+
+    /// <summary>What the last "Retry now" did, shown once after its redirect.</summary>
+    [TempData]
+    public string? RetryMessage { get; set; }
 
     /// <summary>The Good Faith Estimates issued for this verification (shown to those who may issue them).</summary>
     public IReadOnlyList<IssuedGoodFaithEstimate> IssuedEstimates { get; private set; } = [];
@@ -134,6 +140,34 @@ internal sealed class ResultModel(
         AuthorizationErrors = errors.ToDictionary();
         PostedAuthorization = form;
         return result;
+    }
+
+    /// <summary>"Retry now": a queued verification is asked at once; one that needs review gets one more round.</summary>
+    public async Task<IActionResult> OnPostRetryAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (!await MayIssueAsync())
+        {
+            return Forbid();
+        }
+
+        var outcome = await queue.RetryNowAsync(id, AccessContext.For(User, "staff page: verification result"), cancellationToken);
+        if (outcome == RetryNowOutcome.NotFound)
+        {
+            return NotFound();
+        }
+
+        if (outcome == RetryNowOutcome.Queued)
+        {
+            signal.Notify();
+        }
+
+        RetryMessage = outcome switch
+        {
+            RetryNowOutcome.Queued => "Asking the payer again now. This page updates itself when it answers.",
+            RetryNowOutcome.NoConsent => "Not retried: there is no valid consent. Record the patient's consent and verify again.",
+            _ => "Nothing to retry: this verification is not waiting for the payer.",
+        };
+        return Redirect($"/staff/verifications/{id}");
     }
 
     private async Task<bool> MayIssueAsync() => (await authorization.AuthorizeAsync(User, Policies.VerificationsWrite)).Succeeded;

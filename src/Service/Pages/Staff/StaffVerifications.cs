@@ -36,22 +36,27 @@ internal sealed record VerificationView(VerificationResponse Response, string? P
     public bool IsPending => Response.Status is VerificationStatus.Queued or VerificationStatus.InProgress;
 
     /// <summary>The banner: active, inactive, needs-review, pending or failed.</summary>
-    public string Banner => Response.Status switch
+    public string Banner => BannerOf(Response.Status, Response.Coverage, Response.Program);
+
+    /// <summary>The payer's coverage ends on or before the program's last day (the days after it are the patient's).</summary>
+    public bool EndsDuringProgram => EndsDuring(Response.Coverage, Response.Program);
+
+    /// <summary>One rule for the result page's banner and the work queue's outcome.</summary>
+    public static string BannerOf(string status, CoverageCheck.Clients.Eligibility.NormalizedCoverage? coverage, ProgramInfo? program) => status switch
     {
         VerificationStatus.Queued or VerificationStatus.InProgress => "pending",
         VerificationStatus.NeedsReview => "needs-review",
         VerificationStatus.Failed => "failed",
-        _ when Response.Coverage?.CarveOut is not null => "carve-out",
-        _ when Response.Coverage?.NoMedicalCoverageStated == true => "no-medical",
-        _ when Response.Coverage?.Active == true && EndsDuringProgram => "ends-mid-program",
-        _ when Response.Coverage?.Active == true => "active",
-        _ when Response.Coverage?.Active == false => "inactive",
+        _ when coverage?.CarveOut is not null => "carve-out",
+        _ when coverage?.NoMedicalCoverageStated == true => "no-medical",
+        _ when coverage?.Active == true && EndsDuring(coverage, program) => "ends-mid-program",
+        _ when coverage?.Active == true => "active",
+        _ when coverage?.Active == false => "inactive",
         _ => "needs-review",
     };
 
-    /// <summary>The payer's coverage ends on or before the program's last day (the days after it are the patient's).</summary>
-    public bool EndsDuringProgram =>
-        Response.Coverage?.CoverageEnds is { } ends && Response.Program is { } program && ends < program.End;
+    private static bool EndsDuring(CoverageCheck.Clients.Eligibility.NormalizedCoverage? coverage, ProgramInfo? program) =>
+        coverage?.CoverageEnds is { } ends && program is { } planned && ends < planned.End;
 
     /// <summary>The patient pays for themself: coverage is inactive or the payer found none.</summary>
     public bool IsSelfPay =>

@@ -13,7 +13,7 @@ namespace CoverageCheck.Service.Pages.Staff;
 /// submitted in real time, and answered with a redirect to the result page, addressed by the verification id only:
 /// no personal data ever goes into a URL.
 /// </summary>
-internal sealed class VerifyModel(VerificationIntake intake, PayerDirectory payers, TimeProvider timeProvider) : PageModel
+internal sealed class VerifyModel(VerificationIntake intake, VerificationStore store, PayerDirectory payers, ProgramTime programTime, TimeProvider timeProvider) : PageModel
 {
     private static readonly Dictionary<string, (string Field, string Label)> s_fields = new(StringComparer.Ordinal)
     {
@@ -21,6 +21,12 @@ internal sealed class VerifyModel(VerificationIntake intake, PayerDirectory paye
         ["patient.firstName"] = ("firstName", "First name"),
         ["patient.lastName"] = ("lastName", "Last name"),
         ["patient.dateOfBirth"] = ("dateOfBirth", "Date of birth"),
+        ["patient.relationshipToSubscriber"] = ("relationship", "Patient is"),
+        ["subscriber"] = ("subscriberFirstName", "Subscriber"),
+        ["subscriber.firstName"] = ("subscriberFirstName", "Subscriber's first name"),
+        ["subscriber.lastName"] = ("subscriberLastName", "Subscriber's last name"),
+        ["subscriber.dateOfBirth"] = ("subscriberDateOfBirth", "Subscriber's date of birth"),
+        ["insurance.memberIdBelongsTo"] = ("memberIdBelongsTo", "Whose ID is on the card"),
         ["insurance"] = ("payerId", "Insurance"),
         ["insurance.payerId"] = ("payerId", "Payer"),
         ["insurance.memberId"] = ("memberId", "Member ID"),
@@ -39,6 +45,11 @@ internal sealed class VerifyModel(VerificationIntake intake, PayerDirectory paye
     [BindProperty] public string? FirstName { get; set; }
     [BindProperty] public string? LastName { get; set; }
     [BindProperty] public string? DateOfBirth { get; set; }
+    [BindProperty] public string Relationship { get; set; } = "self";
+    [BindProperty] public string? SubscriberFirstName { get; set; }
+    [BindProperty] public string? SubscriberLastName { get; set; }
+    [BindProperty] public string? SubscriberDateOfBirth { get; set; }
+    [BindProperty] public string? MemberIdBelongsTo { get; set; }
     [BindProperty] public string? PayerId { get; set; }
     [BindProperty] public string? MemberId { get; set; }
     [BindProperty] public string? GroupNumber { get; set; }
@@ -50,29 +61,77 @@ internal sealed class VerifyModel(VerificationIntake intake, PayerDirectory paye
     [BindProperty] public string ConsentMethod { get; set; } = "verbal";
     [BindProperty] public string ConsentGivenBy { get; set; } = "patient";
 
+    /// <summary>The verification being corrected ("edit and verify again"), carried through the form.</summary>
+    [BindProperty] public Guid? Corrects { get; set; }
+
     /// <summary>Errors by form field id.</summary>
     public Dictionary<string, string[]> Errors { get; } = new(StringComparer.Ordinal);
 
     public IReadOnlyList<Payer> Payers => [.. payers.All.OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase)];
 
-    public void OnGet()
+    public async Task<IActionResult> OnGetAsync(Guid? from, CancellationToken cancellationToken)
     {
         var today = Today();
         DateOfService = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         StartDate = NextMonday(today).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        if (from is not { } id)
+        {
+            return Page();
+        }
+
+        // Edit and verify again: the form filled in with what was sent (an audited read); the date of service stays today.
+        var record = await store.GetAsync(id, AccessContext.For(User, "staff page: edit and verify again"), cancellationToken);
+        if (record is null)
+        {
+            return NotFound();
+        }
+
+        var sent = VerificationJson.ReadPayload(record.PayloadJson);
+        Corrects = id;
+        FirstName = sent.Patient.FirstName;
+        LastName = sent.Patient.LastName;
+        DateOfBirth = Iso(sent.Patient.DateOfBirth);
+        Relationship = sent.Patient.RelationshipToSubscriber ?? "self";
+        SubscriberFirstName = sent.Subscriber?.FirstName;
+        SubscriberLastName = sent.Subscriber?.LastName;
+        SubscriberDateOfBirth = sent.Subscriber is { } holder ? Iso(holder.DateOfBirth) : null;
+        MemberIdBelongsTo = sent.Insurance.MemberIdBelongsTo;
+        PayerId = sent.Insurance.PayerId;
+        MemberId = sent.Insurance.MemberId;
+        GroupNumber = sent.Insurance.GroupNumber;
+        if (sent.Program is { } program)
+        {
+            StartDate = Iso(program.StartDate);
+            Weeks = program.Weeks;
+            DaysPerWeek = program.DaysPerWeek;
+        }
+
+        ConsentMethod = sent.Consent.Method ?? "verbal";
+        ConsentGivenBy = sent.Consent.GivenBy ?? "patient";
+        return Page();
     }
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         // One set of rules for the API and the form: the form builds the API's request record.
         var errors = new FieldErrors();
+        // The subscriber's fields count only for a dependent: a form filled in for a child and then switched back to
+        // "the subscriber" sends no subscriber at all.
+        var dependent = !string.Equals(Relationship, "self", StringComparison.Ordinal);
+        var subscriber = dependent
+            ? new SubscriberDto(SubscriberFirstName, SubscriberLastName, FormDate(SubscriberDateOfBirth, "subscriber.dateOfBirth", errors))
+            : null;
         var request = new VerificationRequest(
-            new PatientDto(FirstName, LastName, FormDate(DateOfBirth, "patient.dateOfBirth", errors)),
-            new InsuranceDto(PayerId?.Trim(), MemberId, GroupNumber),
+            new PatientDto(FirstName, LastName, FormDate(DateOfBirth, "patient.dateOfBirth", errors), Relationship),
+            new InsuranceDto(PayerId?.Trim(), MemberId, GroupNumber, dependent && !string.IsNullOrEmpty(MemberIdBelongsTo) ? MemberIdBelongsTo : null),
             FormDate(DateOfService, "dateOfService", errors),
             new ConsentDto(Consent, ConsentMethod, GivenBy: ConsentGivenBy),
             new VerificationProgramDto(FormDate(StartDate, "program.startDate", errors), Weeks, DaysPerWeek),
-            null);
+            null,
+            subscriber,
+            Corrects);
         var rules = new FieldErrors();
         var payload = VerificationRequestValidation.Validate(request, timeProvider.GetUtcNow(), rules);
         errors.AddRuleErrors(rules);
@@ -101,8 +160,9 @@ internal sealed class VerifyModel(VerificationIntake intake, PayerDirectory paye
         return Redirect($"/staff/verifications/{submitted.Record.Id}");
     }
 
+    // The field's own label ("Subscriber's first name"), not its group's ("Subscriber").
     public string LabelOf(string field) =>
-        s_fields.Values.FirstOrDefault(entry => entry.Field == field).Label ?? field;
+        s_fields.Where(entry => entry.Value.Field == field).OrderBy(entry => entry.Key.Contains('.') ? 0 : 1).Select(entry => entry.Value.Label).FirstOrDefault() ?? field;
 
     public string? Invalid(string field) => Errors.ContainsKey(field) ? "true" : null;
 
@@ -123,7 +183,7 @@ internal sealed class VerifyModel(VerificationIntake intake, PayerDirectory paye
         return null;
     }
 
-    private DateOnly Today() => DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime);
+    private DateOnly Today() => programTime.Today;
 
     private static DateOnly NextMonday(DateOnly day)
     {

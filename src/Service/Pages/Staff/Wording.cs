@@ -86,4 +86,69 @@ internal static class Wording
     /// <summary>A moment, to the minute, in UTC (the program's time zone comes with the admissions queue work).</summary>
     public static string Timestamp(DateTimeOffset? at) =>
         at is { } value ? value.UtcDateTime.ToString("MMM d, yyyy HH:mm", s_us) + " UTC" : "not recorded";
+
+    /// <summary>Who the patient is on the plan, beside the subscriber's name: "Child of the subscriber".</summary>
+    public static string Relationship(string? relationship) => relationship switch
+    {
+        "spouse" => "Spouse or partner of the subscriber",
+        "child" => "Child of the subscriber",
+        "other" => "Dependent of the subscriber",
+        _ => "The subscriber",
+    };
+
+    /// <summary>
+    /// How the payer was asked in the end, and whether it took a second try: "Asked about as a dependent under the
+    /// subscriber, on the second try (the first way, as the subscriber, found no one)".
+    /// </summary>
+    public static string Inquiry(string sentAs, int attempts)
+    {
+        var how = sentAs == "dependent" ? "as a dependent under the subscriber" : "as the subscriber (by their own member ID)";
+        if (attempts < 2)
+        {
+            return "Asked about " + how + ".";
+        }
+
+        var first = sentAs == "dependent" ? "as the subscriber" : "as a dependent under the subscriber";
+        return $"Asked about {how}, on the second try: asked {first}, the payer found no one.";
+    }
+
+    /// <summary>The worker gave up on the payer (its last error says so in its own words).</summary>
+    public static bool GaveUp(string? lastError) => lastError?.StartsWith("Gave up", StringComparison.Ordinal) == true;
+
+    /// <summary>Why the worker stopped, in words, by its code (the code itself is for billing staff).</summary>
+    public static string WorkerError(string? code) => code switch
+    {
+        "consent-missing" => "No consent is on file for this verification, so the payer was not asked.",
+        "consent-revoked" => "The patient revoked the consent, so the payer is no longer asked.",
+        "consent-expired" => "The consent expired, so the payer was not asked.",
+        "timeout" => "The payer took too long to answer.",
+        _ => "The payer's answer could not be used.",
+    };
+
+    // What marks a normaliser's note about the X12 it read (element names, service type codes, rows): for billing staff.
+    private static readonly System.Text.RegularExpressions.Regex s_x12Terms = new(
+        @"\b(EB\d{2}|row|rows|service type|coverage level|9999999\.99|filler)\b",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+
+    /// <summary>The assumptions in plain words for everyone, and the notes on how the X12 was read, for billing staff.</summary>
+    public static (IReadOnlyList<string> Plain, IReadOnlyList<string> Reading) SplitAssumptions(IReadOnlyList<string> assumptions) =>
+        ([.. assumptions.Where(a => !s_x12Terms.IsMatch(a))], [.. assumptions.Where(a => s_x12Terms.IsMatch(a))]);
+
+    /// <summary>A US phone number as people write it, "(555) 010-0100" (with its extension); anything else as given.</summary>
+    public static string Phone(string? phone)
+    {
+        if (string.IsNullOrWhiteSpace(phone))
+        {
+            return "not reported";
+        }
+
+        var digits = new string([.. phone.TakeWhile(ch => ch is not ('x' or 'X')).Where(char.IsAsciiDigit)]);
+        var extension = phone.IndexOfAny(['x', 'X']) is var at and >= 0 ? " ext. " + new string([.. phone[(at + 1)..].Where(char.IsAsciiDigit)]) : "";
+        if (digits.Length == 11 && digits[0] == '1')
+        {
+            digits = digits[1..];
+        }
+
+        return digits.Length == 10 ? $"({digits[..3]}) {digits[3..6]}-{digits[6..]}{extension}" : phone.Trim();
+    }
 }
