@@ -6,11 +6,9 @@ namespace CoverageCheck.Service.Tests.Contracts;
 /// <summary>Issue #17: a batch row reports the contract its estimate used, in the report's <c>contract</c> column.</summary>
 internal sealed class ContractBatchRowTests
 {
-    private const string Payload = """{"program":{"startDate":"2026-12-07","weeks":8,"daysPerWeek":5}}""";
-
     private static BatchReportRow Row(string contract) => BatchReportRows.From(
         new BatchRowRecord { Line = 2, PatientRef = "S-1", VerificationId = Guid.NewGuid(), VerificationStatus = "completed", PayerId = "60054" },
-        VerificationJson.ReadPayload(Payload),
+        payload: null,
         VerificationJson.ReadResult($$"""{"checkedAt":"2026-11-30T15:00:00+00:00","payer":{"id":"60054","name":"AETNA"},"coverage":{"active":true},"errors":[],"contract":{{contract}}}"""),
         "AETNA");
 
