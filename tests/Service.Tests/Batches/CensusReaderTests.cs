@@ -317,7 +317,7 @@ internal sealed class CensusReaderTests
     [TestCase(",verbal,2026-11-20,,guardian", CensusErrorCodes.InvalidValue, "consent_given_by must be patient or representative")]
     public async Task A_row_without_a_usable_current_consent_is_rejected_with_its_reason(string consent, string code, string reason)
     {
-        var header = string.Join(',', [.. CensusColumns.Required, .. CensusColumns.Optional]);
+        var header = string.Join(',', [.. CensusColumns.Required, .. CensusColumns.Consent]);
         var fields = consent.Split(',').Length - 1;
         var row = "P-1,ANN,LEE,1985-02-03,60054,W1,,2026-12-07,5,8,450" + consent + new string(',', 4 - fields);
 
@@ -330,7 +330,7 @@ internal sealed class CensusReaderTests
     [Test]
     public async Task A_row_s_consent_becomes_the_terms_of_its_request()
     {
-        var header = string.Join(',', [.. CensusColumns.Required, .. CensusColumns.Optional]);
+        var header = string.Join(',', [.. CensusColumns.Required, .. CensusColumns.Consent]);
         var row = (CensusRow)(await Census.ReadAsync(header + "\nP-1,ANN,LEE,1985-02-03,60054,W1,,2026-12-07,5,8,450,Electronic,2026-11-20,,Representative\n")).Single();
 
         var consent = row.ToVerificationPayload(Census.Today).Consent;

@@ -100,6 +100,6 @@ internal sealed class ClearinghouseWiringTests
         Assert.That(payers.Find("87726")?.Network, Is.EqualTo(PayerNetwork.Out));
         Assert.That(payers.Find("00710")?.Name, Is.EqualTo("SANDBOX REGIONAL HEALTH PLAN"));
         Assert.That(payers.Find("710"), Is.Null, "payer IDs keep their leading zeros");
-        Assert.That(payers.All, Has.Count.EqualTo(8));
+        Assert.That(payers.All, Has.Count.EqualTo(9), "the eight plans and the carve-out administrator ACME Behavioral Health");
     }
 }

@@ -36,7 +36,8 @@ internal static class BatchReportRows
             PayerName = payerName,
             ProgramStart = payload?.Program?.StartDate,
             ProgramEnd = program?.End,
-            Relationship = payload is null ? null : payload.Patient.RelationshipToSubscriber ?? CoverageCheck.Clients.Relationships.Self,
+            // A payload stored without its patient (only the program) says nothing of the relationship.
+            Relationship = payload?.Patient is { } patient ? patient.RelationshipToSubscriber ?? CoverageCheck.Clients.Relationships.Self : null,
             ErrorCode = row.LastErrorCode,
             ErrorDescription = row.LastError,
         };

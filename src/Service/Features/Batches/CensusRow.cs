@@ -131,12 +131,17 @@ internal static class CensusColumns
         PatientRef, FirstName, LastName, DateOfBirth, PayerId, MemberId, GroupNumber, ProgramStart, DaysPerWeek, Weeks, ChargePerDay,
     ];
 
+    /// <summary>The consent columns (42 CFR Part 2), in their documented order.</summary>
+    public static IReadOnlyList<string> Consent { get; } = [ConsentMethod, ConsentDate, ConsentExpires, ConsentGivenBy];
+
+    /// <summary>The dependent's columns (issue #16): whom the row is about on the plan, and the subscriber.</summary>
+    public static IReadOnlyList<string> Dependent { get; } = [Relationship, SubscriberFirstName, SubscriberLastName, SubscriberDateOfBirth];
+
     /// <summary>
     /// Columns a header may leave out. Without the consent columns the file is still read, but every row is then
     /// rejected as <c>consent-missing</c>: consent_method and consent_date are required on each row.
     /// </summary>
-    public static IReadOnlyList<string> Optional { get; } =
-        [ConsentMethod, ConsentDate, ConsentExpires, ConsentGivenBy, Relationship, SubscriberFirstName, SubscriberLastName, SubscriberDateOfBirth];
+    public static IReadOnlyList<string> Optional { get; } = [.. Consent, .. Dependent];
 
     /// <summary>Every column the reader knows, in the documented order.</summary>
     public static IReadOnlyList<string> All { get; } = [.. Required, .. Optional];

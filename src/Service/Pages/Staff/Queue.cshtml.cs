@@ -12,7 +12,7 @@ namespace CoverageCheck.Service.Pages.Staff;
 /// of that verification. Names are encrypted at rest, so a name search decrypts the newest
 /// <see cref="SearchScanLimit"/> verifications of the view and shows only the matches (only those are audited).
 /// </summary>
-internal sealed class QueueModel(VerificationStore store, PayerDirectory payers, ProgramTime time) : PageModel
+internal sealed class QueueModel(VerificationStore store, Features.Authorizations.AuthorizationStore authorizations, PayerDirectory payers, ProgramTime time) : PageModel
 {
     public const int PageSize = 25;
     public const int SearchScanLimit = 2_000;
@@ -29,6 +29,11 @@ internal sealed class QueueModel(VerificationStore store, PayerDirectory payers,
     public IReadOnlyList<QueueLine> Lines { get; private set; } = [];
 
     public IReadOnlyList<QueueLine> OpenEarlier { get; private set; } = [];
+
+    /// <summary>Authorisation reviews due in the next <see cref="DueDays"/> days (overdue too) and authorisations expiring, with the patient.</summary>
+    public IReadOnlyList<DueLine> Due { get; private set; } = [];
+
+    public const int DueDays = 3;
 
     public string? NextCursor { get; private set; }
 
@@ -63,6 +68,11 @@ internal sealed class QueueModel(VerificationStore store, PayerDirectory payers,
         NextCursor = next?.ToString();
         SearchCutShort = Search is not null && next is not null && Lines.Count < PageSize;
 
+        if (!IsContinued)
+        {
+            Due = await DueAsync(access, cancellationToken);
+        }
+
         if (View == "today" && !IsContinued)
         {
             // Work still open from earlier days (queued, being checked, or waiting for a person) stays in sight until someone finishes it.
@@ -85,6 +95,22 @@ internal sealed class QueueModel(VerificationStore store, PayerDirectory payers,
 
     public string PayerName(string id) => payers.Find(id)?.Name ?? id;
 
+    // The due lists hold no PHI; the patient's name comes with an audited read of each verification.
+    private async Task<IReadOnlyList<DueLine>> DueAsync(AccessContext access, CancellationToken cancellationToken)
+    {
+        var (reviews, expiring) = await authorizations.DueAsync(time.Today, time.Today.AddDays(DueDays), cancellationToken);
+        var lines = new List<DueLine>();
+        foreach (var (item, what) in reviews.Select(r => (r, r.ReviewOverdue ? $"Review overdue (was due {Wording.Date(r.NextReviewDate)})" : $"Review due {Wording.Date(r.NextReviewDate)}"))
+                     .Concat(expiring.Select(e => (e, $"Authorisation expires {Wording.Date(e.ExpirationDate)}"))))
+        {
+            var record = await store.GetAsync(item.VerificationId, access, cancellationToken);
+            var patient = record is null ? null : VerificationJson.ReadPayload(record.PayloadJson).Patient;
+            lines.Add(new DueLine(item.VerificationId, patient is null ? "Unknown patient" : $"{patient.LastName}, {patient.FirstName}", what, $"{item.Days} days, {Wording.Date(item.EffectiveDate)} – {Wording.Date(item.ExpirationDate)} ({item.Status})"));
+        }
+
+        return lines;
+    }
+
     private QueueLine Line(QueueEntry entry) => new(entry, QueueOutcome.Of(entry, time));
 
     private static bool Matches(QueueEntry entry, string? search)
@@ -104,6 +130,9 @@ internal sealed class QueueModel(VerificationStore store, PayerDirectory payers,
             || (patient.LastName + ", " + patient.FirstName).Contains(search, StringComparison.OrdinalIgnoreCase);
     }
 }
+
+/// <summary>An authorisation review due or an authorisation expiring, as the queue shows it.</summary>
+internal sealed record DueLine(Guid VerificationId, string Patient, string What, string Authorization);
 
 /// <summary>One line of the queue as shown.</summary>
 internal sealed record QueueLine(QueueEntry Entry, QueueOutcome Outcome);
