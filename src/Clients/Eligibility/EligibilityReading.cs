@@ -75,6 +75,12 @@ public sealed record NormalizedCoverage(
     public BenefitsSource? BenefitsFrom { get; init; }
 
     /// <summary>
+    /// Per tier field path (<c>inNetwork.copayPerDay</c>), where its value came from; null until a completion by phone
+    /// or portal was entered (then every field the payer gave is listed as <c>payer-answer</c> beside the completed ones).
+    /// </summary>
+    public IReadOnlyDictionary<string, FieldSource>? Sources { get; init; }
+
+    /// <summary>
     /// The last day the answer says coverage lasts: the earlier of <see cref="EligibilityEnd"/> (DTP 357, JSON
     /// <c>eligibilityEnd</c>) and <see cref="PlanEnd"/> (DTP 347, the end of a DTP 291 range, JSON <c>planEnd</c> or the
     /// end of <c>plan</c>) when the plan end is not simply the end of a plan year that renews (one year less a day
@@ -176,7 +182,26 @@ public sealed record BenefitTier(
     decimal? CopayPerDay,
     decimal? CoinsurancePercent,
     bool? PriorAuthorizationRequired,
-    VisitLimit? VisitLimit);
+    VisitLimit? VisitLimit)
+{
+    /// <summary>
+    /// Whether the deductible applies to this service (false: copay or coinsurance from the first session). A 271
+    /// rarely says; admissions learn it on the phone (http-api.md "Completing a verification"). Null: not said.
+    /// </summary>
+    public bool? DeductibleAppliesToService { get; init; }
+
+    /// <summary>Where to request prior authorisation, when a representative gave the number.</summary>
+    public string? PriorAuthorizationPhone { get; init; }
+}
+
+/// <summary>
+/// Where one benefit field's value came from (http-api.md <c>coverage.sources</c>): <c>payer-answer</c>, or a
+/// completion by <c>phone</c> or <c>portal</c> with who entered it, when the call was and its reference number.
+/// </summary>
+public sealed record FieldSource(string Source, string? By = null, DateTimeOffset? At = null, string? Reference = null)
+{
+    public const string PayerAnswer = "payer-answer";
+}
 
 /// <summary>An accumulator at the individual and family levels (EB02 IND / FAM).</summary>
 /// <param name="Individual">Individual amounts.</param>

@@ -100,6 +100,9 @@ internal static class AuditRecordTypes
     public const string GoodFaithEstimate = "good-faith-estimate";
     public const string Consent = "consent";
 
+    /// <summary>A completion of a verification by phone or portal (its content is PHI, encrypted).</summary>
+    public const string Completion = "verification-completion";
+
     /// <summary>A staff account: record id <c>user:{id}</c> for a local account, <c>sso:{name}</c> for single sign-on, <c>unknown-user</c>.</summary>
     public const string StaffAccount = "staff-account";
 

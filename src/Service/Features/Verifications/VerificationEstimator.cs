@@ -179,7 +179,8 @@ internal sealed class VerificationEstimator(EstimatePricer pricer)
             Network = outOfNetwork ? NetworkStatus.Out : NetworkStatus.In,
             PlanYearStart = planYearStart,
             CoverageEndDate = coverageEnd,
-            Deductible = new Deductible { Individual = individualDeductible, Family = familyDeductible },
+            // A 271 rarely says; a completion by phone may (deductibleAppliesToService). Unknown: it applies.
+            Deductible = new Deductible { Individual = individualDeductible, Family = familyDeductible, AppliesToService = tier?.DeductibleAppliesToService ?? true },
             CopayPerDay = tier?.CopayPerDay ?? 0m,
             CoinsurancePercent = tier?.CoinsurancePercent ?? 0m,
             OutOfPocketMax = individualOop is null && familyOop is null ? null : new OutOfPocketMax(individualOop, familyOop),

@@ -21,6 +21,9 @@ internal sealed record VerificationResponse
     public IReadOnlyList<string> Warnings { get; init; } = [];
     public string? Network { get; init; }
 
+    /// <summary>Completions by phone or portal (http-api.md "Completing a verification"), in the order entered.</summary>
+    public IReadOnlyList<Completions.Completion> Completions { get; init; } = [];
+
     /// <summary>How the payer was asked in the end (<c>sentAs</c>) and how many arrangements were tried (<c>attempts</c>).</summary>
     public InquiryInfo? Inquiry { get; init; }
     public string? LastErrorCode { get; init; }
@@ -67,6 +70,7 @@ internal sealed record VerificationResponse
             Assumptions = result?.Assumptions ?? [],
             Warnings = result?.Warnings ?? [],
             Network = result?.Network,
+            Completions = result?.Completions ?? [],
             Inquiry = result?.Inquiry,
             LastErrorCode = record.LastErrorCode,
             LastError = record.LastError,

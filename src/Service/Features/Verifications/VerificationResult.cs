@@ -34,6 +34,21 @@ internal sealed record VerificationResult
     /// <summary>Our network status with this payer: in, out, or unknown (not in the payer table).</summary>
     public string? Network { get; init; }
 
+    /// <summary>
+    /// The payer's own coverage, kept when a completion by phone or portal changed <see cref="Coverage"/> (which then
+    /// shows the completed values); null while nothing was completed.
+    /// </summary>
+    public NormalizedCoverage? PayerCoverage { get; init; }
+
+    /// <summary>The estimate's own assumptions when it was last made again after a completion (to replace them next time).</summary>
+    public IReadOnlyList<string> EstimateAssumptions { get; init; } = [];
+
+    /// <summary>The "from the call with …" lines of the last completion, to replace them next time.</summary>
+    public IReadOnlyList<string> CompletionAssumptions { get; init; } = [];
+
+    /// <summary>Every completion entered, in order (never edited: a later one supersedes the fields it gives).</summary>
+    public IReadOnlyList<Completions.Completion> Completions { get; init; } = [];
+
     /// <summary>The payer's raw answer, kept for audit; never returned by the API.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? RawAnswer { get; init; }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using CoverageCheck.Service.Features.CarveOuts;
 using CoverageCheck.Service.Features.Consents;
+using CoverageCheck.Service.Features.Verifications.Completions;
 using CoverageCheck.Service.Infrastructure.Json;
 using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,6 +23,7 @@ internal static class VerificationsApi
             .WithSummary("Verify a patient's coverage now; 201 with the answer, or 202 when the payer is slow (the worker finishes it).");
         group.MapGet("/{id:guid}", GetAsync).WithSummary("One verification with its coverage, benefits and estimate.");
         group.MapGet("/", ListAsync).WithSummary("The admissions work queue: verifications by status and time, newest first.");
+        group.MapCompletion();
         return group;
     }
 

@@ -23,6 +23,7 @@ internal static class VerificationsExtensions
         builder.Services.AddSingleton<VerificationTelemetry>();
         builder.Services.AddSingleton<VerificationSignal>();
         builder.Services.AddSingleton<VerificationEstimator>();
+        builder.Services.AddSingleton<Completions.CompletionService>();
         builder.Services.AddSingleton<VerificationProcessor>();
         builder.Services.AddSingleton<CoverageChangeDetector>();
         builder.Services.AddSingleton<VerificationOutcomes>();

@@ -19,6 +19,8 @@ namespace CoverageCheck.Service.Features.Verifications;
 [JsonSerializable(typeof(VerificationListResponse))]
 [JsonSerializable(typeof(VerificationPayload))]
 [JsonSerializable(typeof(VerificationResult))]
+[JsonSerializable(typeof(Completions.CompletionRequest))]
+[JsonSerializable(typeof(Completions.Completion))]
 internal sealed partial class VerificationsJsonContext : JsonSerializerContext;
 
 /// <summary>The stored, encrypted forms of a verification's payload and result.</summary>
