@@ -54,7 +54,8 @@ internal sealed class CompletionService(
         }
 
         var payload = VerificationJson.ReadPayload(record.PayloadJson);
-        var listed = payers.Find(payload.Insurance.PayerId);
+        // A followed carve-out's figures are the administrator's: our network status is the one with it (#16).
+        var listed = payers.Find(payerCoverage.BenefitsFrom?.PayerId ?? payload.Insurance.PayerId);
         var completions = (IReadOnlyList<Completion>)[.. result.Completions, completion];
         var (coverage, fromCalls) = CompletionMerge.Apply(payerCoverage, completions);
 
