@@ -69,16 +69,16 @@ public sealed record NormalizedCoverage(
     public string? PatientIs { get; init; }
 
     /// <summary>
-    /// Set when <see cref="InNetwork"/> and <see cref="OutOfNetwork"/> are another payer's (the carve-out
-    /// administrator's, from its linked verification), by the caller that asked it; null when they are this answer's.
-    /// </summary>
-    public BenefitsSource? BenefitsFrom { get; init; }
-
-    /// <summary>
     /// Per tier field path (<c>inNetwork.copayPerDay</c>), where its value came from; null until a completion by phone
     /// or portal was entered (then every field the payer gave is listed as <c>payer-answer</c> beside the completed ones).
     /// </summary>
     public IReadOnlyDictionary<string, FieldSource>? Sources { get; init; }
+
+    /// <summary>
+    /// Set when <see cref="InNetwork"/> and <see cref="OutOfNetwork"/> are another payer's (the carve-out
+    /// administrator's, from its linked verification), by the caller that asked it; null when they are this answer's.
+    /// </summary>
+    public BenefitsSource? BenefitsFrom { get; init; }
 
     /// <summary>
     /// The last day the answer says coverage lasts: the earlier of <see cref="EligibilityEnd"/> (DTP 357, JSON

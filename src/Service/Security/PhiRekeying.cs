@@ -29,6 +29,11 @@ internal sealed record PhiRekeyReport(
     /// <summary>Consent revocation notes read.</summary>
     public int ConsentReasons { get; init; }
 
+    /// <summary>Completions by phone or portal read, and those encrypted again under the current key.</summary>
+    public int Completions { get; init; }
+
+    public int CompletionsRekeyed { get; init; }
+
     /// <summary>Consent revocation notes encrypted again under the current key.</summary>
     public int ConsentReasonsRekeyed { get; init; }
 }
@@ -52,10 +57,15 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
         var (refs, refsRekeyed, refsChanged) = await RekeyPatientRefsAsync(access, progress, cancellationToken);
         var (documents, documentsRekeyed) = await RekeyGoodFaithEstimatesAsync(access, progress, cancellationToken);
         var (reasons, reasonsRekeyed) = await RekeyConsentReasonsAsync(access, progress, cancellationToken);
+        var (completions, completionsRekeyed) = await RekeyBlobsAsync(
+            "verification_completions", "completion_cipher", Features.Verifications.Completions.CompletionService.CompletionColumn,
+            AuditRecordTypes.Completion, "verification completions", access, progress, cancellationToken);
         return new PhiRekeyReport(read, rekeyed, memberKeys, changed + refsChanged, refs, refsRekeyed, documents, documentsRekeyed)
         {
             ConsentReasons = reasons,
             ConsentReasonsRekeyed = reasonsRekeyed,
+            Completions = completions,
+            CompletionsRekeyed = completionsRekeyed,
         };
     }
 
