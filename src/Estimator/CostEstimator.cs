@@ -63,9 +63,32 @@ public static class CostEstimator
         return result is not null;
     }
 
+    /// <summary>The date of the program's first session, or <see langword="null"/> when the schedule holds none.</summary>
+    /// <param name="program">A schedule that <see cref="Validate"/> accepts.</param>
+    /// <returns>The first date of the schedule the estimate would price.</returns>
+    public static DateOnly? FirstSession(ProgramSchedule program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        Span<DateOnly> dates = stackalloc DateOnly[EstimateRequestValidator.MaxSessions];
+        var count = SessionSchedule.Build(program, dates);
+        return count == 0 ? null : dates[0];
+    }
+
     private static EstimateResult Price(EstimateRequest request)
     {
-        var estimate = Price(request.Program, request.Pricing, request.Coverage, request.IncludeSessionsDetail);
+        var estimate = Price(request.Program, request.Pricing, request.Coverage, request.IncludeSessionsDetail || request.Authorizations is not null);
+        if (request.Authorizations is { } authorizations)
+        {
+            // The split needs the ledger's days; an answer that did not ask for them does not carry them.
+            var (split, warnings) = AuthorizationSplitter.Split(estimate.SessionsDetail, authorizations, estimate.Totals.Patient);
+            estimate = estimate with
+            {
+                Authorization = split,
+                Warnings = [.. estimate.Warnings.Concat(warnings).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+                SessionsDetail = request.IncludeSessionsDetail ? estimate.SessionsDetail : [],
+            };
+        }
+
         if (request.Range is not { } bounds)
         {
             return estimate;

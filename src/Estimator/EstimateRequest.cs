@@ -20,6 +20,12 @@ public sealed record EstimateRequest
     public ProgramRange? Range { get; init; }
 
     /// <summary>
+    /// Optional: the program's authorisations. The result then carries <see cref="EstimateResult.Authorization"/>
+    /// (the main estimate only, not the range) and the warnings <c>beyond-authorization</c> / <c>authorization-denied</c>.
+    /// </summary>
+    public IReadOnlyList<Authorization>? Authorizations { get; init; }
+
+    /// <summary>
     /// Whether the result carries the day-by-day ledger (<see cref="EstimateResult.SessionsDetail"/>); default
     /// <see langword="true"/>. When <see langword="false"/> it is empty and every other figure is the same: the
     /// ledger is most of an estimate's memory, and an answer that does not show it need not build it.

@@ -34,6 +34,19 @@ internal static class EstimateRequestValidator
             ValidateCoverage(coverage, errors);
         }
 
+        if (request.Authorizations is { } authorizations)
+        {
+            for (var i = 0; i < authorizations.Count; i++)
+            {
+                var authorization = authorizations[i];
+                Between(authorization.Days, 0, MaxSessions, $"authorizations[{i}].days", errors);
+                if (authorization.ExpirationDate < authorization.EffectiveDate)
+                {
+                    errors.Add($"authorizations[{i}].expirationDate", "Must not be before the effective date.");
+                }
+            }
+        }
+
         if (request.Range is { } range)
         {
             Between(range.Weeks.Min, 1, 52, "range.weeks.min", errors);

@@ -34,6 +34,9 @@ public sealed record EstimateResult
     /// <summary>The low and high estimates when the request asked for a range; otherwise <see langword="null"/>.</summary>
     public RangeEstimate? Range { get; init; }
 
+    /// <summary>The program split by <see cref="EstimateRequest.Authorizations"/>; <see langword="null"/> when the request gave none.</summary>
+    public AuthorizationSplit? Authorization { get; init; }
+
     /// <summary>How the total was reached, in sentences staff can read to a patient.</summary>
     public required string Explanation { get; init; }
 
@@ -145,4 +148,10 @@ public static class EstimateWarnings
 
     /// <summary>Raised by callers that build estimates from a verification: some benefits were not reported.</summary>
     public const string BenefitsIncomplete = "benefits-incomplete";
+
+    /// <summary>Some sessions fall beyond every authorisation given (outside its dates or past its days).</summary>
+    public const string BeyondAuthorization = "beyond-authorization";
+
+    /// <summary>An authorisation given was denied: the sessions it was for are not authorised.</summary>
+    public const string AuthorizationDenied = "authorization-denied";
 }

@@ -105,6 +105,7 @@ internal static partial class BenefitRules
         {
             NonCovered = nonCovered,
             NoMedicalCoverageStated = noMedicalCoverage,
+            InsuranceType = noMedicalCoverage ? null : ReadInsuranceType(rows),
             OtherCoverage = otherCoverage,
             Messages = ReadMessages(rows),
         };
@@ -145,6 +146,11 @@ internal static partial class BenefitRules
         rows.FirstOrDefault(r => ActiveCodes.Contains(r.Code!) && r.PlanCoverage is not null && Covers(r, PlanAsAWhole))?.PlanCoverage
         ?? rows.FirstOrDefault(r => ActiveCodes.Contains(r.Code!) && r.PlanCoverage is not null && !IsOtherProductOnly(r))?.PlanCoverage
         ?? rows.FirstOrDefault(r => InactiveCodes.Contains(r.Code!) && r.PlanCoverage is not null && !IsOtherProductOnly(r))?.PlanCoverage;
+
+    /// <summary>The plan's insurance type (EB04) from the active-coverage rows, the plan as a whole first (#17: contracts match on it).</summary>
+    private static string? ReadInsuranceType(List<BenefitRow> rows) =>
+        rows.FirstOrDefault(r => ActiveCodes.Contains(r.Code!) && r.InsuranceType is not null && Covers(r, PlanAsAWhole))?.InsuranceType
+        ?? rows.FirstOrDefault(r => ActiveCodes.Contains(r.Code!) && r.InsuranceType is not null && !IsOtherProductOnly(r))?.InsuranceType;
 
     private static CarveOut? FindCarveOut(List<BenefitRow> rows)
     {

@@ -113,6 +113,9 @@ public sealed record NormalizedCoverage(
     /// </summary>
     public bool NoMedicalCoverageStated { get; init; }
 
+    /// <summary>The plan's X12 insurance type code (EB04 of its active-coverage row: <c>PR</c> PPO, <c>HM</c> HMO, <c>EP</c> EPO …), when sent.</summary>
+    public string? InsuranceType { get; init; }
+
     /// <summary>Other or additional payers the answer names (EB01 R with its 2120 entities): coordinate benefits.</summary>
     public IReadOnlyList<OtherCoverage> OtherCoverage { get; init; } = [];
 

@@ -4,6 +4,7 @@ using System.CommandLine.Parsing;
 using CoverageCheck.Service.Data;
 using CoverageCheck.Service.Features.Batches;
 using CoverageCheck.Service.Features.Consents;
+using CoverageCheck.Service.Features.Contracts;
 using CoverageCheck.Service.Features.Users;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -65,6 +66,7 @@ internal static class CommandLine
         (UsersCommand.Name, UsersCommand.Create),
         (PhiCommand.Name, PhiCommand.Create),
         (ConsentsCommand.Name, ConsentsCommand.Create),
+        (ContractsCommand.Name, ContractsCommand.Create),
     ];
 
     // System.CommandLine's help and version aliases; as a first argument they mean this program, not the web host.

@@ -55,6 +55,7 @@ internal static class PhiCommand
             + $"; {report.PatientRefs} census patient_refs read, {report.PatientRefsRekeyed} encrypted again"
             + $"; {report.GoodFaithEstimates} good faith estimates read, {report.GoodFaithEstimatesRekeyed} encrypted again"
             + $"; {report.ConsentReasons} consent revocation notes read, {report.ConsentReasonsRekeyed} encrypted again"
+            + $"; {report.AuthorizationsRekeyed} authorisations encrypted again"
             + (report.ChangedMeanwhile > 0 ? $"; {report.ChangedMeanwhile} changed by the service meanwhile (run again to check them)." : "."));
         return 0;
     }

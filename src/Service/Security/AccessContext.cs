@@ -73,6 +73,9 @@ internal static class AuditActions
     public const string Claim = "claim";
     public const string Export = "export";
 
+    /// <summary>A record removed (a payer contract; PHI is never deleted this way).</summary>
+    public const string Delete = "delete";
+
     /// <summary>A consent withdrawn (42 CFR 2.31): from then on no payer is asked under it.</summary>
     public const string Revoke = "revoke";
 
@@ -100,6 +103,11 @@ internal static class AuditRecordTypes
     public const string GoodFaithEstimate = "good-faith-estimate";
     public const string Consent = "consent";
 
+    /// <summary>A payer contract (not PHI; its writes are audited), by its id.</summary>
+    public const string Contract = "contract";
+
+    /// <summary>An authorisation recorded on a verification, by its id.</summary>
+    public const string Authorization = "authorization";
     /// <summary>A completion of a verification by phone or portal (its content is PHI, encrypted).</summary>
     public const string Completion = "verification-completion";
 

@@ -36,6 +36,9 @@ internal sealed record PhiRekeyReport(
 
     /// <summary>Consent revocation notes encrypted again under the current key.</summary>
     public int ConsentReasonsRekeyed { get; init; }
+
+    /// <summary>Authorisation payloads (number, reviewer) encrypted again under the current key (#17).</summary>
+    public int AuthorizationsRekeyed { get; init; }
 }
 
 /// <summary>
@@ -57,6 +60,8 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
         var (refs, refsRekeyed, refsChanged) = await RekeyPatientRefsAsync(access, progress, cancellationToken);
         var (documents, documentsRekeyed) = await RekeyGoodFaithEstimatesAsync(access, progress, cancellationToken);
         var (reasons, reasonsRekeyed) = await RekeyConsentReasonsAsync(access, progress, cancellationToken);
+        var (_, authorizationsRekeyed) = await RekeyBlobsAsync(
+            "authorizations", "payload_cipher", Features.Authorizations.AuthorizationStore.PayloadColumn, AuditRecordTypes.Authorization, "authorisations", access, progress, cancellationToken);
         var (completions, completionsRekeyed) = await RekeyBlobsAsync(
             "verification_completions", "completion_cipher", Features.Verifications.Completions.CompletionService.CompletionColumn,
             AuditRecordTypes.Completion, "verification completions", access, progress, cancellationToken);
@@ -64,6 +69,7 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
         {
             ConsentReasons = reasons,
             ConsentReasonsRekeyed = reasonsRekeyed,
+            AuthorizationsRekeyed = authorizationsRekeyed,
             Completions = completions,
             CompletionsRekeyed = completionsRekeyed,
         };

@@ -29,4 +29,7 @@ internal static class Policies
 
     /// <summary>Batches and their reports: finance, admin.</summary>
     public const string Batches = "batches";
+
+    /// <summary>Payer contracts (network status and allowed amounts per plan): finance, admin.</summary>
+    public const string Contracts = "contracts";
 }

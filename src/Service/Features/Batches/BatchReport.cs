@@ -94,6 +94,9 @@ internal sealed record BatchReportRow
     /// <summary>Behavioural-health care the payer says is not covered (EB01 I): "in network", "out of network" or both; null when it says nothing of the kind (#15).</summary>
     public string? NonCovered { get; init; }
 
+    /// <summary>The payer contract the row's estimate used, as <c>id (matchedOn)</c>; empty when none matched (#17).</summary>
+    public string? Contract { get; init; }
+
     /// <summary>Whom the row is about on the plan: <c>self</c>, <c>spouse</c>, <c>child</c> or <c>other</c> (#16).</summary>
     public string? Relationship { get; init; }
 

@@ -45,6 +45,7 @@ internal static class BatchReportColumns
         new("deductible_total", ReportValueKind.Money, 14, r => r.DeductibleTotal),
         new("other_coverage", ReportValueKind.Text, 30, r => r.OtherCoverage),
         new("non_covered", ReportValueKind.Text, 18, r => r.NonCovered),
+        new("contract", ReportValueKind.Text, 24, r => r.Contract),
         new("relationship", ReportValueKind.Text, 12, r => r.Relationship),
         new("sent_as", ReportValueKind.Text, 12, r => r.SentAs),
         new("administrator", ReportValueKind.Text, 30, r => r.Administrator),

@@ -30,10 +30,10 @@ internal sealed class EstimatePricer(IOptionsMonitor<RateCardOptions> rateCard)
         var charge = given?.ChargePerDay ?? card.ChargePerDay ?? card.ChargeRangeHigh ?? 0m;
         var pricing = new Pricing(
             charge,
-            given?.AllowedPerDay ?? card.AllowedPerDay,
+            given?.AllowedPerDay ?? PercentOf(charge, input.AllowedPercentOfCharge) ?? card.AllowedPerDay,
             given?.SelfPayPerDay ?? card.SelfPayPerDay,
             given?.SelfPayPackagePrice ?? card.SelfPayPackagePrice);
-        var request = new EstimateRequest { Program = input.Program, Pricing = pricing, Coverage = input.Coverage, Range = input.Range, IncludeSessionsDetail = includeSessions };
+        var request = new EstimateRequest { Program = input.Program, Pricing = pricing, Coverage = input.Coverage, Range = input.Range, Authorizations = input.Authorizations, IncludeSessionsDetail = includeSessions };
 
         if (!CostEstimator.TryEstimate(request, out var estimate, out var errors))
         {
@@ -55,7 +55,14 @@ internal sealed class EstimatePricer(IOptionsMonitor<RateCardOptions> rateCard)
 
         var low = card.ChargeRangeLow!.Value;
         var atLow = EstimateResponse.From(
-            CostEstimator.Estimate(new EstimateRequest { Program = input.Program, Pricing = pricing with { ChargePerDay = low }, Coverage = input.Coverage, IncludeSessionsDetail = includeSessions }),
+            CostEstimator.Estimate(new EstimateRequest
+            {
+                Program = input.Program,
+                Pricing = pricing with { ChargePerDay = low, AllowedPerDay = PercentOf(low, input.AllowedPercentOfCharge) ?? pricing.AllowedPerDay },
+                Coverage = input.Coverage,
+                Authorizations = input.Authorizations,
+                IncludeSessionsDetail = includeSessions,
+            }),
             includeSessions);
         var atHigh = response with { Range = null, Pricing = null, SessionsDetail = includeSessions ? response.SessionsDetail : null };
         var warnings = response.Warnings.Append(EstimateWarningTexts.ChargeUnknown).Order(StringComparer.Ordinal).ToArray();
@@ -82,6 +89,10 @@ internal sealed class EstimatePricer(IOptionsMonitor<RateCardOptions> rateCard)
             ? null
             : [.. response.Warnings.Select(code => new WarningMessageDto(code, EstimateWarningTexts.For(code).Patient))],
     };
+
+    // A percent of the charge, to the cent (half away from zero, as estimator.md rounds money).
+    private static decimal? PercentOf(decimal charge, decimal? percent) =>
+        percent is { } p ? decimal.Round(charge * p / 100m, 2, MidpointRounding.AwayFromZero) : null;
 
     private static string Money(decimal amount) => "$" + amount.ToString("N2", CultureInfo.InvariantCulture);
 }

@@ -73,4 +73,10 @@ internal sealed record EstimateInput(ProgramSchedule Program, PricingInput? Pric
 {
     /// <summary>What the request left out and the estimate assumed instead, in plain words.</summary>
     public IReadOnlyList<string> Assumptions { get; init; } = [];
+
+    /// <summary>Out of network under a contract that allows a percent of the charge (#17): the allowed amount is this percent of the charge used, to the cent.</summary>
+    public decimal? AllowedPercentOfCharge { get; init; }
+
+    /// <summary>The program's authorisations (#17), for the estimate's <c>authorization</c> split; null when none.</summary>
+    public IReadOnlyList<Authorization>? Authorizations { get; init; }
 }

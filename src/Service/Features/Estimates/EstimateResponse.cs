@@ -28,6 +28,10 @@ internal sealed record EstimateResponse(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<WarningMessageDto>? WarningMessages { get; init; }
 
+    /// <summary>The program split by the verification's authorisations (#17); absent when none is recorded.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public AuthorizationSplitDto? Authorization { get; init; }
+
     /// <summary>Maps a library result to the wire, money always with two decimals.</summary>
     public static EstimateResponse From(EstimateResult result, bool includeSessions, PricingUsedDto? pricing = null)
     {
@@ -70,12 +74,23 @@ internal sealed record EstimateResponse(
         result.Explanation,
         result.Disclaimer,
         null,
-        null);
+        null)
+    {
+        Authorization = result.Authorization is { } split
+            ? new AuthorizationSplitDto(split.SessionsAuthorized, split.SessionsBeyond, Cents(split.PatientWithinAuthorization), Cents(split.PatientIfExtended))
+            : null,
+    };
 
     /// <summary>Money on the wire always carries two decimals (<c>1200.00</c>, not <c>1200</c>).</summary>
     internal static decimal Cents(decimal amount) =>
         amount.Scale == 2 ? amount : decimal.Round(amount, 2, MidpointRounding.AwayFromZero) + 0.00m; // the ledger's amounts already are
 }
+
+/// <summary>
+/// <c>authorization</c> (#17): sessions within the authorisations and beyond them; what the patient pays for the
+/// sessions within, and for the whole program if the authorisation is extended to all of it (the estimate's total).
+/// </summary>
+internal sealed record AuthorizationSplitDto(int SessionsAuthorized, int SessionsBeyond, decimal PatientWithinAuthorization, decimal PatientIfExtended);
 
 /// <summary>One warning for the patient: its code and plain words.</summary>
 internal sealed record WarningMessageDto(string Code, string Message);

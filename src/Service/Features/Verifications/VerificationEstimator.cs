@@ -1,6 +1,7 @@
 using System.Globalization;
 using CoverageCheck.Clients.Eligibility;
 using CoverageCheck.Estimator;
+using CoverageCheck.Service.Features.Contracts;
 using CoverageCheck.Service.Features.Estimates;
 using CoverageCheck.Service.Infrastructure;
 using EstimatorCoverage = CoverageCheck.Estimator.Coverage;
@@ -16,9 +17,13 @@ namespace CoverageCheck.Service.Features.Verifications;
 internal sealed class VerificationEstimator(EstimatePricer pricer)
 {
 
+    // contract: the payer contract that matched the plan (#17): its network and allowed amount win over the payer table's.
+    // authorizations: the verification's authorisations (#17), for the estimate's split; null when none are recorded.
     public (EstimateResponse? Estimate, IReadOnlyList<string> Assumptions) Estimate(
-        VerificationPayload payload, NormalizedCoverage coverage, Payer? listed)
+        VerificationPayload payload, NormalizedCoverage coverage, Payer? listed, ContractMatchResult? contract = null,
+        IReadOnlyList<Authorization>? authorizations = null)
     {
+        var terms = new Terms(listed, contract?.Contract, authorizations);
         var assumptions = new List<string>();
         var extraWarnings = new List<string>();
         var program = payload.Program ?? throw new ArgumentException("A program is required to estimate.", nameof(payload));
@@ -31,10 +36,18 @@ internal sealed class VerificationEstimator(EstimatePricer pricer)
             return (null, assumptions);
         }
 
+        if (contract is null && listed is not null)
+        {
+            var allowedText = listed.AllowedPerDay is { } allowed
+                ? string.Create(CultureInfo.InvariantCulture, $"{allowed:0.00} a day allowed")
+                : "the rate card's allowed amount";
+            assumptions.Add($"No payer contract matches this plan: the estimate uses the payer-wide default ({(listed.Network == PayerNetwork.Out ? "out of" : "in")} network, {allowedText}).");
+        }
+
         if (coverage.Active == false)
         {
             // Not covered on the date of service: every session is self-pay, whatever the benefit rows say.
-            return (Priced(payload, listed, new EstimatorCoverage { Status = CoverageStatus.Inactive }, [], assumptions), assumptions);
+            return (Priced(payload, terms, new EstimatorCoverage { Status = CoverageStatus.Inactive }, [], assumptions), assumptions);
         }
 
         if (coverage.BenefitsFrom is not null)
@@ -42,8 +55,8 @@ internal sealed class VerificationEstimator(EstimatePricer pricer)
             extraWarnings.Add(EstimateWarningTexts.BenefitsFromCarveOut); // the tiers are the carve-out administrator's
         }
 
-        var outOfNetwork = listed?.Network == PayerNetwork.Out;
-        if (listed is null)
+        var outOfNetwork = contract is { } matched ? matched.Contract.Network == ContractNetworks.Out : listed?.Network == PayerNetwork.Out;
+        if (listed is null && contract is null)
         {
             extraWarnings.Add(EstimateWarnings.NetworkStatusUnknown);
             assumptions.Add("The program's network status with this payer is not in the payer table: the estimate assumes in network.");
@@ -55,7 +68,7 @@ internal sealed class VerificationEstimator(EstimatePricer pricer)
             // #15: EB01 I on MH/AI for the tier that applies: the plan pays nothing for this care, so every session is
             // the patient's at the self-pay rate, whatever deductible or coinsurance rows say about other care.
             assumptions.Add($"The payer says this care is not covered {tierName}: every session is priced at the self-pay rate.");
-            return (Priced(payload, listed, coverage: null, [.. extraWarnings, EstimateWarningTexts.NotCovered], assumptions), assumptions);
+            return (Priced(payload, terms, coverage: null, [.. extraWarnings, EstimateWarningTexts.NotCovered], assumptions), assumptions);
         }
 
         var tier = outOfNetwork ? coverage.OutOfNetwork : coverage.InNetwork;
@@ -70,23 +83,35 @@ internal sealed class VerificationEstimator(EstimatePricer pricer)
         }
 
         var estimateCoverage = ToCoverage(coverage, tier, outOfNetwork, assumptions, extraWarnings);
-        return (Priced(payload, listed, estimateCoverage, extraWarnings, assumptions), assumptions);
+        return (Priced(payload, terms, estimateCoverage, extraWarnings, assumptions, outOfNetwork), assumptions);
     }
 
-    private EstimateResponse? Priced(VerificationPayload payload, Payer? listed, EstimatorCoverage? coverage, List<string> extraWarnings, List<string> assumptions)
+    // What the estimate is priced on besides the benefits: the payer table row, the contract that matched, the authorisations.
+    private sealed record Terms(Payer? Listed, Contract? Contract, IReadOnlyList<Authorization>? Authorizations);
+
+    private EstimateResponse? Priced(
+        VerificationPayload payload, Terms terms, EstimatorCoverage? coverage, List<string> extraWarnings, List<string> assumptions, bool outOfNetwork = false)
     {
         var program = payload.Program!;
         var given = payload.Pricing;
+        // The contract's allowed amount for the tier that applies (out of network: its fixed amount or percent of the
+        // charge, else its allowedPerDay), then the payer table's; the request's own allowedPerDay wins over both.
+        var contract = terms.Contract;
+        var outOfNetworkAllowed = outOfNetwork ? contract?.OutOfNetworkAllowed : null;
         var input = new EstimateInput(
             new ProgramSchedule { StartDate = program.StartDate, Weeks = program.Weeks, DaysPerWeek = program.DaysPerWeek },
             new PricingInput(
                 given?.ChargePerDay,
-                given?.AllowedPerDay ?? listed?.AllowedPerDay,
+                given?.AllowedPerDay ?? outOfNetworkAllowed?.PerDay ?? (outOfNetworkAllowed?.PercentOfCharge is null ? contract?.AllowedPerDay ?? terms.Listed?.AllowedPerDay : null),
                 given?.SelfPayPerDay,
                 given?.SelfPayPackagePrice),
             coverage,
             // Staff quote the usual span too: 8–12 weeks at 3–5 days, from the same start and benefits.
-            new ProgramRange(new IntRange(8, 12), new IntRange(3, 5)));
+            new ProgramRange(new IntRange(8, 12), new IntRange(3, 5)))
+        {
+            AllowedPercentOfCharge = given?.AllowedPerDay is null ? outOfNetworkAllowed?.PercentOfCharge : null,
+            Authorizations = terms.Authorizations,
+        };
 
         var outcome = pricer.Estimate(input, includeSessions: false);
         if (outcome.Response is not { } response)

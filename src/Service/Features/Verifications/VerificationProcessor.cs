@@ -5,7 +5,9 @@ using CoverageCheck.Clients;
 using CoverageCheck.Clients.Clearinghouse;
 using CoverageCheck.Clients.Eligibility;
 using CoverageCheck.Service.Features.CarveOuts;
+using CoverageCheck.Service.Features.Authorizations;
 using CoverageCheck.Service.Features.Consents;
+using CoverageCheck.Service.Features.Contracts;
 using CoverageCheck.Service.Infrastructure;
 using CoverageCheck.Service.Security;
 
@@ -68,6 +70,8 @@ internal sealed class VerificationProcessor(
     VerificationEstimator estimator,
     CarveOutFollower carveOuts,
     PayerDirectory payers,
+    ContractStore contracts,
+    AuthorizationStore authorizations,
     VerificationTelemetry telemetry,
     AuditStore audit,
     TimeProvider timeProvider,
@@ -138,7 +142,10 @@ internal sealed class VerificationProcessor(
             }
 
             telemetry.RecordPayerLatency(payload.Insurance.PayerId, timeProvider.GetElapsedTime(started));
-            var result = Classify(verificationId, payload, answer, serviceType, payer, new InquiryInfo(sentAs, arrangements)) with { Sent = sent };
+            // #17: the payer's contracts, one of which may set the network status and allowed amount for this plan.
+            var payerContracts = answer.Reading.Coverage is null ? [] : await contracts.ListAsync(payload.Insurance.PayerId, cancellationToken);
+            var onFile = answer.Reading.Coverage is null || payload.Program is null ? null : await authorizations.ForEstimateAsync(verificationId, cancellationToken);
+            var result = Classify(verificationId, payload, answer, serviceType, payer, new InquiryInfo(sentAs, arrangements), payerContracts, onFile) with { Sent = sent };
             telemetry.RecordAttempt(payload.Insurance.PayerId, result.Outcome);
             activity?.SetTag("verification.outcome", result.Outcome.ToString());
             return result;
@@ -206,11 +213,16 @@ internal sealed class VerificationProcessor(
             AuditRecordTypes.Verification, verificationId.ToString(), cancellationToken);
     }
 
-    private AttemptResult Classify(Guid verificationId, VerificationPayload payload, ClearinghouseAnswer answer, string serviceType, Payer? listed, InquiryInfo inquiry)
+    private AttemptResult Classify(
+        Guid verificationId, VerificationPayload payload, ClearinghouseAnswer answer, string serviceType, Payer? listed, InquiryInfo inquiry, IReadOnlyList<Contract> payerContracts,
+        IReadOnlyList<Estimator.Authorization>? onFile)
     {
         var reading = answer.Reading;
         var payer = new PayerInfo(payload.Insurance.PayerId, reading.Payer?.Name ?? listed?.Name);
-        var network = listed?.Network;
+        var contract = reading.Coverage is null ? null : MatchContract(payload, reading.Coverage, payerContracts);
+        var network = contract is { } matched
+            ? (matched.Contract.Network == ContractNetworks.Out ? PayerNetwork.Out : PayerNetwork.In)
+            : listed?.Network;
         var result = new VerificationResult
         {
             CheckedAt = timeProvider.GetUtcNow(),
@@ -222,6 +234,7 @@ internal sealed class VerificationProcessor(
             Assumptions = reading.Assumptions,
             ServiceTypeAsked = serviceType,
             Network = network switch { PayerNetwork.In => "in", PayerNetwork.Out => "out", _ => "unknown" },
+            Contract = contract?.Info,
             RawAnswer = answer.RawAnswer,
         };
 
@@ -260,11 +273,24 @@ internal sealed class VerificationProcessor(
 
         if (payload.Program is not null)
         {
-            var (estimate, assumptions) = estimator.Estimate(payload, result.Coverage!, listed);
+            var (estimate, assumptions) = estimator.Estimate(payload, result.Coverage!, listed, contract, onFile);
             result = result with { Estimate = estimate, Assumptions = [.. result.Assumptions, .. assumptions] };
         }
 
         return new AttemptResult(AttemptOutcome.Completed, result, null, null);
+    }
+
+    /// <summary>The most specific contract in force on the first session's date for this plan (ContractMatcher), or null.</summary>
+    internal static ContractMatchResult? MatchContract(VerificationPayload payload, NormalizedCoverage coverage, IReadOnlyList<Contract> payerContracts)
+    {
+        if (payerContracts.Count == 0)
+        {
+            return null;
+        }
+
+        var program = payload.Program;
+        var on = ContractSubject.DateFor(program?.StartDate, program?.Weeks ?? 1, program?.DaysPerWeek ?? 1, payload.DateOfService);
+        return ContractMatcher.Match(payerContracts, ContractSubject.From(payload.Insurance.PayerId, coverage, payload.Insurance.GroupNumber, on));
     }
 
     /// <summary>Nine digits that tie the inquiry to its verification (the JSON controlNumber, X12 ST02/BHT03).</summary>

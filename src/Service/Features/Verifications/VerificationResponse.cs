@@ -1,5 +1,7 @@
 using CoverageCheck.Clients.Eligibility;
+using CoverageCheck.Service.Features.Authorizations;
 using CoverageCheck.Service.Features.Consents;
+using CoverageCheck.Service.Features.Contracts;
 using CoverageCheck.Service.Features.Estimates;
 
 namespace CoverageCheck.Service.Features.Verifications;
@@ -20,6 +22,12 @@ internal sealed record VerificationResponse
     public IReadOnlyList<string> Assumptions { get; init; } = [];
     public IReadOnlyList<string> Warnings { get; init; } = [];
     public string? Network { get; init; }
+
+    /// <summary>The authorisations recorded on this verification, oldest first (#17); set by the endpoints that show them.</summary>
+    public IReadOnlyList<AuthorizationResponse>? Authorizations { get; init; }
+
+    /// <summary>The payer contract the estimate used (<c>{ id, matchedOn }</c>), or null: none matched (the assumptions say what was used).</summary>
+    public ContractMatchInfo? Contract { get; init; }
 
     /// <summary>Completions by phone or portal (http-api.md "Completing a verification"), in the order entered.</summary>
     public IReadOnlyList<Completions.Completion> Completions { get; init; } = [];
@@ -70,6 +78,7 @@ internal sealed record VerificationResponse
             Assumptions = result?.Assumptions ?? [],
             Warnings = result?.Warnings ?? [],
             Network = result?.Network,
+            Contract = result?.Contract,
             Completions = result?.Completions ?? [],
             Inquiry = result?.Inquiry,
             LastErrorCode = record.LastErrorCode,

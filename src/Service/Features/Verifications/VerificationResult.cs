@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CoverageCheck.Clients.Eligibility;
+using CoverageCheck.Service.Features.Contracts;
 using CoverageCheck.Service.Features.Estimates;
 
 namespace CoverageCheck.Service.Features.Verifications;
@@ -33,6 +34,9 @@ internal sealed record VerificationResult
 
     /// <summary>Our network status with this payer: in, out, or unknown (not in the payer table).</summary>
     public string? Network { get; init; }
+
+    /// <summary>The payer contract that matched the plan on the first session's date (#17); null: none, the payer table applied.</summary>
+    public ContractMatchInfo? Contract { get; init; }
 
     /// <summary>
     /// The payer's own coverage, kept when a completion by phone or portal changed <see cref="Coverage"/> (which then

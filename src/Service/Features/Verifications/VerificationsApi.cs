@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CoverageCheck.Service.Features.CarveOuts;
+using CoverageCheck.Service.Features.Authorizations;
 using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Features.Verifications.Completions;
 using CoverageCheck.Service.Infrastructure.Json;
@@ -81,13 +82,15 @@ internal static class VerificationsApi
     }
 
     internal static async Task<Results<Ok<VerificationResponse>, NotFound>> GetAsync(
-        Guid id, ClaimsPrincipal user, VerificationStore store, ConsentStore consents, CarveOutFollower carveOuts, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, VerificationStore store, ConsentStore consents, CarveOutFollower carveOuts, AuthorizationStore authorizations, CancellationToken cancellationToken)
     {
         var record = await store.GetAsync(id, AccessContext.For(user, "view verification"), cancellationToken);
         return record is null
             ? TypedResults.NotFound()
             : TypedResults.Ok(await carveOuts.WithLiveStatusAsync(
-                VerificationResponse.From(record, await consents.DescribeAsync(record.ConsentId, cancellationToken)), cancellationToken));
+                VerificationResponse.From(record, await consents.DescribeAsync(record.ConsentId, cancellationToken))
+                    with { Authorizations = await authorizations.ListAsync(id, cancellationToken) },
+                cancellationToken));
     }
 
     internal static async Task<Results<Ok<VerificationListResponse>, ValidationProblem>> ListAsync(

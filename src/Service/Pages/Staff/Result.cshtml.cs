@@ -1,3 +1,5 @@
+using System.Globalization;
+using CoverageCheck.Service.Features.Authorizations;
 using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Features.GoodFaithEstimates;
 using CoverageCheck.Service.Features.Verifications;
@@ -27,6 +29,8 @@ internal sealed class ResultModel(
     ProgramTime time,
     TimeProvider timeProvider,
     IAuthorizationService authorization,
+    AuthorizationStore authorizationStore,
+    AuthorizationRecorder authorizationRecorder,
     ILogger<ResultModel> logger) : PageModel
 {
     public VerificationView View { get; private set; } = null!;
@@ -37,6 +41,14 @@ internal sealed class ResultModel(
 
     /// <summary>The form's errors, by the API's field paths.</summary>
     public IReadOnlyDictionary<string, string[]> CompletionErrors { get; private set; } = new Dictionary<string, string[]>();
+    /// <summary>The payer's authorisations recorded on this verification, oldest first (#17).</summary>
+    public IReadOnlyList<AuthorizationResponse> Authorizations { get; private set; } = [];
+
+    /// <summary>What was wrong with the authorisation form, by field (the form is shown again, filled in).</summary>
+    public IReadOnlyDictionary<string, string[]> AuthorizationErrors { get; private set; } = new Dictionary<string, string[]>();
+
+    /// <summary>The authorisation form as posted, to show again with its errors.</summary>
+    public AuthorizationForm? PostedAuthorization { get; private set; }
 
     /// <summary>What the last "Retry now" did, shown once after its redirect.</summary>
     [TempData]
@@ -55,6 +67,7 @@ internal sealed class ResultModel(
 
         View = view;
         Completion.CallAt ??= time.Now.ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        Authorizations = await authorizationStore.ListAsync(id, cancellationToken);
         if (await MayIssueAsync())
         {
             IssuedEstimates = await estimates.ListAsync(id, cancellationToken);
@@ -159,6 +172,31 @@ internal sealed class ResultModel(
         return Redirect($"/staff/verifications/{id}#estimate");
     }
 
+    /// <summary>Records the payer's authorisation (admissions) and shows the estimate split by it.</summary>
+    public async Task<IActionResult> OnPostAuthorizationAsync(Guid id, AuthorizationForm form, CancellationToken cancellationToken)
+    {
+        if (!await MayIssueAsync())
+        {
+            return Forbid();
+        }
+
+        var errors = new FieldErrors();
+        var request = form.ToRequest(errors);
+        var rules = new FieldErrors();
+        var checkedAuthorization = AuthorizationValidation.Validate(request, rules);
+        errors.AddRuleErrors(rules);
+        if (checkedAuthorization is not null && errors.IsEmpty)
+        {
+            var recorded = await authorizationRecorder.RecordAsync(id, checkedAuthorization, AccessContext.For(User, "staff page: record authorisation"), cancellationToken);
+            return recorded is null ? NotFound() : Redirect($"/staff/verifications/{id}#authorization");
+        }
+
+        var result = await OnGetAsync(id, cancellationToken);
+        AuthorizationErrors = errors.ToDictionary();
+        PostedAuthorization = form;
+        return result;
+    }
+
     /// <summary>"Retry now": a queued verification is asked at once; one that needs review gets one more round.</summary>
     public async Task<IActionResult> OnPostRetryAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -188,4 +226,39 @@ internal sealed class ResultModel(
     }
 
     private async Task<bool> MayIssueAsync() => (await authorization.AuthorizeAsync(User, Policies.VerificationsWrite)).Succeeded;
+}
+
+/// <summary>The result page's authorisation form (names prefixed so they never meet the page's other forms).</summary>
+internal sealed class AuthorizationForm
+{
+    public string? AuthNumber { get; set; }
+    public string? AuthStatus { get; set; }
+    public string? AuthDays { get; set; }
+    public string? AuthEffectiveDate { get; set; }
+    public string? AuthExpirationDate { get; set; }
+    public string? AuthNextReviewDate { get; set; }
+    public string? ReviewerName { get; set; }
+    public string? ReviewerPhone { get; set; }
+
+    /// <summary>The request the API would take; what cannot be read is named in <paramref name="errors"/> by its API field.</summary>
+    public AuthorizationRequest ToRequest(FieldErrors errors) => new(
+        AuthNumber,
+        AuthStatus,
+        string.IsNullOrWhiteSpace(AuthDays) ? null : int.TryParse(AuthDays, NumberStyles.None, CultureInfo.InvariantCulture, out var days) ? days : Bad<int>("days", "A whole number of sessions.", errors),
+        Date(AuthEffectiveDate, "effectiveDate", errors),
+        Date(AuthExpirationDate, "expirationDate", errors),
+        Date(AuthNextReviewDate, "nextReviewDate", errors),
+        string.IsNullOrWhiteSpace(ReviewerName) && string.IsNullOrWhiteSpace(ReviewerPhone) ? null : new ReviewerInfo(ReviewerName, ReviewerPhone));
+
+    private static DateOnly? Date(string? text, string field, FieldErrors errors) =>
+        string.IsNullOrWhiteSpace(text) ? null
+        : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date
+        : Bad<DateOnly>(field, "A date.", errors);
+
+    private static T? Bad<T>(string field, string message, FieldErrors errors)
+        where T : struct
+    {
+        errors.Add(field, message);
+        return null;
+    }
 }

@@ -49,6 +49,15 @@ internal static class Wording
     };
 
     /// <summary>An estimate warning code in a sentence for staff (the wording lives in <see cref="EstimateWarningTexts"/>).</summary>
+    /// <summary>What a payer contract matched on (#17), in words.</summary>
+    public static string MatchedOn(string matchedOn) => matchedOn switch
+    {
+        "groupNumber" => "group number",
+        "planName" => "plan name",
+        "insuranceType" => "insurance type",
+        _ => "payer",
+    };
+
     public static string Warning(string code) => EstimateWarningTexts.For(code).Staff;
 
     /// <summary>A consent's state in words.</summary>

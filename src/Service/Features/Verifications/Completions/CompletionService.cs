@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Security.Claims;
 using CoverageCheck.Service.Data;
+using CoverageCheck.Service.Features.Authorizations;
+using CoverageCheck.Service.Features.Contracts;
 using CoverageCheck.Service.Infrastructure;
 using CoverageCheck.Service.Infrastructure.Json;
 using CoverageCheck.Service.Security;
@@ -33,6 +35,8 @@ internal sealed class CompletionService(
     VerificationStore store,
     VerificationEstimator estimator,
     PayerDirectory payers,
+    ContractStore contracts,
+    AuthorizationStore authorizations,
     PhiProtector phi,
     TimeProvider timeProvider)
 {
@@ -56,6 +60,11 @@ internal sealed class CompletionService(
         var payload = VerificationJson.ReadPayload(record.PayloadJson);
         // A followed carve-out's figures are the administrator's: our network status is the one with it (#16).
         var listed = payers.Find(payerCoverage.BenefitsFrom?.PayerId ?? payload.Insurance.PayerId);
+        // #17: the contract the verification matched (as it stands now) and its authorisations price the estimate too.
+        var contract = result.Contract is { } matched && await contracts.GetAsync(matched.Id, cancellationToken) is { } current
+            ? new ContractMatchResult(current, matched.MatchedOn)
+            : null;
+        var onFile = payload.Program is null ? null : await authorizations.ForEstimateAsync(id, cancellationToken);
         var completions = (IReadOnlyList<Completion>)[.. result.Completions, completion];
         var (coverage, fromCalls) = CompletionMerge.Apply(payerCoverage, completions);
 
@@ -64,13 +73,13 @@ internal sealed class CompletionService(
         var estimate = result.Estimate;
         if (payload.Program is not null)
         {
-            var before = result.PayerCoverage is null ? estimator.Estimate(payload, payerCoverage, listed).Assumptions : result.EstimateAssumptions;
+            var before = result.PayerCoverage is null ? estimator.Estimate(payload, payerCoverage, listed, contract, onFile).Assumptions : result.EstimateAssumptions;
             foreach (var old in before.Concat(result.CompletionAssumptions))
             {
                 assumptions.Remove(old);
             }
 
-            var (again, estimateAssumptions) = estimator.Estimate(payload, coverage, listed);
+            var (again, estimateAssumptions) = estimator.Estimate(payload, coverage, listed, contract, onFile);
             estimate = again;
             result = result with { EstimateAssumptions = estimateAssumptions };
             assumptions.AddRange(estimateAssumptions);
