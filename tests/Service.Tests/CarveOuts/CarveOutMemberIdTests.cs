@@ -8,8 +8,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CoverageCheck.Service.Tests.CarveOuts;
 
 /// <summary>
-/// Issue #16: <c>CarveOuts:N:MemberIdFrom</c> <c>same</c> asks the administrator with the card's member ID. ACME knows
-/// U300000077 only as C400000002, so it answers AAA 75 and the parent, waiting on it, ends in needs-review too.
+/// Issue #16, the linked verification on hosts of their own: <c>CarveOuts:N:MemberIdFrom</c> <c>same</c> asks the
+/// administrator with the card's member ID (ACME knows U300000077 only as C400000002, so it answers AAA 75 and the
+/// parent, waiting on it, ends in needs-review too); a contract with the administrator prices the parent; a revocation
+/// stops both.
 /// </summary>
 internal sealed class CarveOutMemberIdTests
 {
@@ -30,6 +32,35 @@ internal sealed class CarveOutMemberIdTests
             Assert.That((string?)parent["lastErrorCode"], Is.EqualTo("carve-out-needs-review"));
             Assert.That((string?)parent["coverage"]!["carveOut"]!["status"], Is.EqualTo("needs-review"));
             Assert.That(parent["coverage"]!["benefitsFrom"], Is.Null);
+        });
+    }
+
+    [Test]
+    public async Task A_contract_with_the_administrator_prices_the_parents_estimate_not_one_with_the_medical_plan()
+    {
+        using var host = new VerificationsHost();
+        using (var finance = host.Client(TestApiKeys.Finance))
+        {
+            foreach (var (id, contract) in new (string, object)[]
+            {
+                ("acme-iop", new { payerId = "ACMBH", match = new { }, network = "in", allowedPerDay = 395.00m, effectiveFrom = "2026-01-01" }),
+                ("uhc-choice", new { payerId = "87726", match = new { planNameContains = "choice plus" }, network = "in", allowedPerDay = 111.00m, effectiveFrom = "2026-01-01" }),
+            })
+            {
+                using var put = await finance.PutAsJsonAsync($"/api/v1/contracts/{id}", contract);
+                Assert.That(put.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Created), await put.Content.ReadAsStringAsync());
+            }
+        }
+
+        var (_, parent, child) = await CarveOutTests.VerifyAsync(host, CarveOutTests.CarvedOutMember);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((string?)parent["status"], Is.EqualTo("completed"));
+            Assert.That((string?)parent["contract"]?["id"], Is.EqualTo("acme-iop"), "the administrator's contract, not the medical plan's");
+            Assert.That((string?)child!["contract"]?["id"], Is.EqualTo("acme-iop"));
+            Assert.That((decimal?)parent["estimate"]!["pricing"]!["allowedPerDay"], Is.EqualTo(395.00m));
+            Assert.That((string?)parent["network"], Is.EqualTo("in"));
         });
     }
 

@@ -95,6 +95,31 @@ internal sealed class CarveOutTests
     }
 
     [Test]
+    public async Task A_call_completing_a_followed_carve_out_is_estimated_with_our_network_status_with_the_administrator()
+    {
+        var (_, parent, _) = await VerifyAsync(_host, CarvedOutMember);
+        using var client = _host.Client(TestApiKeys.Admissions);
+
+        using var response = await client.PostAsJsonAsync($"/api/v1/verifications/{parent["id"]}/completion", new
+        {
+            call = new { at = "2026-11-28T15:00:00Z", representative = "Pat at ACME", reference = "REF-1" },
+            source = "phone",
+            inNetwork = new { copayPerDay = 25.00m },
+        });
+        var completed = await VerificationsHost.ReadAsync(response);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), completed.ToJsonString());
+        Assert.Multiple(() =>
+        {
+            Assert.That((decimal?)completed["coverage"]!["inNetwork"]!["copayPerDay"], Is.EqualTo(25m));
+            Assert.That((string?)completed["coverage"]!["benefitsFrom"]!["payerId"], Is.EqualTo("ACMBH"));
+            Assert.That(completed["estimate"]!["warnings"]!.AsArray().Select(w => (string?)w),
+                Does.Contain("benefits-from-carve-out").And.Not.Contain("not-covered").And.Not.Contain("self-pay"),
+                "in network with ACME (whose out-of-network care is not covered), not UnitedHealthcare's out of network");
+        });
+    }
+
+    [Test]
     public async Task An_administrator_that_gives_no_accumulators_is_estimated_with_none_met_and_says_so()
     {
         var (_, parent, child) = await VerifyAsync(_host, VerificationsApiTests.Request("SKYE", "CARVEDOUTNOACC", "1993-03-03", SandboxCatalogue.UnitedHealthcare, "U300000078"));

@@ -68,7 +68,8 @@ internal sealed class AuthorizationRecorder(
             .Select(a => new Estimator.Authorization(AuthorizationStatuses.ToEstimator(a.Status), a.Days, a.EffectiveDate, a.ExpirationDate))
             .Append(new Estimator.Authorization(AuthorizationStatuses.ToEstimator(added.Status), added.Days, added.EffectiveDate, added.ExpirationDate))
             .ToList();
-        var (estimate, _) = estimator.Estimate(payload, coverage, payers.Find(payload.Insurance.PayerId), contract, all);
+        // A followed carve-out's figures are the administrator's: our network status is the one with it (#16).
+        var (estimate, _) = estimator.Estimate(payload, coverage, payers.Find(coverage.BenefitsFrom?.PayerId ?? payload.Insurance.PayerId), contract, all);
         return VerificationJson.Write(result with { Estimate = estimate });
     }
 }

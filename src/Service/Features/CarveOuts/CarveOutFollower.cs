@@ -1,4 +1,6 @@
 using CoverageCheck.Clients.Eligibility;
+using CoverageCheck.Service.Features.Authorizations;
+using CoverageCheck.Service.Features.Contracts;
 using CoverageCheck.Service.Features.Verifications;
 using CoverageCheck.Service.Infrastructure;
 using CoverageCheck.Service.Security;
@@ -21,6 +23,8 @@ internal sealed class CarveOutFollower(
     VerificationQueue queue,
     VerificationEstimator estimator,
     PayerDirectory payers,
+    ContractStore contracts,
+    AuthorizationStore authorizations,
     VerificationSignal signal,
     TimeProvider timeProvider,
     IOptionsMonitor<VerificationOptions> options)
@@ -116,7 +120,12 @@ internal sealed class CarveOutFollower(
                 if (VerificationJson.ReadResult(parent?.ResultJson) is { Coverage: not null } parentResult
                     && VerificationJson.ReadResult(child?.ResultJson) is { Coverage: not null } childResult)
                 {
-                    return new AttemptResult(AttemptOutcome.Completed, Combine(payload, parentResult, childResult, child!.PayerId, childId), null, null);
+                    // Priced with the contract the administrator's verification matched (as it stands now) and the parent's authorisations.
+                    var contract = childResult.Contract is { } matched && await contracts.GetAsync(matched.Id, cancellationToken) is { } current
+                        ? new ContractMatchResult(current, matched.MatchedOn)
+                        : null;
+                    var onFile = payload.Program is null ? null : await authorizations.ForEstimateAsync(verificationId, cancellationToken);
+                    return new AttemptResult(AttemptOutcome.Completed, Combine(payload, parentResult, childResult, child!.PayerId, childId, contract, onFile), null, null);
                 }
 
                 goto default;
@@ -128,7 +137,9 @@ internal sealed class CarveOutFollower(
     }
 
     /// <summary>The parent's answer with the administrator's benefits: tiers, warning, and the estimate from them.</summary>
-    private VerificationResult Combine(VerificationPayload payload, VerificationResult parent, VerificationResult child, string administratorPayerId, Guid childId)
+    private VerificationResult Combine(
+        VerificationPayload payload, VerificationResult parent, VerificationResult child, string administratorPayerId, Guid childId,
+        ContractMatchResult? contract, IReadOnlyList<Estimator.Authorization>? onFile)
     {
         var medical = parent.Coverage!;
         var theirs = child.Coverage!;
@@ -150,6 +161,9 @@ internal sealed class CarveOutFollower(
         };
 
         var listed = payers.Find(administratorPayerId);
+        var network = contract is { } matchedContract
+            ? (matchedContract.Contract.Network == ContractNetworks.Out ? PayerNetwork.Out : PayerNetwork.In)
+            : listed?.Network;
         var assumptions = new List<string>(parent.Assumptions)
         {
             $"Benefits from {name} (administers behavioural health for {plan}), from its linked verification {childId}.",
@@ -164,14 +178,15 @@ internal sealed class CarveOutFollower(
             CheckedAt = timeProvider.GetUtcNow(),
             Coverage = coverage,
             Warnings = [.. parent.Warnings.Where(w => w != BenefitsFromCarveOut), BenefitsFromCarveOut],
-            Network = listed?.Network switch { PayerNetwork.In => "in", PayerNetwork.Out => "out", _ => "unknown" },
+            Network = network switch { PayerNetwork.In => "in", PayerNetwork.Out => "out", _ => "unknown" },
+            Contract = contract?.Info,
             Assumptions = assumptions,
             Estimate = null,
         };
 
         if (payload.Program is not null)
         {
-            var (estimate, more) = estimator.Estimate(payload, coverage, listed);
+            var (estimate, more) = estimator.Estimate(payload, coverage, listed, contract, onFile);
             result = result with { Estimate = estimate, Assumptions = [.. result.Assumptions, .. more] };
         }
 

@@ -58,7 +58,8 @@ internal sealed class CompletionService(
         }
 
         var payload = VerificationJson.ReadPayload(record.PayloadJson);
-        var listed = payers.Find(payload.Insurance.PayerId);
+        // A followed carve-out's figures are the administrator's: our network status is the one with it (#16).
+        var listed = payers.Find(payerCoverage.BenefitsFrom?.PayerId ?? payload.Insurance.PayerId);
         // #17: the contract the verification matched (as it stands now) and its authorisations price the estimate too.
         var contract = result.Contract is { } matched && await contracts.GetAsync(matched.Id, cancellationToken) is { } current
             ? new ContractMatchResult(current, matched.MatchedOn)
