@@ -265,6 +265,12 @@ internal sealed record SandboxAnswer(
             json.WriteString("entityIdentifier", "Vendor");
             json.WriteString("entityType", "Non-Person Entity");
             json.WriteString("entityName", entity.Name);
+            if (entity.MemberId is { } entityMemberId)
+            {
+                json.WriteString("entityIdentification", "Member Identification Number");
+                json.WriteString("entityIdentificationValue", entityMemberId);
+            }
+
             json.WriteStartObject("contactInformation");
             json.WriteStartArray("contacts");
             json.WriteStartObject();
@@ -423,7 +429,15 @@ internal sealed record SandboxAnswer(
                 if (row.Entity is { } entity)
                 {
                     Add("LS", "2120");
-                    Add("NM1", "VN", "2", entity.Name);
+                    if (entity.MemberId is { } entityMemberId)
+                    {
+                        Add("NM1", "VN", "2", entity.Name, "", "", "", "", "MI", entityMemberId);
+                    }
+                    else
+                    {
+                        Add("NM1", "VN", "2", entity.Name);
+                    }
+
                     Add("PER", "IC", "", "TE", entity.Phone);
                     Add("LE", "2120");
                 }

@@ -15,6 +15,8 @@ public static class SandboxCatalogue
     public const string MediCal = "610442";
     /// <summary>A payer ID with a leading zero, for the payer whose connection misbehaves.</summary>
     public const string Regional = "00710";
+    /// <summary>A behavioural-health administrator (carve-out) that answers for its own members (#16).</summary>
+    public const string AcmeBehavioralHealth = "ACMBH";
 
     public static IReadOnlyDictionary<string, string> PayerNames { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -26,6 +28,7 @@ public static class SandboxCatalogue
         [Medicare] = "CMS MEDICARE",
         [MediCal] = "MEDI-CAL",
         [Regional] = "SANDBOX REGIONAL HEALTH PLAN",
+        [AcmeBehavioralHealth] = "ACME BEHAVIORAL HEALTH",
     };
 
     private static readonly SandboxTier AetnaOutOfNetwork = new(CopayPerVisit: null, CoinsuranceShare: 0.5m, AuthorizationRequired: true);
@@ -141,6 +144,32 @@ public static class SandboxCatalogue
                 null,
                 new SandboxCarveOut("EXAMPLE BEHAVIORAL HEALTH ADMINISTRATOR", "8005551234"))),
 
+        // #16 carve-outs followed: UnitedHealthcare members whose 271 names ACME Behavioral Health (with the member's ID
+        // there), and ACME's own members, who answer with their own IOP benefits.
+        new(UnitedHealthcare, "U300000077", "REED", "CARVEDOUT", new DateOnly(1988, 6, 14), "UHC7701",
+            "Carve-out to ACME Behavioral Health: medical plan active, AI/MH held by ACME BEHAVIORAL HEALTH (EB U, entity ID C400000002, phone 8005550177)",
+            UhcCarvedOut(new SandboxCarveOut("ACME BEHAVIORAL HEALTH", "8005550177", "C400000002"))),
+
+        new(UnitedHealthcare, "U300000078", "SKYE", "CARVEDOUTNOACC", new DateOnly(1993, 3, 3), "UHC7701",
+            "Carve-out to ACME Behavioral Health (entity ID C400000003), whose answer gives no accumulators",
+            UhcCarvedOut(new SandboxCarveOut("ACME BEHAVIORAL HEALTH", "8005550177", "C400000003"))),
+
+        new(AcmeBehavioralHealth, "C400000002", "REED", "CARVEDOUT", new DateOnly(1988, 6, 14), "ACME100",
+            "ACME Behavioral Health member (U300000077's administrator): IOP in network $20 copay a day, deductible $500 ($350 left), OOP $3,000 ($2,800 left), prior auth",
+            new SandboxCoverage("ACME Behavioral Health IOP", "PR", "IND", true, null, "AI",
+                new SandboxPlanLevel(
+                    new SandboxAccumulators(new SandboxAmount(500m, 350m), null, new SandboxAmount(3000m, 2800m), null),
+                    null),
+                new SandboxTier(20m, 0m, true),
+                null)),
+
+        new(AcmeBehavioralHealth, "C400000003", "SKYE", "CARVEDOUTNOACC", new DateOnly(1993, 3, 3), "ACME100",
+            "ACME Behavioral Health member (U300000078's administrator): IOP in network 10 % coinsurance, prior auth, and no deductible or out-of-pocket rows",
+            new SandboxCoverage("ACME Behavioral Health IOP", "PR", "IND", true, null, "AI",
+                null,
+                new SandboxTier(null, 0.1m, true),
+                null)),
+
         new(Humana, "H500000001", "JON", "MHONLY", new DateOnly(1966, 8, 8), "HUM1200",
             "Benefits filed under MH only (no AI rows): $40 copay a visit, no prior auth; deductible $750 untouched, OOP $5,500 ($5,380 left)",
             new SandboxCoverage("Humana Gold Plus", "PR", "IND", true, null, "MH",
@@ -200,6 +229,15 @@ public static class SandboxCatalogue
                 AetnaOutOfNetworkPlan(family: true)),
             new SandboxTier(0m, 0.2m, true),
             AetnaOutOfNetwork);
+
+    private static SandboxCoverage UhcCarvedOut(SandboxCarveOut administrator) =>
+        new("Choice Plus", "PS", "IND", true, null, "AI",
+            new SandboxPlanLevel(
+                new SandboxAccumulators(new SandboxAmount(2000m, 1800m), null, new SandboxAmount(7000m, 6500m), null),
+                null),
+            null,
+            null,
+            administrator);
 
     private static SandboxCoverage RegionalPpo() =>
         new("Regional PPO 1000", "PR", "IND", true, null, "AI",

@@ -119,4 +119,7 @@ public sealed record SandboxTier(
     SandboxAmount? VisitLimit = null);
 
 /// <summary>A behavioural-health administrator (2120C entity) that holds the member's behavioural benefits.</summary>
-public sealed record SandboxCarveOut(string Name, string Phone);
+/// <param name="Name">NM103 / <c>entityName</c>.</param>
+/// <param name="Phone">PER / <c>contactInformation</c>.</param>
+/// <param name="MemberId">The member's ID at the administrator, when the plan gives it (NM108 MI, NM109 / <c>entityIdentificationValue</c>).</param>
+public sealed record SandboxCarveOut(string Name, string Phone, string? MemberId = null);

@@ -170,7 +170,7 @@ internal static partial class BenefitRules
             var entity = row.Entities.FirstOrDefault(e => e.Name is not null) ?? row.Entities.FirstOrDefault();
             var message = row.Messages.Count == 0 ? null : string.Join(" ", row.Messages);
             var phone = entity?.Phone ?? PhoneIn(message);
-            return new CarveOut(entity?.Name, phone, ServiceTypePrecedence[stc], message);
+            return new CarveOut(entity?.Name, phone, ServiceTypePrecedence[stc], message, entity is { IdIsMemberId: true } ? entity.Id : null);
         }
 
         return null;

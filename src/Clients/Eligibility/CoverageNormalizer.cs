@@ -101,7 +101,7 @@ public static class CoverageNormalizer
                 .OfType<string>()
                 .ToArray();
             var entities = (b.BenefitsRelatedEntities ?? []).Concat(b.BenefitsRelatedEntity ?? [])
-                .Select(e => new RelatedParty(JoinName(e.EntityFirstName, e.EntityName), JsonPhone(e.ContactInformation), Blank(e.EntityIdentificationValue), Blank(e.EntityIdentifier)))
+                .Select(e => new RelatedParty(JoinName(e.EntityFirstName, e.EntityName), JsonPhone(e.ContactInformation), Blank(e.EntityIdentificationValue), Blank(e.EntityIdentifier)) { IdQualifier = Blank(e.EntityIdentification) })
                 .ToArray();
             var rowDates = b.BenefitsDateInformation;
             var rowPlan = PayerValues.ParseDateOrRange(rowDates?.Plan);
@@ -238,7 +238,7 @@ public static class CoverageNormalizer
                     b.InPlanNetworkIndicator,
                     b.AdditionalInformation.Count == 0 ? [] : b.AdditionalInformation.Where(a => a.Qualifier is null or "ZZ").Select(a => a.Code).OfType<string>().ToArray(),
                     b.Messages,
-                    b.RelatedEntities.Count == 0 ? [] : b.RelatedEntities.Select(e => new RelatedParty(e.Name.DisplayName, e.Contacts.Select(c => c.Phone).FirstOrDefault(p => p is not null), e.Name.IdentificationCode, e.Name.EntityIdentifierCode)).ToArray())
+                    b.RelatedEntities.Count == 0 ? [] : b.RelatedEntities.Select(e => new RelatedParty(e.Name.DisplayName, e.Contacts.Select(c => c.Phone).FirstOrDefault(p => p is not null), e.Name.IdentificationCode, e.Name.EntityIdentifierCode) { IdQualifier = e.Name.IdentificationCodeQualifier }).ToArray())
                 {
                     InsuranceType = b.InsuranceTypeCode,
                     ProcedureQualifier = ProcedureQualifierOf(b.ProcedureIdentifier),

@@ -81,7 +81,14 @@ internal enum BenefitRowSource
 /// <param name="Phone">Telephone (PER).</param>
 /// <param name="Id">Identification (NM109), e.g. a payer ID.</param>
 /// <param name="Role">Entity identifier code (NM101), e.g. <c>PR</c> payer, <c>PRP</c> primary payer.</param>
-internal sealed record RelatedParty(string? Name, string? Phone, string? Id = null, string? Role = null);
+internal sealed record RelatedParty(string? Name, string? Phone, string? Id = null, string? Role = null)
+{
+    /// <summary>What <see cref="Id"/> is (NM108, JSON <c>entityIdentification</c>): <c>MI</c> / "Member Identification Number", <c>PI</c> / "Payor Identification", <c>XX</c> (NPI) …</summary>
+    public string? IdQualifier { get; init; }
+
+    /// <summary>True when <see cref="Id"/> may be the member's ID there: said to be one (MI, "Member Identification…"), or not said.</summary>
+    public bool IdIsMemberId => IdQualifier is null or "MI" || IdQualifier.StartsWith("Member Identification", StringComparison.OrdinalIgnoreCase);
+}
 
 /// <summary>Parsing of the payer's text values with the invariant culture, never throwing.</summary>
 internal static class PayerValues

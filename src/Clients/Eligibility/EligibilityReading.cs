@@ -75,6 +75,12 @@ public sealed record NormalizedCoverage(
     public IReadOnlyDictionary<string, FieldSource>? Sources { get; init; }
 
     /// <summary>
+    /// Set when <see cref="InNetwork"/> and <see cref="OutOfNetwork"/> are another payer's (the carve-out
+    /// administrator's, from its linked verification), by the caller that asked it; null when they are this answer's.
+    /// </summary>
+    public BenefitsSource? BenefitsFrom { get; init; }
+
+    /// <summary>
     /// The last day the answer says coverage lasts: the earlier of <see cref="EligibilityEnd"/> (DTP 357, JSON
     /// <c>eligibilityEnd</c>) and <see cref="PlanEnd"/> (DTP 347, the end of a DTP 291 range, JSON <c>planEnd</c> or the
     /// end of <c>plan</c>) when the plan end is not simply the end of a plan year that renews (one year less a day
@@ -228,7 +234,23 @@ public sealed record VisitLimit(int? Total, int? Remaining, string Unit, bool Un
 /// <param name="Phone">Its telephone (PER), or a number found in the message.</param>
 /// <param name="ServiceType">The service type code the carve-out row is on.</param>
 /// <param name="Message">The row's MSG text, when sent.</param>
-public sealed record CarveOut(string? Name, string? Phone, string ServiceType, string? Message);
+/// <param name="EntityId">The member's ID at the entity, when the answer gives one (2120C NM109, JSON <c>entityIdentificationValue</c>, with qualifier MI or none; a payer ID or NPI there is not taken).</param>
+public sealed record CarveOut(string? Name, string? Phone, string ServiceType, string? Message, string? EntityId = null)
+{
+    /// <summary>The administrator's payer ID, when the service has it configured (http-api.md "Carve-outs"); null otherwise.</summary>
+    public string? PayerId { get; init; }
+
+    /// <summary>The linked verification to the administrator, when one was made.</summary>
+    public Guid? VerificationId { get; init; }
+
+    /// <summary>The linked verification's status, read when the answer is shown.</summary>
+    public string? Status { get; init; }
+}
+
+/// <summary>Whose benefits a coverage's tiers are (a carve-out administrator's, http-api.md "Carve-outs").</summary>
+/// <param name="PayerId">The administrator's payer ID.</param>
+/// <param name="Name">Its name.</param>
+public sealed record BenefitsSource(string PayerId, string Name);
 
 /// <summary>How a rejection should be handled.</summary>
 public enum AaaClass

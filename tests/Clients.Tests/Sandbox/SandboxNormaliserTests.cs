@@ -154,6 +154,17 @@ public sealed class SandboxNormaliserTests
     }
 
     [Test]
+    public async Task The_carve_out_to_ACME_gives_the_members_ID_there_in_JSON_and_X12_issue_16()
+    {
+        var (json, x12) = await Read("U300000077");
+
+        Assert.That(json.Coverage!.CarveOut, Is.EqualTo(new CarveOut("ACME BEHAVIORAL HEALTH", "8005550177", "AI",
+            "Please contact your Behavioral Health Program Administrator @ 800-555-0177", "C400000002")).Using<CarveOut>((a, b) =>
+            a.Name == b.Name && a.EntityId == b.EntityId && a.ServiceType == b.ServiceType));
+        Assert.That(x12.Coverage!.CarveOut!.EntityId, Is.EqualTo("C400000002"), "2120C NM1*VN … NM108 MI, NM109");
+    }
+
+    [Test]
     public async Task The_carve_out_member_reads_as_a_carve_out_with_name_and_phone()
     {
         var carveOut = (await Read("C400000001")).Json.Coverage!.CarveOut;

@@ -331,6 +331,70 @@ internal sealed class StaffPagesBrowserTests
     }
 
     [Test]
+    public async Task Admissions_complete_the_benefits_by_phone_and_the_estimate_uses_the_call_issue_17()
+    {
+        await SignInAsync("ana.admissions");
+        await FillVerifyFormAsync("AVA", "PPOSAMPLE", "1985-04-12", "60054", "W100000001");
+        await SubmitVerificationAsync();
+        await Assertions.Expect(_page.Locator("#banner h1")).ToHaveTextAsync("Coverage is active");
+        var before = await _page.InnerTextAsync("#patient-total");
+
+        await _page.ClickAsync("#complete-by-phone summary");
+        await _page.FillAsync("#callRepresentative", "Maria");
+        await _page.FillAsync("#callReference", "REF-7731");
+        await _page.FillAsync("#copayPerDay", "50");
+        await _page.FillAsync("#coinsurancePercent", "0");
+        await _page.SelectOptionAsync("#deductibleApplies", "no");
+        await _page.FillAsync("#priorAuthorizationPhone", "800 555 1234");
+        await _page.FillAsync("#completionNotes", "IOP is H0015; auth after 10 days.");
+        await _page.ClickAsync("#complete-submit");
+
+        // 40 sessions at a $50 copay, no deductible on IOP and no coinsurance: $2,000.00.
+        await Assertions.Expect(_page.Locator("#patient-total")).ToHaveTextAsync("$2,000.00");
+        Assert.That(before, Is.Not.EqualTo("$2,000.00"));
+        var inNetwork = _page.Locator(".tier", new() { HasText = "In network" });
+        await Assertions.Expect(inNetwork.Locator("[data-source-of=copayPerDay]")).ToContainTextAsync("from the call (ref REF-7731)");
+        await Assertions.Expect(inNetwork).ToContainTextAsync("call (800) 555-1234");
+        await Assertions.Expect(_page.Locator("#inNetwork-deductible-applies")).ToContainTextAsync("no: copay or coinsurance from the first session");
+        await Assertions.Expect(_page.Locator("#completions")).ToContainTextAsync("Call with Maria");
+        await Assertions.Expect(_page.Locator("#assumptions")).ToContainTextAsync("From the call with Maria");
+        await ScreenshotAsync("result-completed-by-phone", key: true, fullPage: true);
+        Assert.That(_consoleProblems, Is.Empty, "console errors or CSP violations");
+
+        // A bad value is sent back (400) next to its name, with what was typed kept.
+        await _page.ClickAsync("#complete-by-phone summary");
+        await _page.FillAsync("#callRepresentative", "Maria");
+        await _page.FillAsync("#callReference", "REF-7732");
+        await _page.FillAsync("#coinsurancePercent", "120");
+        await _page.ClickAsync("#complete-submit");
+        await Assertions.Expect(_page.Locator("#completion-errors")).ToContainTextAsync("Coinsurance: Must be a percentage from 0 to 100");
+        Assert.That(await _page.InputValueAsync("#callReference"), Is.EqualTo("REF-7732"));
+    }
+
+    [Test]
+    public async Task A_carve_out_member_shows_the_benefits_from_the_administrator_with_a_link_to_its_verification_issue_16()
+    {
+        // UnitedHealthcare's 271 names ACME Behavioral Health (configured in appsettings.json): the worker asks ACME.
+        await SignInAsync("ana.admissions");
+        await FillVerifyFormAsync("REED", "CARVEDOUT", "1988-06-14", "87726", "U300000077");
+        await SubmitVerificationAsync();
+
+        // Answered within the real-time budget; otherwise the pending page updates itself once ACME has answered.
+        await Assertions.Expect(_page.Locator("#carve-title")).ToHaveTextAsync(
+            "Benefits from ACME Behavioral Health (administers behavioural health for Choice Plus)", new() { Timeout = 45_000 });
+        await Assertions.Expect(_page.Locator("#banner h1")).ToHaveTextAsync("Coverage is active");
+        await Assertions.Expect(_page.Locator(".tier", new() { HasText = "In network" })).ToContainTextAsync("$500.00 total");
+        await ScreenshotAsync("result-carve-out", key: true, fullPage: true);
+
+        var parentUrl = _page.Url;
+        await _page.ClickAsync("#carve-out-link");
+        await _page.WaitForURLAsync(url => url != parentUrl);
+        Assert.That(await _page.Locator(".facts").InnerTextAsync(), Does.Contain("C400000002").And.Contain("ACMBH"), "the linked verification: ACME, with the member's ID there");
+        await Assertions.Expect(_page.Locator("#carve-out-of a")).ToHaveAttributeAsync("href", new Uri(parentUrl).AbsolutePath);
+        Assert.That(_consoleProblems, Is.Empty, "console errors or CSP violations");
+    }
+
+    [Test]
     public async Task A_payer_that_is_down_shows_pending_and_the_page_updates_itself_when_it_answers()
     {
         await _host.SetFaultsAsync(new FaultSettings(Http503: 1.0));

@@ -103,6 +103,9 @@ internal sealed record BatchReportRow
     /// <summary>How the payer was asked in the end: <c>subscriber</c> or <c>dependent</c> (http-api.md <c>inquiry.sentAs</c>).</summary>
     public string? SentAs { get; init; }
 
+    /// <summary>The behavioural-health administrator (carve-out) the answer names, and whether its benefits were used (#16).</summary>
+    public string? Administrator { get; init; }
+
     public decimal? DeductibleTotal { get; init; }
 
     public decimal? DeductibleRemaining { get; init; }

@@ -48,5 +48,6 @@ internal static class BatchReportColumns
         new("contract", ReportValueKind.Text, 24, r => r.Contract),
         new("relationship", ReportValueKind.Text, 12, r => r.Relationship),
         new("sent_as", ReportValueKind.Text, 12, r => r.SentAs),
+        new("administrator", ReportValueKind.Text, 30, r => r.Administrator),
     ];
 }

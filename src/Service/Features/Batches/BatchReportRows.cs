@@ -63,6 +63,7 @@ internal static class BatchReportRows
             OtherCoverage = coverage is { OtherCoverage.Count: > 0 } ? string.Join("; ", coverage.OtherCoverage.Select(ReportText.OtherCoverage)) : null,
             NonCovered = coverage?.NonCovered is { } nonCovered ? ReportText.NonCovered(nonCovered) : null,
             Contract = result.Contract is { } contract ? $"{contract.Id} ({contract.MatchedOn})" : null,
+            Administrator = coverage is null ? null : ReportText.Administrator(coverage),
             DeductibleTotal = deductible?.Total,
             DeductibleRemaining = deductible?.Remaining,
             OutOfPocketRemaining = inNetwork?.OutOfPocketMax?.Individual?.Remaining,

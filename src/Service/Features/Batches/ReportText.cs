@@ -48,6 +48,17 @@ internal static class ReportText
     }
 
     /// <summary>Which tiers the payer says do not cover the care: "in network", "out of network", or "in and out of network".</summary>
+    /// <summary>
+    /// The carve-out administrator: "ACME Behavioral Health (ACMBH)" when the figures are its benefits (from its
+    /// linked verification), its name and "not verified" when it was not asked (not configured, or still pending).
+    /// </summary>
+    public static string? Administrator(NormalizedCoverage coverage) => coverage switch
+    {
+        { BenefitsFrom: { } from } => $"{from.Name} ({from.PayerId})",
+        { CarveOut: { } carveOut } => $"{carveOut.Name ?? "another administrator"} (not verified)",
+        _ => null,
+    };
+
     public static string NonCovered(NonCovered nonCovered) => (nonCovered.InNetwork, nonCovered.OutOfNetwork) switch
     {
         (true, true) => "in and out of network",

@@ -83,6 +83,8 @@ internal sealed class ConsentStore(IDbConnectionFactory database, PhiProtector p
     /// Whether a payer may be asked about <paramref name="payload"/> at <paramref name="now"/>: its consent exists, is
     /// for this payer, was given and has not expired, and neither it nor any consent for the same member was revoked
     /// after it was given. Checked right before each call (real-time, worker retry, re-verification, batch row).
+    /// A linked verification to a carve-out administrator carries its parent's consent: that consent, for the plan's
+    /// payer, covers the administrator the plan names for these benefits, and revocations for the plan's member count.
     /// </summary>
     public async Task<ConsentVerdict> CheckAsync(VerificationPayload payload, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -98,12 +100,14 @@ internal sealed class ConsentStore(IDbConnectionFactory database, PhiProtector p
             FROM verifications v
             JOIN verification_consents vc ON vc.verification_id = v.id
             JOIN consents c ON c.id = vc.consent_id
-            WHERE v.member_key = @memberKey AND c.revoked_at IS NOT NULL;
+            WHERE v.member_key IN (@memberKey, @planMemberKey) AND c.revoked_at IS NOT NULL;
             """;
         await using var connection = await database.OpenAsync(cancellationToken);
         var memberKey = phi.MemberKey(payload.Insurance.PayerId, payload.Insurance.MemberId);
+        var plan = payload.CarveOutOf;
+        var planMemberKey = plan is null ? memberKey : phi.MemberKey(plan.PayerId, plan.MemberId);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            sql, new { consentId, memberKey = Sql.Ansi(memberKey, 64) }, cancellationToken: cancellationToken));
+            sql, new { consentId, memberKey = Sql.Ansi(memberKey, 64), planMemberKey = Sql.Ansi(planMemberKey, 64) }, cancellationToken: cancellationToken));
         var consent = await results.ReadSingleOrDefaultAsync<ConsentTermsRow>();
         var revocations = (await results.ReadAsync<DateTimeOffset>()).ToList();
 
@@ -117,7 +121,8 @@ internal sealed class ConsentStore(IDbConnectionFactory database, PhiProtector p
             return ConsentVerdict.Revoked("The patient revoked their consent: the payer is not asked. A new, signed consent is needed before verifying again.");
         }
 
-        if (!string.Equals(consent.PayerId.Trim(), payload.Insurance.PayerId.Trim(), StringComparison.OrdinalIgnoreCase))
+        var coveredPayer = plan?.PayerId ?? payload.Insurance.PayerId;
+        if (!string.Equals(consent.PayerId.Trim(), coveredPayer.Trim(), StringComparison.OrdinalIgnoreCase))
         {
             return ConsentVerdict.Missing("The consent on file is for another payer: record the patient's consent for this payer.");
         }

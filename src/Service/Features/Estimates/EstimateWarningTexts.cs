@@ -21,6 +21,9 @@ internal static class EstimateWarningTexts
     /// <summary>Raised for a verification whose payer says the care is not covered (EB01 I) on the tier that applies (#15).</summary>
     public const string NotCovered = "not-covered";
 
+    /// <summary>Raised for a verification whose benefits came from the carve-out administrator's linked verification (#16).</summary>
+    public const string BenefitsFromCarveOut = "benefits-from-carve-out";
+
     private static readonly FrozenDictionary<string, WarningText> s_byCode = new WarningText[]
     {
         new(EstimateWarnings.SelfPay,
@@ -62,6 +65,9 @@ internal static class EstimateWarningTexts
         new(NotCovered,
             "The payer says substance-use or mental-health care is not covered on this plan (for our network status), so every session is priced as self-pay. Confirm with the payer, and give the patient a Good Faith Estimate.",
             "Your plan says it does not cover this care, so this is our self-pay price. Ask us for a Good Faith Estimate."),
+        new(BenefitsFromCarveOut,
+            "The plan hands behavioural-health benefits to another administrator (a carve-out): these benefits are that administrator's, from its linked verification.",
+            "Your plan's behavioural-health benefits are managed by another company; this estimate uses their benefits."),
         new(ChargeUnknown,
             "The program's daily charge is not set in the rate card, so the estimate uses the top of the published price range.",
             "We used the top of our published daily price range, so this does not understate your cost."),

@@ -28,7 +28,7 @@ internal sealed class VerificationEstimator(EstimatePricer pricer)
         var extraWarnings = new List<string>();
         var program = payload.Program ?? throw new ArgumentException("A program is required to estimate.", nameof(payload));
 
-        if (coverage.CarveOut is { } carveOut)
+        if (coverage.CarveOut is { } carveOut && coverage.BenefitsFrom is null)
         {
             assumptions.Add($"These benefits are administered by {carveOut.Name ?? "another organisation"}"
                 + (carveOut.Phone is { } phone ? $" ({phone})" : "")
@@ -48,6 +48,11 @@ internal sealed class VerificationEstimator(EstimatePricer pricer)
         {
             // Not covered on the date of service: every session is self-pay, whatever the benefit rows say.
             return (Priced(payload, terms, new EstimatorCoverage { Status = CoverageStatus.Inactive }, [], assumptions), assumptions);
+        }
+
+        if (coverage.BenefitsFrom is not null)
+        {
+            extraWarnings.Add(EstimateWarningTexts.BenefitsFromCarveOut); // the tiers are the carve-out administrator's
         }
 
         var outOfNetwork = contract is { } matched ? matched.Contract.Network == ContractNetworks.Out : listed?.Network == PayerNetwork.Out;

@@ -1,3 +1,4 @@
+using CoverageCheck.Service.Features.CarveOuts;
 using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Security;
 using Microsoft.Extensions.Options;
@@ -44,6 +45,7 @@ internal sealed class VerificationIntake(
     VerificationStore store,
     VerificationProcessor processor,
     VerificationOutcomes outcomes,
+    CarveOutFollower carveOuts,
     VerificationSignal signal,
     TimeProvider timeProvider,
     IOptionsMonitor<VerificationOptions> options)
@@ -143,6 +145,7 @@ internal sealed class VerificationIntake(
         }
 
         var record = inserted.Record;
+        var started = timeProvider.GetTimestamp();
         AttemptResult attempt;
         using (var budget = new CancellationTokenSource(settings.RealTimeBudget, timeProvider))
         {
@@ -162,6 +165,11 @@ internal sealed class VerificationIntake(
         if (attempt.Outcome == AttemptOutcome.Retry)
         {
             signal.Notify();
+        }
+        else if (attempt.Outcome == AttemptOutcome.Waiting)
+        {
+            // The worker is asking the plan's behavioural-health administrator: wait for it within what is left of the budget.
+            await carveOuts.WaitForParentAsync(record.Id, settings.RealTimeBudget - timeProvider.GetElapsedTime(started), cancellationToken);
         }
 
         var current = await store.GetAsync(record.Id, access, CancellationToken.None) ?? record;

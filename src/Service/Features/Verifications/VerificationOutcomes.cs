@@ -1,3 +1,4 @@
+using CoverageCheck.Service.Features.CarveOuts;
 using Microsoft.Extensions.Options;
 
 namespace CoverageCheck.Service.Features.Verifications;
@@ -9,6 +10,7 @@ namespace CoverageCheck.Service.Features.Verifications;
 internal sealed class VerificationOutcomes(
     VerificationQueue queue,
     CoverageChangeDetector changes,
+    CarveOutFollower carveOuts,
     VerificationTelemetry telemetry,
     TimeProvider timeProvider,
     IOptionsMonitor<VerificationOptions> options,
@@ -20,8 +22,14 @@ internal sealed class VerificationOutcomes(
         var now = timeProvider.GetUtcNow();
         var settings = options.CurrentValue;
         bool written;
+        var ended = true;
         switch (attempt.Outcome)
         {
+            case AttemptOutcome.Waiting:
+                written = await carveOuts.WaitAsync(record, leaseOwner, attempt, cancellationToken);
+                ended = false;
+                break;
+
             case AttemptOutcome.Completed:
                 var found = record.PreviousVerificationId is { } previous
                     ? await changes.DetectAsync(previous, attempt.Result, cancellationToken)
@@ -63,6 +71,7 @@ internal sealed class VerificationOutcomes(
                     written = await queue.RescheduleAsync(
                         record.Id, leaseOwner, next < giveUpAt ? next : giveUpAt, errorCode, error, cancellationToken, log);
                     telemetry.RecordRetryScheduled(record.PayerId);
+                    ended = false;
                 }
 
                 break;
@@ -71,6 +80,11 @@ internal sealed class VerificationOutcomes(
         if (!written)
         {
             logger.LogWarning("Verification {VerificationId}: the lease was lost before its outcome could be written; another instance owns it", record.Id);
+        }
+        else if (ended)
+        {
+            // A linked verification to a carve-out administrator has ended: its parent need not wait any longer.
+            await carveOuts.ChildEndedAsync(record, cancellationToken);
         }
 
         return written;

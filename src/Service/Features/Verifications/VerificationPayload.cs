@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CoverageCheck.Clients;
+using CoverageCheck.Service.Features.CarveOuts;
 
 namespace CoverageCheck.Service.Features.Verifications;
 
@@ -23,6 +24,9 @@ internal sealed record VerificationPayload(
 
     /// <summary>The verification this one corrects ("edit and verify again"), if any.</summary>
     public Guid? Corrects { get; init; }
+
+    /// <summary>On a linked verification to a carve-out administrator: the verification it was made for (http-api.md "Carve-outs").</summary>
+    public CarveOutParent? CarveOutOf { get; init; }
 
     /// <summary>True when the patient is someone other than the subscriber and the subscriber is known.</summary>
     [JsonIgnore]

@@ -5,6 +5,7 @@ using CoverageCheck.Clients;
 using CoverageCheck.Clients.Clearinghouse;
 using CoverageCheck.Clients.Eligibility;
 using CoverageCheck.Service.Features.Authorizations;
+using CoverageCheck.Service.Features.CarveOuts;
 using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Features.Contracts;
 using CoverageCheck.Service.Infrastructure;
@@ -23,6 +24,9 @@ internal enum AttemptOutcome
 
     /// <summary>A transient failure (transport fault, AAA 42/80/04 …): try again later.</summary>
     Retry,
+
+    /// <summary>Waiting for the linked verification to a carve-out administrator (Features/CarveOuts): back in the queue until it ends.</summary>
+    Waiting,
 }
 
 /// <summary>Why an attempt is to be retried, which decides what it counts against (<c>Verification:MaxAttempts</c> or only time).</summary>
@@ -49,7 +53,11 @@ internal sealed record AttemptResult(
     string? Error,
     TimeSpan? RetryAfter = null,
     RetryCause Cause = RetryCause.PayerUnavailable,
-    int Sent = 0);
+    int Sent = 0)
+{
+    /// <summary>With <see cref="AttemptOutcome.Waiting"/>: the linked verification to a carve-out administrator to queue.</summary>
+    public NewVerification? LinkedVerification { get; init; }
+}
 
 /// <summary>
 /// One attempt at a verification: ask the payer (substance-abuse benefits first, health-plan coverage when the payer
@@ -60,6 +68,7 @@ internal sealed class VerificationProcessor(
     IClearinghouseClient clearinghouse,
     ConsentStore consents,
     VerificationEstimator estimator,
+    CarveOutFollower carveOuts,
     PayerDirectory payers,
     ContractStore contracts,
     AuthorizationStore authorizations,
@@ -93,6 +102,13 @@ internal sealed class VerificationProcessor(
             activity?.SetTag("verification.outcome", consent.Code);
             logger.LogWarning("Verification {VerificationId} attempt {Attempt}: {Code}; the payer was not asked", verificationId, attempt, consent.Code);
             return new AttemptResult(AttemptOutcome.NeedsReview, null, consent.Code, consent.Reason);
+        }
+
+        // A verification whose carve-out is being followed asks no payer itself: it waits for its linked verification.
+        if (await carveOuts.FollowAsync(verificationId, payload, access ?? AccessContext.ForWorker("verification-processor"), cancellationToken) is { } followed)
+        {
+            activity?.SetTag("verification.outcome", followed.Outcome.ToString());
+            return followed;
         }
 
         var payer = payers.Find(payload.Insurance.PayerId);
@@ -129,7 +145,7 @@ internal sealed class VerificationProcessor(
             // #17: the payer's contracts, one of which may set the network status and allowed amount for this plan.
             var payerContracts = answer.Reading.Coverage is null ? [] : await contracts.ListAsync(payload.Insurance.PayerId, cancellationToken);
             var onFile = answer.Reading.Coverage is null || payload.Program is null ? null : await authorizations.ForEstimateAsync(verificationId, cancellationToken);
-            var result = Classify(payload, answer, serviceType, payer, new InquiryInfo(sentAs, arrangements), payerContracts, onFile) with { Sent = sent };
+            var result = Classify(verificationId, payload, answer, serviceType, payer, new InquiryInfo(sentAs, arrangements), payerContracts, onFile) with { Sent = sent };
             telemetry.RecordAttempt(payload.Insurance.PayerId, result.Outcome);
             activity?.SetTag("verification.outcome", result.Outcome.ToString());
             return result;
@@ -198,7 +214,7 @@ internal sealed class VerificationProcessor(
     }
 
     private AttemptResult Classify(
-        VerificationPayload payload, ClearinghouseAnswer answer, string serviceType, Payer? listed, InquiryInfo inquiry, IReadOnlyList<Contract> payerContracts,
+        Guid verificationId, VerificationPayload payload, ClearinghouseAnswer answer, string serviceType, Payer? listed, InquiryInfo inquiry, IReadOnlyList<Contract> payerContracts,
         IReadOnlyList<Estimator.Authorization>? onFile)
     {
         var reading = answer.Reading;
@@ -247,6 +263,12 @@ internal sealed class VerificationProcessor(
         {
             return new AttemptResult(AttemptOutcome.NeedsReview, result, "no-coverage",
                 "The payer's answer held neither coverage nor a rejection.");
+        }
+
+        // A configured behavioural-health administrator holds these benefits: ask it (linked verification), then estimate.
+        if (carveOuts.Link(verificationId, payload, result) is { } linked)
+        {
+            return linked;
         }
 
         if (payload.Program is not null)

@@ -44,6 +44,9 @@ internal sealed record VerificationResponse
     /// <summary>The verification this one corrects (staff's "edit and verify again").</summary>
     public Guid? CorrectsVerificationId { get; init; }
 
+    /// <summary>On a linked verification to a carve-out administrator: the verification it asks for (http-api.md "Carve-outs").</summary>
+    public Guid? CarveOutOf { get; init; }
+
     /// <summary>The consent record that covers this verification's payer calls, with its state now.</summary>
     public ConsentResponse? Consent { get; init; }
 
@@ -85,6 +88,7 @@ internal sealed record VerificationResponse
             BatchId = record.BatchId,
             PreviousVerificationId = record.PreviousVerificationId,
             CorrectsVerificationId = payload.Corrects,
+            CarveOutOf = payload.CarveOutOf?.VerificationId,
             Consent = consent,
             Patient = payload.Patient,
             Insurance = payload.Insurance,

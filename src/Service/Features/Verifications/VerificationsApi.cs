@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CoverageCheck.Service.Features.Authorizations;
+using CoverageCheck.Service.Features.CarveOuts;
 using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Features.Verifications.Completions;
 using CoverageCheck.Service.Infrastructure.Json;
@@ -36,6 +37,7 @@ internal static class VerificationsApi
         VerificationIntake intake,
         ConsentStore consents,
         VerificationStore store,
+        CarveOutFollower carveOuts,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
@@ -66,7 +68,8 @@ internal static class VerificationsApi
             new SubmitOptions { IdempotencyKey = idempotencyKey.Length == 0 ? null : idempotencyKey, RealTime = true },
             cancellationToken);
 
-        var response = VerificationResponse.From(submitted.Record, await consents.DescribeAsync(submitted.Record.ConsentId, cancellationToken));
+        var response = await carveOuts.WithLiveStatusAsync(
+            VerificationResponse.From(submitted.Record, await consents.DescribeAsync(submitted.Record.ConsentId, cancellationToken)), cancellationToken);
         var location = $"/api/v1/verifications/{submitted.Record.Id}";
         if (!submitted.Created)
         {
@@ -79,13 +82,16 @@ internal static class VerificationsApi
     }
 
     internal static async Task<Results<Ok<VerificationResponse>, NotFound>> GetAsync(
-        Guid id, ClaimsPrincipal user, VerificationStore store, ConsentStore consents, AuthorizationStore authorizations, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, VerificationStore store, ConsentStore consents, AuthorizationStore authorizations, CarveOutFollower carveOuts,
+        CancellationToken cancellationToken)
     {
         var record = await store.GetAsync(id, AccessContext.For(user, "view verification"), cancellationToken);
         return record is null
             ? TypedResults.NotFound()
-            : TypedResults.Ok(VerificationResponse.From(record, await consents.DescribeAsync(record.ConsentId, cancellationToken))
-                with { Authorizations = await authorizations.ListAsync(id, cancellationToken) });
+            : TypedResults.Ok(await carveOuts.WithLiveStatusAsync(
+                VerificationResponse.From(record, await consents.DescribeAsync(record.ConsentId, cancellationToken))
+                    with { Authorizations = await authorizations.ListAsync(id, cancellationToken) },
+                cancellationToken));
     }
 
     internal static async Task<Results<Ok<VerificationListResponse>, ValidationProblem>> ListAsync(

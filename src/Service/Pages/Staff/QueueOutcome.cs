@@ -25,6 +25,8 @@ internal sealed record QueueOutcome(string Kind, string Words, bool NeedsAction)
             "pending" when summary.Attempts > 0 && entry.NextAttemptAt is { } next =>
                 new("waiting", $"Waiting for the payer · next try {time.Short(next)}", false),
             "pending" => new("checking", "Queued: asking the payer", false),
+            "active" when entry.Result?.Estimate?.Warnings.Contains(CoverageCheck.Estimator.EstimateWarnings.BenefitsIncomplete) == true =>
+                new("incomplete", "Active · benefits incomplete", true),
             "active" => new("active", "Active", false),
             "inactive" => new("inactive", "Not active", true),
             "ends-mid-program" => new("ends", $"Ends mid-program ({Wording.Date(coverage?.CoverageEnds)})", true),
@@ -41,3 +43,26 @@ internal sealed record QueueOutcome(string Kind, string Words, bool NeedsAction)
 
 /// <summary>What the queue table partial shows.</summary>
 internal sealed record QueueTableModel(IReadOnlyList<QueueLine> Lines, Func<string, string> PayerName, ProgramTime Time, string Caption, string Id);
+
+/// <summary>One tier on the result page, with where each field came from (a completion by phone or portal).</summary>
+internal sealed record BenefitsModel(
+    string Title,
+    CoverageCheck.Clients.Eligibility.BenefitTier? Tier,
+    bool Ours,
+    string Path,
+    IReadOnlyDictionary<string, CoverageCheck.Clients.Eligibility.FieldSource>? Sources)
+{
+    /// <summary>"from the call ()" when a completion gave the field (or any field under it); null when the payer did.</summary>
+    public string? From(string field)
+    {
+        if (Sources is null)
+        {
+            return null;
+        }
+
+        var prefix = Path + "." + field;
+        var given = Sources.Where(s => (s.Key == prefix || s.Key.StartsWith(prefix + ".", StringComparison.Ordinal)) && s.Value.Source != CoverageCheck.Clients.Eligibility.FieldSource.PayerAnswer)
+            .Select(s => s.Value).FirstOrDefault();
+        return given is null ? null : (given.Source == "portal" ? "from the payer's portal" : "from the call") + (given.Reference is { } r ? $" (ref {r})" : "");
+    }
+}

@@ -3,6 +3,8 @@ using CoverageCheck.Service.Features.Authorizations;
 using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Features.GoodFaithEstimates;
 using CoverageCheck.Service.Features.Verifications;
+using CoverageCheck.Service.Features.Verifications.Completions;
+using CoverageCheck.Service.Infrastructure;
 using CoverageCheck.Service.Infrastructure.Json;
 using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -23,6 +25,9 @@ internal sealed class ResultModel(
     ConsentStore consents,
     VerificationQueue queue,
     VerificationSignal signal,
+    CompletionService completions,
+    ProgramTime time,
+    TimeProvider timeProvider,
     IAuthorizationService authorization,
     AuthorizationStore authorizationStore,
     AuthorizationRecorder authorizationRecorder,
@@ -38,6 +43,13 @@ internal sealed class ResultModel(
 
     /// <summary>The authorisation form as posted, to show again with its errors.</summary>
     public AuthorizationForm? PostedAuthorization { get; private set; }
+
+    /// <summary>The "Complete by phone" form (filled in again when it had errors).</summary>
+    [BindProperty]
+    public CompletionForm Completion { get; set; } = new();
+
+    /// <summary>The form's errors, by the API's field paths.</summary>
+    public IReadOnlyDictionary<string, string[]> CompletionErrors { get; private set; } = new Dictionary<string, string[]>();
 
     /// <summary>What the last "Retry now" did, shown once after its redirect.</summary>
     [TempData]
@@ -56,6 +68,7 @@ internal sealed class ResultModel(
 
         View = view;
         Authorizations = await authorizationStore.ListAsync(id, cancellationToken);
+        Completion.CallAt ??= time.Now.ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture);
         if (await MayIssueAsync())
         {
             IssuedEstimates = await estimates.ListAsync(id, cancellationToken);
@@ -140,6 +153,49 @@ internal sealed class ResultModel(
         AuthorizationErrors = errors.ToDictionary();
         PostedAuthorization = form;
         return result;
+    }
+
+    /// <summary>"Complete by phone": the same rules as the API; the estimate is made again with what the call gave.</summary>
+    public async Task<IActionResult> OnPostCompleteAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (!await MayIssueAsync())
+        {
+            return Forbid();
+        }
+
+        var access = AccessContext.For(User, "staff page: complete by phone");
+        var current = await verifications.GetAsync(id, User, "staff page: complete by phone", cancellationToken);
+        if (current is null)
+        {
+            return NotFound();
+        }
+
+        var errors = new FieldErrors();
+        var request = Completion.ToRequest(current.Response.Network == "out", time, errors);
+        var rules = new FieldErrors();
+        var completion = CompletionValidation.Validate(request, access.Actor, timeProvider.GetUtcNow(), rules);
+        errors.AddRuleErrors(rules);
+        if (completion is null || !errors.IsEmpty)
+        {
+            View = current;
+            CompletionErrors = errors.ToDictionary();
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        var (outcome, _) = await completions.CompleteAsync(id, completion, access, cancellationToken);
+        if (outcome == CompletionOutcome.NotFound)
+        {
+            return NotFound();
+        }
+
+        RetryMessage = outcome switch
+        {
+            CompletionOutcome.Completed => "Saved. The coverage and the estimate now include what the call gave.",
+            CompletionOutcome.Conflict => "The verification changed meanwhile: nothing was saved. Enter the call again.",
+            _ => "Nothing to complete: the payer gave no coverage to complete.",
+        };
+        return Redirect($"/staff/verifications/{id}#estimate");
     }
 
     /// <summary>"Retry now": a queued verification is asked at once; one that needs review gets one more round.</summary>

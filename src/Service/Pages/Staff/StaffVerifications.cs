@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using CoverageCheck.Service.Features.CarveOuts;
 using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Features.Estimates;
 using CoverageCheck.Service.Features.Verifications;
@@ -11,12 +12,14 @@ namespace CoverageCheck.Service.Pages.Staff;
 /// How the staff pages read verifications: always through <see cref="VerificationStore.GetAsync"/> with the signed-in
 /// staff member as the audited actor, and a purpose that says which page read it.
 /// </summary>
-internal sealed class StaffVerifications(VerificationStore store, ConsentStore consents, PayerDirectory payers)
+internal sealed class StaffVerifications(VerificationStore store, ConsentStore consents, CarveOutFollower carveOuts, PayerDirectory payers)
 {
     public async Task<VerificationView?> GetAsync(Guid id, ClaimsPrincipal user, string purpose, CancellationToken cancellationToken)
     {
         var record = await store.GetAsync(id, AccessContext.For(user, purpose), cancellationToken);
-        return record is null ? null : View(VerificationResponse.From(record, await consents.DescribeAsync(record.ConsentId, cancellationToken)));
+        return record is null
+            ? null
+            : View(await carveOuts.WithLiveStatusAsync(VerificationResponse.From(record, await consents.DescribeAsync(record.ConsentId, cancellationToken)), cancellationToken));
     }
 
     public VerificationView View(VerificationResponse response)
@@ -47,7 +50,7 @@ internal sealed record VerificationView(VerificationResponse Response, string? P
         VerificationStatus.Queued or VerificationStatus.InProgress => "pending",
         VerificationStatus.NeedsReview => "needs-review",
         VerificationStatus.Failed => "failed",
-        _ when coverage?.CarveOut is not null => "carve-out",
+        _ when coverage is { CarveOut: not null, BenefitsFrom: null } => "carve-out",
         _ when coverage?.NoMedicalCoverageStated == true => "no-medical",
         _ when coverage?.Active == true && EndsDuring(coverage, program) => "ends-mid-program",
         _ when coverage?.Active == true => "active",
