@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using CoverageCheck.Service.Features.Authorizations;
 using CoverageCheck.Service.Features.CarveOuts;
+using CoverageCheck.Service.Features.Authorizations;
 using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Features.Verifications.Completions;
 using CoverageCheck.Service.Infrastructure.Json;
@@ -82,8 +82,7 @@ internal static class VerificationsApi
     }
 
     internal static async Task<Results<Ok<VerificationResponse>, NotFound>> GetAsync(
-        Guid id, ClaimsPrincipal user, VerificationStore store, ConsentStore consents, AuthorizationStore authorizations, CarveOutFollower carveOuts,
-        CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, VerificationStore store, ConsentStore consents, CarveOutFollower carveOuts, AuthorizationStore authorizations, CancellationToken cancellationToken)
     {
         var record = await store.GetAsync(id, AccessContext.For(user, "view verification"), cancellationToken);
         return record is null

@@ -35,6 +35,12 @@ internal sealed class ResultModel(
 {
     public VerificationView View { get; private set; } = null!;
 
+    /// <summary>The "Complete by phone" form (filled in again when it had errors).</summary>
+    [BindProperty]
+    public CompletionForm Completion { get; set; } = new();
+
+    /// <summary>The form's errors, by the API's field paths.</summary>
+    public IReadOnlyDictionary<string, string[]> CompletionErrors { get; private set; } = new Dictionary<string, string[]>();
     /// <summary>The payer's authorisations recorded on this verification, oldest first (#17).</summary>
     public IReadOnlyList<AuthorizationResponse> Authorizations { get; private set; } = [];
 
@@ -43,13 +49,6 @@ internal sealed class ResultModel(
 
     /// <summary>The authorisation form as posted, to show again with its errors.</summary>
     public AuthorizationForm? PostedAuthorization { get; private set; }
-
-    /// <summary>The "Complete by phone" form (filled in again when it had errors).</summary>
-    [BindProperty]
-    public CompletionForm Completion { get; set; } = new();
-
-    /// <summary>The form's errors, by the API's field paths.</summary>
-    public IReadOnlyDictionary<string, string[]> CompletionErrors { get; private set; } = new Dictionary<string, string[]>();
 
     /// <summary>What the last "Retry now" did, shown once after its redirect.</summary>
     [TempData]
@@ -67,8 +66,8 @@ internal sealed class ResultModel(
         }
 
         View = view;
-        Authorizations = await authorizationStore.ListAsync(id, cancellationToken);
         Completion.CallAt ??= time.Now.ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        Authorizations = await authorizationStore.ListAsync(id, cancellationToken);
         if (await MayIssueAsync())
         {
             IssuedEstimates = await estimates.ListAsync(id, cancellationToken);
@@ -130,31 +129,6 @@ internal sealed class ResultModel(
         return Redirect($"/staff/verifications/{id}#consent");
     }
 
-    /// <summary>Records the payer's authorisation (admissions) and shows the estimate split by it.</summary>
-    public async Task<IActionResult> OnPostAuthorizationAsync(Guid id, AuthorizationForm form, CancellationToken cancellationToken)
-    {
-        if (!await MayIssueAsync())
-        {
-            return Forbid();
-        }
-
-        var errors = new FieldErrors();
-        var request = form.ToRequest(errors);
-        var rules = new FieldErrors();
-        var checkedAuthorization = AuthorizationValidation.Validate(request, rules);
-        errors.AddRuleErrors(rules);
-        if (checkedAuthorization is not null && errors.IsEmpty)
-        {
-            var recorded = await authorizationRecorder.RecordAsync(id, checkedAuthorization, AccessContext.For(User, "staff page: record authorisation"), cancellationToken);
-            return recorded is null ? NotFound() : Redirect($"/staff/verifications/{id}#authorization");
-        }
-
-        var result = await OnGetAsync(id, cancellationToken);
-        AuthorizationErrors = errors.ToDictionary();
-        PostedAuthorization = form;
-        return result;
-    }
-
     /// <summary>"Complete by phone": the same rules as the API; the estimate is made again with what the call gave.</summary>
     public async Task<IActionResult> OnPostCompleteAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -196,6 +170,31 @@ internal sealed class ResultModel(
             _ => "Nothing to complete: the payer gave no coverage to complete.",
         };
         return Redirect($"/staff/verifications/{id}#estimate");
+    }
+
+    /// <summary>Records the payer's authorisation (admissions) and shows the estimate split by it.</summary>
+    public async Task<IActionResult> OnPostAuthorizationAsync(Guid id, AuthorizationForm form, CancellationToken cancellationToken)
+    {
+        if (!await MayIssueAsync())
+        {
+            return Forbid();
+        }
+
+        var errors = new FieldErrors();
+        var request = form.ToRequest(errors);
+        var rules = new FieldErrors();
+        var checkedAuthorization = AuthorizationValidation.Validate(request, rules);
+        errors.AddRuleErrors(rules);
+        if (checkedAuthorization is not null && errors.IsEmpty)
+        {
+            var recorded = await authorizationRecorder.RecordAsync(id, checkedAuthorization, AccessContext.For(User, "staff page: record authorisation"), cancellationToken);
+            return recorded is null ? NotFound() : Redirect($"/staff/verifications/{id}#authorization");
+        }
+
+        var result = await OnGetAsync(id, cancellationToken);
+        AuthorizationErrors = errors.ToDictionary();
+        PostedAuthorization = form;
+        return result;
     }
 
     /// <summary>"Retry now": a queued verification is asked at once; one that needs review gets one more round.</summary>
