@@ -20,7 +20,6 @@ internal sealed class EstimateOptionsTests
     }
 
     [TestCase("RateCard:Iop:ChargeRangeLow", "700", "ChargeRangeLow must not be greater than RateCard:Iop:ChargeRangeHigh")]
-    [TestCase("RateCard:Iop:ChargeRangeHigh", "", "needs ChargePerDay, or both ChargeRangeLow and ChargeRangeHigh")]
     [TestCase("RateCard:Iop:ChargePerDay", "-5", "ChargePerDay")]
     [TestCase("RateCard:Iop:SelfPayPerDay", "350.005", "RateCard:Iop:SelfPayPerDay must be in whole cents")]
     [TestCase("Website:AnonymousRateLimit", "0", "AnonymousRateLimit")]
@@ -31,6 +30,14 @@ internal sealed class EstimateOptionsTests
         var failures = StartUpFailures(new Dictionary<string, string?> { [key] = value });
 
         Assert.That(failures, Has.Some.Contains(expected));
+    }
+
+    [Test]
+    public void Neither_a_charge_nor_a_whole_published_range_stops_the_service_at_start_up()
+    {
+        var failures = StartUpFailures(new Dictionary<string, string?> { ["RateCard:Iop:ChargePerDay"] = "", ["RateCard:Iop:ChargeRangeHigh"] = "" });
+
+        Assert.That(failures, Has.Some.Contains("needs ChargePerDay, or both ChargeRangeLow and ChargeRangeHigh"));
     }
 
     [Test]

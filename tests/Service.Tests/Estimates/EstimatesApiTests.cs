@@ -177,7 +177,14 @@ internal sealed class EstimatesApiTests
     [Test]
     public async Task Without_pricing_or_a_configured_charge_the_answer_prices_the_published_range()
     {
-        using var client = _app.CreateClient(TestApiKeys.Website);
+        // The shipped rate card sets a charge (#17); a program that publishes only its range is priced over the range.
+        using var app = new ServiceApplication(new Dictionary<string, string?>
+        {
+            ["RateCard:Iop:ChargePerDay"] = "",
+            ["RateCard:Iop:AllowedPerDay"] = "",
+            ["RateCard:Iop:SelfPayPerDay"] = "",
+        });
+        using var client = app.CreateClient(TestApiKeys.Website);
         var request = new JsonObject
         {
             ["program"] = new JsonObject { ["startDate"] = "2025-03-03", ["weeks"] = 8, ["daysPerWeek"] = 3 },
@@ -221,7 +228,7 @@ internal sealed class EstimatesApiTests
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(root.GetProperty("pricing").GetRawText(), Is.EqualTo(
-            "{\"chargePerDay\":450.00,\"allowedPerDay\":450.00,\"selfPayPerDay\":200.00,\"selfPayPackagePrice\":3000.00,\"chargeKnown\":true,\"chargeSource\":\"rateCard\"}"));
+            "{\"chargePerDay\":450.00,\"allowedPerDay\":400.00,\"selfPayPerDay\":200.00,\"selfPayPackagePrice\":3000.00,\"chargeKnown\":true,\"chargeSource\":\"rateCard\"}"));
         Assert.That(root.GetProperty("totals").GetProperty("charges").GetDecimal(), Is.EqualTo(24 * 450m));
         Assert.That(root.GetProperty("breakdown").GetProperty("selfPay").GetDecimal(), Is.EqualTo(3000m), "15 days at $200 reach the package price");
         Assert.That(root.TryGetProperty("chargeRange", out _), Is.False);
