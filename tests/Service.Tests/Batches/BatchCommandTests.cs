@@ -71,7 +71,8 @@ internal sealed class BatchCommandTests
     [Test]
     public async Task A_batch_still_running_at_the_timeout_exits_5_and_still_writes_what_is_known()
     {
-        var census = await WriteCensusAsync(Census.Header + "\nSLOW-1,AVA,PPOSAMPLE,1985-04-12,60054,W100000001,AET100,2026-12-07,5,8,450.00,verbal,2026-11-20\n");
+        // The sandbox's slow payer answers after Sandbox:SlowLatencyMs (20 s): still running at the 1 ms timeout on any machine.
+        var census = await WriteCensusAsync(Census.Header + "\nSLOW-1,NIA,SLOWPAYER,1983-03-13,00710,R600000001,REG001,2026-12-07,5,8,450.00,verbal,2026-11-20\n");
         var report = new FileInfo(Path.Combine(_folder, "partial.csv"));
         var (context, _, error) = Context();
         using var client = _host.Client(TestApiKeys.Finance);
