@@ -14,6 +14,9 @@ internal static class EligibilityFiles
     /// <summary>The shared real-world corpus (../shared/samples/real-world), or null when this checkout has none beside it.</summary>
     public static string? RealWorldDirectory => SharedFolder("real-world");
 
+    /// <summary>A folder of ../shared/samples (such as <c>remittances</c>), or null when this checkout has none beside it.</summary>
+    public static string? SharedFolderOf(string name) => SharedFolder(name);
+
     private static string? SharedFolder(string name)
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
