@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using CoverageCheck.Clients.Eligibility;
+using CoverageCheck.Clients.Remittances;
 using CoverageCheck.Clients.X12;
 
 namespace CoverageCheck.Clients.Benchmarks;
@@ -19,8 +20,23 @@ internal static class PeerComparison
             return 2;
         }
 
+        if (args[1..].All(path => path.EndsWith(".835", StringComparison.OrdinalIgnoreCase)))
+        {
+            // #19: remittances, read into claims, lines and adjustments by the project's own 835 reader.
+            var remittances = args[1..].Select(File.ReadAllText).ToArray();
+            if (remittances.FirstOrDefault(text => !X835Reader.Read(text).IsReadable) is { } unreadable)
+            {
+                Console.Error.WriteLine("a file is not a readable 835");
+                return 2;
+            }
+
+            Measure("parse", remittances, remittances.Sum(f => (long)f.Length), iterations, static text => X835Reader.Read(text).Transactions.Sum(t => t.Claims.Count));
+            return 0;
+        }
+
         var files = Corpus271.Load(args[1..]);
         var characters = files.Sum(f => (long)f.Length);
+
         Measure("parse", files, characters, iterations, static text => X271Reader.Read(text).Responses.Count);
         Measure("parse+normalise", files, characters, iterations, static text => CoverageNormalizer.FromX12All(text).Readings.Count);
         return 0;

@@ -4,6 +4,7 @@
 #   tests/bench/x12-peer/run.sh            # 2000 iterations
 #   ITERATIONS=5000 ROUNDS=7 tests/bench/x12-peer/run.sh
 #   CORPUS=real-world tests/bench/x12-peer/run.sh   # ../shared/samples/real-world/x12 instead (#15: real payers' answers)
+#   CORPUS=remittances tests/bench/x12-peer/run.sh  # ../shared/samples/remittances/*.835 through X835Reader (#19)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,7 +21,8 @@ shopt -s nullglob
 case "${CORPUS:-samples}" in
   samples) sources=("$root"/../shared/samples/eligibility/*.271 "$root"/tests/Clients.Tests/Fixtures/*.271) ;;
   real-world) sources=("$root"/../shared/samples/real-world/x12/*.271) ;;
-  *) echo "CORPUS must be samples or real-world" >&2; exit 2 ;;
+  remittances) sources=("$root"/../shared/samples/remittances/*.835) ;;
+  *) echo "CORPUS must be samples, real-world or remittances" >&2; exit 2 ;;
 esac
 for file in "${sources[@]}"; do
   case "$(basename "$file")" in malformed-*) continue ;; esac
@@ -28,7 +30,7 @@ for file in "${sources[@]}"; do
 done
 mapfile -t files < <(cd "$here" && node peer.js --check "${candidates[@]}")
 if [ "${#files[@]}" -eq 0 ]; then
-  echo "no 271 files that node-x12 can parse" >&2
+  echo "no X12 files that node-x12 can parse" >&2
   exit 1
 fi
 
@@ -55,7 +57,9 @@ echo
 echo "MB/s is wall-clock throughput; CPU MB/s divides by the process's CPU time, which background load on a shared machine does not inflate."
 printf '%-34s %10s %10s %10s %12s %12s\n' "reader (best round)" "MB/s" "files/s" "CPU MB/s" "vs node-x12" "(CPU basis)"
 printf '%-34s %10s %10s %10s %12s %12s\n' "node-x12 $(cd "$here" && node -p "require('node-x12/package.json').version") parse" "$node_mbs" "$(best node-x12 parse files_per_s)" "$node_cpu" "1.0x" "1.0x"
-for mode in parse parse+normalise; do
+modes="parse parse+normalise"
+[ "${CORPUS:-samples}" = remittances ] && modes="parse"
+for mode in $modes; do
   mbs="$(best coveragecheck "$mode" mb_per_s)"
   cpu="$(best coveragecheck "$mode" cpu_mb_per_s)"
   ratio="$(awk -v a="$mbs" -v b="$node_mbs" 'BEGIN { printf "%.1fx", a / b }')"
