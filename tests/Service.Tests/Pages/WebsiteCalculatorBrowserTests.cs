@@ -227,6 +227,29 @@ internal sealed partial class WebsiteCalculatorBrowserTests
     }
 
     [Test]
+    public async Task The_calculator_works_from_the_keyboard_alone()
+    {
+        await _page.GotoAsync(CalculatorUrl);
+        await _page.Locator("#payer option[value='60054']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+        await _page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(_page.Locator("#payer")).ToBeFocusedAsync();
+        await _page.Keyboard.PressAsync("ArrowDown"); // the first insurer
+        await Assertions.Expect(_page.Locator("#payer-status")).ToHaveTextAsync("We are in network with AETNA.");
+        await _page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(_page.Locator("#preset")).ToBeFocusedAsync();
+        await _page.Keyboard.PressAsync("ArrowDown"); // its first typical plan
+        await Assertions.Expect(_page.Locator("#deductible")).ToHaveValueAsync("1500");
+        await _page.Keyboard.PressAsync("Tab"); // the network radios
+        await _page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(_page.Locator("#deductible")).ToBeFocusedAsync();
+        await _page.Keyboard.PressAsync("Enter");
+
+        await Assertions.Expect(_page.Locator("#total")).ToContainTextAsync(new Regex(@"^About \$[0-9,]+\.\d\d for 40 session days$"));
+        await Assertions.Expect(_page.Locator("#result-heading")).ToBeFocusedAsync();
+    }
+
+    [Test]
     public async Task The_calculator_has_no_serious_accessibility_violations_axe_core()
     {
         var axe = Path.Combine(PagesHost.RepositoryRoot(), "tests", "web", "node_modules", "axe-core", "axe.min.js");
