@@ -8,6 +8,7 @@ using CoverageCheck.Service.Features.Contracts;
 using CoverageCheck.Service.Features.Eligibility;
 using CoverageCheck.Service.Features.GoodFaithEstimates;
 using CoverageCheck.Service.Features.Estimates;
+using CoverageCheck.Service.Features.Payers;
 using CoverageCheck.Service.Features.Verifications;
 using CoverageCheck.Service.Infrastructure;
 using CoverageCheck.Service.Pages;
@@ -26,6 +27,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddServiceDefaults();
 builder.AddClearinghouse();
 builder.AddEstimates();
+builder.AddPayersApi();
 builder.AddDatabase();
 builder.AddSecurity();
 builder.AddConsents();
@@ -52,6 +54,7 @@ app.UseSecurity();
 app.UseRateLimiter(); // after authentication: callers with a key are not limited
 app.MapHealthApi();
 app.MapEstimatesApi();
+app.MapPayersApi();
 app.MapVerificationsApi();
 app.MapConsentsApi();
 app.MapContractsApi();

@@ -498,21 +498,6 @@ internal sealed class StaffPagesBrowserTests
         Assert.That(queue!.Ok, Is.True);
     }
 
-    [Test]
-    public async Task The_website_calculator_shows_a_range_and_a_monthly_breakdown()
-    {
-        await _page.GotoAsync(new Uri(_host.WebsiteOrigin, "calculator.html").ToString());
-        await _page.FillAsync("#start", "2026-03-02");
-        await _page.ClickAsync("button[type=submit]");
-        await Assertions.Expect(_page.Locator("#total")).ToContainTextAsync("for 40 session days");
-        await Assertions.Expect(_page.Locator("#range")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"\$[0-9,]+\.\d\d to \$[0-9,]+\.\d\d"));
-        Assert.That(await _page.Locator("#monthly tr").CountAsync(), Is.GreaterThanOrEqualTo(2));
-        Assert.That(await _page.Locator("input").EvaluateAllAsync<string[]>("inputs => inputs.map(i => i.id)"),
-            Has.None.Contains("name").And.None.Contains("member").And.None.Contains("birth"), "the calculator never collects identifiers");
-        await ScreenshotAsync("website-calculator");
-        Assert.That(_consoleProblems, Is.Empty, "console errors, CORS or CSP violations");
-    }
-
     private async Task SignInAsync(string user)
     {
         await _page.GotoAsync("/staff/verify");
