@@ -132,6 +132,30 @@ internal sealed class IntakeFlowTests
     }
 
     [Test]
+    public async Task The_work_queue_shows_the_web_request_with_its_callback_preference_and_its_page_lets_admissions_work_it()
+    {
+        using var host = Host();
+        using var website = host.Client(apiKey: null);
+        using var admissions = host.Client(TestApiKeys.Admissions);
+        using var response = await website.PostAsJsonAsync("/api/v1/intake", IntakeClient.Request(await IntakeClient.ConsentAsync(website), payerId: null, payerName: "Blue Sky Health"));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+
+        var queue = await admissions.GetStringAsync("/staff/queue");
+        Assert.Multiple(() =>
+        {
+            Assert.That(queue, Does.Contain("Web requests to call back (1)"));
+            Assert.That(queue, Does.Contain("(555) 201-3344"));
+            Assert.That(queue, Does.Contain("weekday mornings · may leave a message"));
+            Assert.That(queue, Does.Contain("Unknown: Blue Sky Health"));
+            Assert.That(queue, Does.Contain("pick the payer"));
+        });
+
+        var request = await OnlyRequestAsync(admissions);
+        var page = await admissions.GetStringAsync($"/staff/intake/{request["id"]}");
+        Assert.That(page, Does.Contain("AVA PPOSAMPLE").And.Contain("id=\"payerId\"").And.Contain("Callback status"));
+    }
+
+    [Test]
     public async Task The_admissions_list_needs_an_admissions_key()
     {
         using var host = Host();
