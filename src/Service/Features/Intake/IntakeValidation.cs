@@ -71,6 +71,12 @@ internal static class IntakeValidation
             {
                 errors.Add("insurance.payerName", "Use at most 100 characters.");
             }
+            else if (payers.All.FirstOrDefault(p => string.Equals(p.Name, insurance.PayerName.Trim(), StringComparison.OrdinalIgnoreCase)) is { } named)
+            {
+                // The name of a payer we list, typed rather than chosen: that payer.
+                payerId = named.Id;
+                payerName = named.Name;
+            }
             else
             {
                 payerName = insurance.PayerName.Trim();
