@@ -93,6 +93,16 @@
         }
     }
 
+    // An error goes away as soon as its field is changed.
+    form.addEventListener("input", function (event) {
+        var error = document.getElementById(event.target.id + "-error");
+        if (error) {
+            error.hidden = true;
+            error.textContent = "";
+            event.target.removeAttribute("aria-invalid");
+        }
+    });
+
     form.addEventListener("submit", async function (event) {
         event.preventDefault();
         clearErrors();
