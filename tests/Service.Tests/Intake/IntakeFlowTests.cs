@@ -127,6 +127,9 @@ internal sealed class IntakeFlowTests
         var verification = await VerificationsHost.WaitForAsync(admissions, $"/api/v1/verifications/{updated["verificationId"]}", TimeSpan.FromSeconds(30), "completed", "failed", "needs-review");
         Assert.That((string?)verification["status"], Is.EqualTo("completed"), verification.ToJsonString());
 
+        using var badFilter = await admissions.GetAsync("/api/v1/intake/requests?status=maybe");
+        Assert.That(badFilter.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+
         using var bad = await admissions.PutAsJsonAsync($"/api/v1/intake/requests/{request["id"]}/callback", new { status = "maybe" });
         Assert.That(bad.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
     }

@@ -118,9 +118,10 @@ internal sealed class WebsiteVerifyBrowserTests
         await Assertions.Expect(row).ToContainTextAsync("(555) 201-3344");
         await Assertions.Expect(row).ToContainTextAsync("Weekday mornings · may leave a message");
         await Assertions.Expect(row).ToContainTextAsync("AETNA");
+        await Assertions.Expect(row).ToContainTextAsync("The payer's answer");
         await Shot(admissions, "queue-web-request", fullPage: true);
 
-        await row.Locator("a").ClickAsync();
+        await row.Locator("a[href^=\"/staff/intake/\"]").ClickAsync();
         await Assertions.Expect(admissions.Locator("#web-request-phone")).ToHaveTextAsync("(555) 201-3344");
         await admissions.ClickAsync("#web-request-verification");
         await Assertions.Expect(admissions.Locator("h1")).ToBeVisibleAsync();

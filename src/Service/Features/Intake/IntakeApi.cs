@@ -104,9 +104,14 @@ internal static class IntakeApi
             : TypedResults.Accepted((string?)null, new IntakeAcknowledgement(outcome.Reference!, IntakeAcknowledgement.Text));
     }
 
-    internal static async Task<Ok<IntakeRequestList>> ListRequests(HttpContext context, string? status, IntakeService intake, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<IntakeRequestList>, ValidationProblem>> ListRequests(HttpContext context, string? status, IntakeService intake, CancellationToken cancellationToken)
     {
-        var items = await intake.ListAsync(CallbackStatuses.IsKnown(status) ? status : null, AccessContext.For(context.User, "admissions callback list"), cancellationToken);
+        if (status is not null && !CallbackStatuses.IsKnown(status))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["Use new, called, reached or closed, or leave it out."] });
+        }
+
+        var items = await intake.ListAsync(status, AccessContext.For(context.User, "admissions callback list"), cancellationToken);
         return TypedResults.Ok(new IntakeRequestList(items));
     }
 
