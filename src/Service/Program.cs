@@ -7,6 +7,7 @@ using CoverageCheck.Service.Features.Consents;
 using CoverageCheck.Service.Features.Contracts;
 using CoverageCheck.Service.Features.Eligibility;
 using CoverageCheck.Service.Features.GoodFaithEstimates;
+using CoverageCheck.Service.Features.Intake;
 using CoverageCheck.Service.Features.Estimates;
 using CoverageCheck.Service.Features.Payers;
 using CoverageCheck.Service.Features.Verifications;
@@ -39,6 +40,7 @@ builder.AddEligibility();
 builder.AddObservability();
 builder.AddBatches();
 builder.AddGoodFaithEstimates();
+builder.AddIntake();
 builder.AddStaffPages();
 
 var app = builder.Build();
@@ -63,6 +65,7 @@ app.MapBatchesApi();
 app.MapEligibilityApi();
 app.MapSecurityApi();
 app.MapGoodFaithEstimatesApi();
+app.MapIntakeApi();
 app.MapStaffPages();
 
 app.Run();

@@ -16,6 +16,7 @@ internal static class StaffPagesExtensions
             options.Conventions.AuthorizePage("/Staff/Verify", Policies.VerificationsWrite);
             // The queue names patients: admissions (and administrators) only; finance has its reports.
             options.Conventions.AuthorizePage("/Staff/Queue", Policies.VerificationsWrite);
+            options.Conventions.AuthorizePage("/Staff/WebRequest", Policies.VerificationsWrite);
             options.Conventions.AllowAnonymousToPage("/Staff/SignIn");
             options.Conventions.AllowAnonymousToPage("/Staff/SignedIn");
             options.Conventions.AllowAnonymousToPage("/Staff/AccessDenied");

@@ -65,6 +65,8 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
         var (completions, completionsRekeyed) = await RekeyBlobsAsync(
             "verification_completions", "completion_cipher", Features.Verifications.Completions.CompletionService.CompletionColumn,
             AuditRecordTypes.Completion, "verification completions", access, progress, cancellationToken);
+        await RekeyBlobsAsync(
+            "intake_requests", "payload_cipher", Features.Intake.IntakeStore.PayloadColumn, Features.Intake.IntakeStore.RecordType, "website requests", access, progress, cancellationToken);
         return new PhiRekeyReport(read, rekeyed, memberKeys, changed + refsChanged, refs, refsRekeyed, documents, documentsRekeyed)
         {
             ConsentReasons = reasons,

@@ -36,6 +36,9 @@ internal static class ConsentSources
 {
     public const string Api = "api";
     public const string Census = "census";
+
+    /// <summary>The website's consented request (Features/Intake): an electronic consent, typed signature.</summary>
+    public const string Website = "website";
 }
 
 /// <summary>What <see cref="ConsentResponse.State"/> says of a consent at one moment.</summary>

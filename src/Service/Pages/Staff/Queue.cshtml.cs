@@ -12,7 +12,8 @@ namespace CoverageCheck.Service.Pages.Staff;
 /// of that verification. Names are encrypted at rest, so a name search decrypts the newest
 /// <see cref="SearchScanLimit"/> verifications of the view and shows only the matches (only those are audited).
 /// </summary>
-internal sealed class QueueModel(VerificationStore store, Features.Authorizations.AuthorizationStore authorizations, PayerDirectory payers, ProgramTime time) : PageModel
+internal sealed class QueueModel(
+    VerificationStore store, Features.Authorizations.AuthorizationStore authorizations, Features.Intake.IntakeService intake, PayerDirectory payers, ProgramTime time) : PageModel
 {
     public const int PageSize = 25;
     public const int SearchScanLimit = 2_000;
@@ -34,6 +35,9 @@ internal sealed class QueueModel(VerificationStore store, Features.Authorization
     public IReadOnlyList<DueLine> Due { get; private set; } = [];
 
     public const int DueDays = 3;
+
+    /// <summary>Website requests not yet closed (source <c>website</c>), with how the person wants to be called back.</summary>
+    public IReadOnlyList<Features.Intake.IntakeRequestView> WebRequests { get; private set; } = [];
 
     public string? NextCursor { get; private set; }
 
@@ -71,6 +75,7 @@ internal sealed class QueueModel(VerificationStore store, Features.Authorization
         if (!IsContinued)
         {
             Due = await DueAsync(access, cancellationToken);
+            WebRequests = [.. (await intake.ListAsync(null, access, cancellationToken)).Where(r => r.Callback.Status != Features.Intake.CallbackStatuses.Closed)];
         }
 
         if (View == "today" && !IsContinued)
