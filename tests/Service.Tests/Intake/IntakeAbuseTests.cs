@@ -24,7 +24,7 @@ internal sealed class IntakeAbuseTests
     [Test]
     public async Task The_consent_names_each_element_of_42_CFR_2_31_and_comes_with_a_challenge()
     {
-        using var host = new VerificationsHost(IntakeClient.Settings());
+        using var host = new VerificationsHost(IntakeClient.Settings(("Provider:Name", "Sunrise Recovery IOP"), ("Provider:Phone", "(555) 010-2000")));
         using var client = host.Client(apiKey: null);
 
         var consent = await IntakeClient.ConsentAsync(client);
@@ -36,7 +36,10 @@ internal sealed class IntakeAbuseTests
             Assert.That(elements.Select(e => e.Key), Is.EquivalentTo(new[] { "discloser", "recipient", "information", "purpose", "expiry", "revocation", "signature" }));
             Assert.That(text, Does.Contain("substance use disorder"));
             Assert.That(text, Does.Contain("revoke"));
-            Assert.That((string?)elements["discloser"], Does.Contain("CoverageCheck").Or.Not.Empty);
+            Assert.That((string?)elements["discloser"], Does.StartWith("Sunrise Recovery IOP"));
+            Assert.That((string?)elements["revocation"], Does.Contain("(555) 010-2000"));
+            Assert.That((string?)elements["recipient"], Does.Contain("clearinghouse"));
+            Assert.That((string?)elements["expiry"], Does.Contain("one year"));
             Assert.That((int?)consent["challenge"]!["difficulty"], Is.InRange(1, 4));
             Assert.That((string?)consent["formToken"], Has.Length.GreaterThan(20));
         });
