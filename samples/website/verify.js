@@ -79,13 +79,19 @@
         try {
             var payers = await fetch(api + "/api/v1/payers", { headers: { "Accept": "application/json" } });
             if (payers.ok) {
+                // Our insurers in the service's order, before "Another insurer"; nothing is chosen for the visitor.
                 var select = document.getElementById("payer");
+                var other = select.firstChild;
                 (await payers.json()).forEach(function (payer) {
                     var option = document.createElement("option");
                     option.value = payer.id;
                     option.textContent = payer.name;
-                    select.insertBefore(option, select.firstChild);
+                    select.insertBefore(option, other);
                 });
+                var prompt = document.createElement("option");
+                prompt.value = "";
+                prompt.textContent = "Choose your insurer";
+                select.insertBefore(prompt, select.firstChild);
                 select.selectedIndex = 0;
             }
         } catch (e) {
