@@ -283,8 +283,15 @@
         rows.textContent = "";
         low.monthly.forEach(function (m, i) {
             var tr = document.createElement("tr");
-            var cells = [monthName(m.month), String(m.sessions), money.format(m.patient)];
-            if (high) { cells.push(money.format(high.monthly[i].patient)); }
+            // Per month the two cases may cross (the higher case meets its out-of-pocket maximum sooner): each
+            // month shows its own lower and higher figure, never a "most" below the "least".
+            var cells = [monthName(m.month), String(m.sessions)];
+            if (high) {
+                var other = high.monthly[i].patient;
+                cells.push(money.format(Math.min(m.patient, other)), money.format(Math.max(m.patient, other)));
+            } else {
+                cells.push(money.format(m.patient));
+            }
             cells.forEach(function (text, j) {
                 var cell = document.createElement(j === 0 ? "th" : "td");
                 if (j === 0) { cell.scope = "row"; }

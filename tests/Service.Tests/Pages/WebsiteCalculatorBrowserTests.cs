@@ -110,6 +110,16 @@ internal sealed partial class WebsiteCalculatorBrowserTests
         // (A month after the out-of-pocket maximum is reached may rightly cost $0.00; the figures for the program may not.)
         Assert.That(await _page.Locator("#total").InnerTextAsync() + await _page.Locator("#range").InnerTextAsync(), Does.Not.Match(ZeroDollars()), "no $0 for an unknown");
         Assert.That(await _page.Locator("#monthly-head th").AllInnerTextsAsync(), Is.EqualTo(new[] { "Month", "Days", "You pay, at least", "You pay, at most" }));
+        // The higher case reaches its maximum in March, so April costs it less than the lower case: each month still
+        // shows its own least and most (April: $0.00 to $1,440.00), never a "most" below the "least".
+        foreach (var row in await _page.Locator("#monthly tr").AllAsync())
+        {
+            var cells = await row.Locator("td").AllInnerTextsAsync();
+            Assert.That(decimal.Parse(cells[1].TrimStart('$'), System.Globalization.NumberStyles.Currency, System.Globalization.CultureInfo.InvariantCulture),
+                Is.LessThanOrEqualTo(decimal.Parse(cells[2].TrimStart('$'), System.Globalization.NumberStyles.Currency, System.Globalization.CultureInfo.InvariantCulture)), await row.InnerTextAsync());
+        }
+
+        Assert.That(await _page.Locator("#monthly tr").Nth(1).Locator("th, td").AllInnerTextsAsync(), Is.EqualTo(new[] { "April 2026", "18", "$0.00", "$1,440.00" }));
         await Assertions.Expect(_page.Locator("#result-heading")).ToBeFocusedAsync();
         await Assertions.Expect(_page.Locator("#result-heading")).ToBeInViewportAsync();
         await ScreenshotAsync("website-calculator-blank");
