@@ -14,8 +14,6 @@ namespace CoverageCheck.Service.Tests.Intake;
 [CancelAfter(120_000)]
 internal sealed class WebsiteVerifyBrowserTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-
     private PagesHost _host = null!;
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
@@ -23,20 +21,9 @@ internal sealed class WebsiteVerifyBrowserTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            Assert.Fail($"The browser tests need Chromium at {ChromiumPath}: install Debian's chromium (apt-get install chromium). Never run 'playwright install'.");
-        }
-
         _host = await PagesHost.StartAsync();
         await _host.CreateUserAsync("ana.admissions", "admissions");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
+        (_playwright, _browser) = await Chromium.LaunchAsync();
     }
 
     [OneTimeTearDown]
@@ -129,18 +116,5 @@ internal sealed class WebsiteVerifyBrowserTests
         Assert.That(console, Is.Empty, string.Join("\n", console));
     }
 
-    private static async Task Shot(IPage page, string name, bool fullPage = false)
-    {
-        var folder = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, name + ".png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage });
-        TestContext.AddTestAttachment(path, name);
-        if (Environment.GetEnvironmentVariable("COVERAGECHECK_UPDATE_SCREENSHOTS") == "1")
-        {
-            var docs = Path.Combine(PagesHost.RepositoryRoot(), "docs", "screenshots");
-            Directory.CreateDirectory(docs);
-            File.Copy(path, Path.Combine(docs, name + ".png"), overwrite: true);
-        }
-    }
+    private static Task Shot(IPage page, string name, bool fullPage = false) => Chromium.ScreenshotAsync(page, name, fullPage: fullPage);
 }

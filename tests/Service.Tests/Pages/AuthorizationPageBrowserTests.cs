@@ -13,8 +13,6 @@ namespace CoverageCheck.Service.Tests.Pages;
 [CancelAfter(120_000)]
 internal sealed partial class AuthorizationPageBrowserTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-
     private PagesHost _host = null!;
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
@@ -22,20 +20,9 @@ internal sealed partial class AuthorizationPageBrowserTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            Assert.Fail($"The browser tests need Chromium at {ChromiumPath}: install Debian's chromium (apt-get install chromium). Never run 'playwright install'.");
-        }
-
         _host = await PagesHost.StartAsync();
         await _host.CreateUserAsync("ana.admissions", "admissions");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
+        (_playwright, _browser) = await Chromium.LaunchAsync();
     }
 
     [OneTimeTearDown]
@@ -63,13 +50,7 @@ internal sealed partial class AuthorizationPageBrowserTests
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         var consoleProblems = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Type is "error" or "warning")
-            {
-                consoleProblems.Add(message.Text);
-            }
-        };
+        Chromium.CollectConsoleProblems(page, consoleProblems);
 
         await page.GotoAsync("/staff/verify");
         await page.FillAsync("#username", "ana.admissions");
@@ -123,18 +104,8 @@ internal sealed partial class AuthorizationPageBrowserTests
             Is.LessThan(decimal.Parse(total.TrimStart('$'), System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture)));
 
         // The authorisation card as staff see it (the split, the record), and the whole page for the results.
-        var folder = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
-        Directory.CreateDirectory(folder);
-        var card = Path.Combine(folder, "result-authorization-split.png");
-        var whole = Path.Combine(folder, "result-authorization-page.png");
-        await page.Locator("#authorization").ScreenshotAsync(new LocatorScreenshotOptions { Path = card });
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = whole, FullPage = true });
-        TestContext.AddTestAttachment(card, "estimate split by an authorisation");
-        TestContext.AddTestAttachment(whole, "the result page with the authorisation");
-        if (Environment.GetEnvironmentVariable("COVERAGECHECK_UPDATE_SCREENSHOTS") == "1")
-        {
-            File.Copy(card, Path.Combine(PagesHost.RepositoryRoot(), "docs", "screenshots", "result-authorization-split.png"), overwrite: true);
-        }
+        await Chromium.ScreenshotAsync(page, "result-authorization-split", element: page.Locator("#authorization"));
+        await Chromium.ScreenshotAsync(page, "result-authorization-page", toDocs: false, fullPage: true);
 
         Assert.That(consoleProblems, Is.Empty, "console errors or CSP violations");
     }

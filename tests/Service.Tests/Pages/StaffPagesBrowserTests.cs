@@ -15,7 +15,6 @@ namespace CoverageCheck.Service.Tests.Pages;
 [CancelAfter(120_000)]
 internal sealed class StaffPagesBrowserTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
 
     private PagesHost _host = null!;
@@ -28,23 +27,12 @@ internal sealed class StaffPagesBrowserTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            Assert.Fail($"The browser tests need Chromium at {ChromiumPath}: install Debian's chromium (apt-get install chromium). Never run 'playwright install'.");
-        }
-
         _host = await PagesHost.StartAsync();
         await _host.CreateUserAsync("ana.admissions", "admissions");
         await _host.CreateUserAsync("fin.finance", "finance");
         await _host.CreateUserAsync("web.site", "website");
 
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
+        (_playwright, _browser) = await Chromium.LaunchAsync();
     }
 
     [SetUp]
@@ -54,13 +42,7 @@ internal sealed class StaffPagesBrowserTests
         _context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.ToString(), AcceptDownloads = true, ViewportSize = new ViewportSize { Width = 1100, Height = 900 } });
         _context.SetDefaultTimeout((float)s_wait.TotalMilliseconds);
         _page = await _context.NewPageAsync();
-        _page.Console += (_, message) =>
-        {
-            if (message.Type is "error" or "warning")
-            {
-                _consoleProblems.Add(message.Text);
-            }
-        };
+        Chromium.CollectConsoleProblems(_page, _consoleProblems);
     }
 
     [TearDown]
@@ -429,7 +411,7 @@ internal sealed class StaffPagesBrowserTests
         var resultUrl = _page.Url;
         var download = await _page.RunAndWaitForDownloadAsync(() => _page.ClickAsync("#gfe-link"));
         Assert.That(download.SuggestedFilename, Does.Match("^good-faith-estimate-[0-9a-f]{32}\\.pdf$"));
-        var file = Path.Combine(ScreenshotFolder(), "good-faith-estimate.pdf");
+        var file = Path.Combine(Chromium.ScreenshotFolder(), "good-faith-estimate.pdf");
         await download.SaveAsAsync(file);
 
         using (var pdf = PdfDocument.Open(file))
@@ -526,16 +508,8 @@ internal sealed class StaffPagesBrowserTests
         await _page.CheckAsync("#consent");
     }
 
-    private async Task ScreenshotAsync(string name, bool key = false, bool fullPage = false)
-    {
-        var path = Path.Combine(ScreenshotFolder(), name + ".png");
-        await _page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage });
-        TestContext.AddTestAttachment(path, name);
-        if (key)
-        {
-            CopyToDocs(path);
-        }
-    }
+    private Task ScreenshotAsync(string name, bool key = false, bool fullPage = false) =>
+        Chromium.ScreenshotAsync(_page, name, toDocs: key, fullPage: fullPage);
 
     private static void RenderFirstPage(string pdf)
     {
@@ -546,34 +520,11 @@ internal sealed class StaffPagesBrowserTests
             return;
         }
 
-        var prefix = Path.Combine(ScreenshotFolder(), "good-faith-estimate");
+        var prefix = Path.Combine(Chromium.ScreenshotFolder(), "good-faith-estimate");
         using var process = Process.Start(new ProcessStartInfo(pdftoppm, ["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", pdf, prefix]))!;
         process.WaitForExit(30_000);
         Assert.That(process.ExitCode, Is.Zero, "pdftoppm renders the PDF");
         TestContext.AddTestAttachment(prefix + ".png", "Good Faith Estimate, page 1");
-        CopyToDocs(prefix + ".png");
-    }
-
-    private static string ScreenshotFolder()
-    {
-        var folder = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
-        Directory.CreateDirectory(folder);
-        return folder;
-    }
-
-    /// <summary>
-    /// Refreshes <c>docs/screenshots/</c> only when asked (<c>COVERAGECHECK_UPDATE_SCREENSHOTS=1</c>): otherwise every
-    /// test run would leave the working tree changed.
-    /// </summary>
-    private static void CopyToDocs(string path)
-    {
-        if (Environment.GetEnvironmentVariable("COVERAGECHECK_UPDATE_SCREENSHOTS") != "1")
-        {
-            return;
-        }
-
-        var docs = Path.Combine(PagesHost.RepositoryRoot(), "docs", "screenshots");
-        Directory.CreateDirectory(docs);
-        File.Copy(path, Path.Combine(docs, Path.GetFileName(path)), overwrite: true);
+        Chromium.CopyToDocs(prefix + ".png");
     }
 }

@@ -15,8 +15,6 @@ namespace CoverageCheck.Service.Tests.Pages;
 [CancelAfter(120_000)]
 internal sealed partial class WebsiteCalculatorBrowserTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-
     private PagesHost _host = null!;
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
@@ -27,19 +25,8 @@ internal sealed partial class WebsiteCalculatorBrowserTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            Assert.Fail($"The browser tests need Chromium at {ChromiumPath}: install Debian's chromium (apt-get install chromium). Never run 'playwright install'.");
-        }
-
         _host = await PagesHost.StartAsync();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
+        (_playwright, _browser) = await Chromium.LaunchAsync();
     }
 
     [SetUp]
@@ -280,20 +267,7 @@ internal sealed partial class WebsiteCalculatorBrowserTests
         Assert.That(results.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => v.Id), Is.Empty, "serious or critical accessibility violations");
     }
 
-    private async Task ScreenshotAsync(string name)
-    {
-        var folder = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, name + ".png");
-        await _page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        TestContext.AddTestAttachment(path, name);
-        if (Environment.GetEnvironmentVariable("COVERAGECHECK_UPDATE_SCREENSHOTS") == "1")
-        {
-            var docs = Path.Combine(PagesHost.RepositoryRoot(), "docs", "screenshots");
-            Directory.CreateDirectory(docs);
-            File.Copy(path, Path.Combine(docs, name + ".png"), overwrite: true);
-        }
-    }
+    private Task ScreenshotAsync(string name) => Chromium.ScreenshotAsync(_page, name, fullPage: true);
 }
 
 internal sealed partial class WebsiteCalculatorBrowserTests
@@ -310,12 +284,6 @@ internal sealed partial class WebsiteCalculatorBrowserTests
         _context = await _browser.NewContextAsync(options);
         _context.SetDefaultTimeout(30_000);
         _page = await _context.NewPageAsync();
-        _page.Console += (_, message) =>
-        {
-            if (message.Type is "error" or "warning")
-            {
-                _consoleProblems.Add(message.Text);
-            }
-        };
+        Chromium.CollectConsoleProblems(_page, _consoleProblems);
     }
 }
