@@ -84,9 +84,10 @@ internal sealed class QueueModel(
             var open = new List<QueueEntry>();
             foreach (var status in (string[])[VerificationStatus.Queued, VerificationStatus.InProgress, VerificationStatus.NeedsReview])
             {
+                // Keyset from the start of today: today's lines are neither read nor decrypted again.
                 var (earlier, _) = await store.ListQueueAsync(
-                    query with { Since = null, Status = status },
-                    entry => entry.Summary.CreatedAt < time.StartOfToday && Matches(entry, Search),
+                    query with { Since = null, Status = status, Before = new VerificationCursor(time.StartOfToday, Guid.Empty) },
+                    entry => Matches(entry, Search),
                     PageSize,
                     SearchScanLimit,
                     access,
