@@ -111,6 +111,9 @@ internal static class AuditRecordTypes
     /// <summary>A completion of a verification by phone or portal (its content is PHI, encrypted).</summary>
     public const string Completion = "verification-completion";
 
+    /// <summary>An uploaded remittance (X12 835; its content is PHI, encrypted), by its id.</summary>
+    public const string Remittance = "remittance";
+
     /// <summary>A staff account: record id <c>user:{id}</c> for a local account, <c>sso:{name}</c> for single sign-on, <c>unknown-user</c>.</summary>
     public const string StaffAccount = "staff-account";
 

@@ -147,6 +147,38 @@ internal sealed class PhiProtector
         }
     }
 
+    /// <summary>
+    /// A keyed hash (HMAC-SHA256, lowercase hex) of the patient control number the program bills with (a census
+    /// <c>patient_ref</c> or a verification's <c>patientRef</c>; CLP01 on the payer's 835), so a remittance finds its
+    /// verification without the reference stored in plain (verifications' <c>patient_ref_key</c>). Trimmed and
+    /// upper-cased, and kept apart from <see cref="MemberKey"/> by its own prefix.
+    /// </summary>
+    public string PatientRefKey(string patientRef) => LookupKey("patient-ref", patientRef);
+
+    /// <summary>A keyed hash of a whole uploaded file (a remittance), to recognise the same file sent twice.</summary>
+    public string ContentKey(string purpose, ReadOnlySpan<byte> content)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(purpose);
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _lookupKey);
+        hmac.AppendData(Encoding.UTF8.GetBytes(purpose + "\u001f"));
+        hmac.AppendData(content);
+        return Convert.ToHexStringLower(hmac.GetHashAndReset());
+    }
+
+    private string LookupKey(string purpose, string value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(value);
+        var normalized = Encoding.UTF8.GetBytes($"{purpose}\u001f{value.Trim().ToUpperInvariant()}");
+        try
+        {
+            return Convert.ToHexStringLower(HMACSHA256.HashData(_lookupKey, normalized));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(normalized);
+        }
+    }
+
     private static byte[] AssociatedData(ReadOnlySpan<byte> header, Guid recordId, string column)
     {
         var columnBytes = Encoding.UTF8.GetByteCount(column);

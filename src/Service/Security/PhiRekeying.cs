@@ -66,6 +66,8 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
             "verification_completions", "completion_cipher", Features.Verifications.Completions.CompletionService.CompletionColumn,
             AuditRecordTypes.Completion, "verification completions", access, progress, cancellationToken);
         await RekeyBlobsAsync(
+            "remittances", "payload_cipher", Features.Remittances.RemittanceStore.PayloadColumn, AuditRecordTypes.Remittance, "remittances", access, progress, cancellationToken);
+        await RekeyBlobsAsync(
             "intake_requests", "payload_cipher", Features.Intake.IntakeStore.PayloadColumn, Features.Intake.IntakeStore.RecordType, "website requests", access, progress, cancellationToken);
         return new PhiRekeyReport(read, rekeyed, memberKeys, changed + refsChanged, refs, refsRekeyed, documents, documentsRekeyed)
         {
@@ -83,11 +85,11 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
         int read = 0, rekeyed = 0, memberKeys = 0, changed = 0;
         var after = Guid.Empty;
         const string sqlServer = """
-            SELECT TOP (@limit) id AS Id, member_key AS MemberKey, payload_cipher AS PayloadCipher, result_cipher AS ResultCipher
+            SELECT TOP (@limit) id AS Id, member_key AS MemberKey, patient_ref_key AS PatientRefKey, payload_cipher AS PayloadCipher, result_cipher AS ResultCipher
             FROM dbo.verifications WHERE id > @after ORDER BY id
             """;
         const string sqlite = """
-            SELECT id AS Id, member_key AS MemberKey, payload_cipher AS PayloadCipher, result_cipher AS ResultCipher
+            SELECT id AS Id, member_key AS MemberKey, patient_ref_key AS PatientRefKey, payload_cipher AS PayloadCipher, result_cipher AS ResultCipher
             FROM verifications WHERE id > @after ORDER BY id LIMIT @limit
             """;
         while (true)
@@ -100,7 +102,7 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
 
             read += chunk.Count;
             after = chunk[^1].Id;
-            var updates = new List<(StoredVerification Old, byte[] Payload, byte[]? Result, string MemberKey)>();
+            var updates = new List<(StoredVerification Old, byte[] Payload, byte[]? Result, string MemberKey, string? PatientRefKey)>();
             foreach (var row in chunk)
             {
                 var payloadOld = phi.IsUnderOlderKey(row.PayloadCipher);
@@ -112,13 +114,15 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
 
                 var payloadJson = phi.Unprotect(row.PayloadCipher, row.Id, VerificationStore.PayloadColumn);
                 var memberKey = row.MemberKey;
+                var patientRefKey = row.PatientRefKey;
                 if (lookup is not null)
                 {
-                    var insurance = VerificationJson.ReadPayload(payloadJson).Insurance;
-                    memberKey = lookup.MemberKey(insurance.PayerId, insurance.MemberId);
+                    var stored = VerificationJson.ReadPayload(payloadJson);
+                    memberKey = lookup.MemberKey(stored.Insurance.PayerId, stored.Insurance.MemberId);
+                    patientRefKey = string.IsNullOrWhiteSpace(stored.PatientRef) || stored.CarveOutOf is not null ? null : lookup.PatientRefKey(stored.PatientRef);
                 }
 
-                if (!payloadOld && !resultOld && memberKey == row.MemberKey)
+                if (!payloadOld && !resultOld && memberKey == row.MemberKey && patientRefKey == row.PatientRefKey)
                 {
                     continue;
                 }
@@ -127,7 +131,7 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
                 var result = resultOld
                     ? phi.Protect(phi.Unprotect(row.ResultCipher!, row.Id, VerificationStore.ResultColumn), row.Id, VerificationStore.ResultColumn)
                     : row.ResultCipher;
-                updates.Add((row, payload, result, memberKey));
+                updates.Add((row, payload, result, memberKey, patientRefKey));
             }
 
             if (updates.Count > 0)
@@ -135,11 +139,11 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
                 await using var connection = await database.OpenAsync(cancellationToken);
                 await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
                 var now = timeProvider.GetUtcNow();
-                foreach (var (old, payload, result, memberKey) in updates)
+                foreach (var (old, payload, result, memberKey, patientRefKey) in updates)
                 {
                     // Only if the row still holds what was read; the service may have completed it meanwhile.
                     const string update = """
-                        UPDATE verifications SET payload_cipher = @payload, result_cipher = @result, member_key = @memberKey
+                        UPDATE verifications SET payload_cipher = @payload, result_cipher = @result, member_key = @memberKey, patient_ref_key = @patientRefKey
                         WHERE id = @id AND payload_cipher = @oldPayload
                           AND ((result_cipher IS NULL AND @oldResult IS NULL) OR result_cipher = @oldResult)
                         """;
@@ -151,6 +155,7 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
                             payload,
                             result,
                             memberKey = Sql.Ansi(memberKey, 64),
+                            patientRefKey = Sql.Ansi(patientRefKey, 64),
                             oldPayload = old.PayloadCipher,
                             oldResult = old.ResultCipher,
                         },
@@ -318,6 +323,7 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
     {
         public Guid Id { get; init; }
         public string MemberKey { get; init; } = "";
+        public string? PatientRefKey { get; init; }
         public byte[] PayloadCipher { get; init; } = [];
         public byte[]? ResultCipher { get; init; }
     }

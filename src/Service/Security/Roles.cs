@@ -32,4 +32,7 @@ internal static class Policies
 
     /// <summary>Payer contracts (network status and allowed amounts per plan): finance, admin.</summary>
     public const string Contracts = "contracts";
+
+    /// <summary>Remittances (835) and the estimate-accuracy report: finance, admin.</summary>
+    public const string Remittances = "remittances";
 }

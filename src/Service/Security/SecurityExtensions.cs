@@ -81,7 +81,8 @@ internal static class SecurityExtensions
             .AddPolicy(Policies.VerificationsRead, policy => policy.RequireRole(Roles.Admissions, Roles.Finance, Roles.Admin))
             .AddPolicy(Policies.Eligibility271, policy => policy.RequireRole(Roles.Admissions, Roles.Finance, Roles.Admin))
             .AddPolicy(Policies.Batches, policy => policy.RequireRole(Roles.Finance, Roles.Admin))
-            .AddPolicy(Policies.Contracts, policy => policy.RequireRole(Roles.Finance, Roles.Admin));
+            .AddPolicy(Policies.Contracts, policy => policy.RequireRole(Roles.Finance, Roles.Admin))
+            .AddPolicy(Policies.Remittances, policy => policy.RequireRole(Roles.Finance, Roles.Admin));
         return builder;
     }
 

@@ -19,11 +19,14 @@ internal sealed class VerificationEstimator(EstimatePricer pricer)
 
     // contract: the payer contract that matched the plan (#17): its network and allowed amount win over the payer table's.
     // authorizations: the verification's authorisations (#17), for the estimate's split; null when none are recorded.
+    // includeSessions: with the day-by-day ledger (sessionsDetail), for grading the estimate against remittances (#19).
+    // remitted: re-estimating mid-program (#19): only the days not yet remitted, from accumulators that count what the
+    // payer's remittances say the remitted days used.
     public (EstimateResponse? Estimate, IReadOnlyList<string> Assumptions) Estimate(
         VerificationPayload payload, NormalizedCoverage coverage, Payer? listed, ContractMatchResult? contract = null,
-        IReadOnlyList<Authorization>? authorizations = null)
+        IReadOnlyList<Authorization>? authorizations = null, bool includeSessions = false, RemittedSoFar? remitted = null)
     {
-        var terms = new Terms(listed, contract?.Contract, authorizations);
+        var terms = new Terms(listed, contract?.Contract, authorizations, includeSessions, remitted);
         var assumptions = new List<string>();
         var extraWarnings = new List<string>();
         var program = payload.Program ?? throw new ArgumentException("A program is required to estimate.", nameof(payload));
@@ -83,11 +86,27 @@ internal sealed class VerificationEstimator(EstimatePricer pricer)
         }
 
         var estimateCoverage = ToCoverage(coverage, tier, outOfNetwork, assumptions, extraWarnings);
+        if (terms.Remitted is { } soFar)
+        {
+            var used = estimateCoverage.Accumulators;
+            estimateCoverage = estimateCoverage with
+            {
+                Accumulators = used with
+                {
+                    DeductibleIndividualMet = used.DeductibleIndividualMet + soFar.Deductible,
+                    DeductibleFamilyMet = used.DeductibleFamilyMet + soFar.Deductible,
+                    OutOfPocketIndividualMet = used.OutOfPocketIndividualMet + soFar.OutOfPocket,
+                    OutOfPocketFamilyMet = used.OutOfPocketFamilyMet + soFar.OutOfPocket,
+                    VisitsUsed = used.VisitsUsed + soFar.Days,
+                },
+            };
+        }
+
         return (Priced(payload, terms, estimateCoverage, extraWarnings, assumptions, outOfNetwork), assumptions);
     }
 
     // What the estimate is priced on besides the benefits: the payer table row, the contract that matched, the authorisations.
-    private sealed record Terms(Payer? Listed, Contract? Contract, IReadOnlyList<Authorization>? Authorizations);
+    private sealed record Terms(Payer? Listed, Contract? Contract, IReadOnlyList<Authorization>? Authorizations, bool IncludeSessions, RemittedSoFar? Remitted);
 
     private EstimateResponse? Priced(
         VerificationPayload payload, Terms terms, EstimatorCoverage? coverage, List<string> extraWarnings, List<string> assumptions, bool outOfNetwork = false)
@@ -99,21 +118,24 @@ internal sealed class VerificationEstimator(EstimatePricer pricer)
         var contract = terms.Contract;
         var outOfNetworkAllowed = outOfNetwork ? contract?.OutOfNetworkAllowed : null;
         var input = new EstimateInput(
-            new ProgramSchedule { StartDate = program.StartDate, Weeks = program.Weeks, DaysPerWeek = program.DaysPerWeek },
+            terms.Remitted is { } soFar
+                ? new ProgramSchedule { SessionDates = soFar.RemainingDates }
+                : new ProgramSchedule { StartDate = program.StartDate, Weeks = program.Weeks, DaysPerWeek = program.DaysPerWeek },
             new PricingInput(
                 given?.ChargePerDay,
                 given?.AllowedPerDay ?? outOfNetworkAllowed?.PerDay ?? (outOfNetworkAllowed?.PercentOfCharge is null ? contract?.AllowedPerDay ?? terms.Listed?.AllowedPerDay : null),
                 given?.SelfPayPerDay,
                 given?.SelfPayPackagePrice),
             coverage,
-            // Staff quote the usual span too: 8–12 weeks at 3–5 days, from the same start and benefits.
-            new ProgramRange(new IntRange(8, 12), new IntRange(3, 5)))
+            // Staff quote the usual span too: 8–12 weeks at 3–5 days, from the same start and benefits (not for the
+            // rest of a program already under way).
+            terms.Remitted is null ? new ProgramRange(new IntRange(8, 12), new IntRange(3, 5)) : null)
         {
             AllowedPercentOfCharge = given?.AllowedPerDay is null ? outOfNetworkAllowed?.PercentOfCharge : null,
             Authorizations = terms.Authorizations,
         };
 
-        var outcome = pricer.Estimate(input, includeSessions: false);
+        var outcome = pricer.Estimate(input, terms.IncludeSessions);
         if (outcome.Response is not { } response)
         {
             assumptions.Add("No estimate: " + string.Join("; ", outcome.Errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"))));
@@ -245,3 +267,9 @@ internal sealed class VerificationEstimator(EstimatePricer pricer)
         return (total, 0);
     }
 }
+
+/// <summary>
+/// What a patient's remittances say so far (#19), for re-estimating the rest of the program: the planned days not yet
+/// remitted, and the deductible, out-of-pocket and visits the remitted days used.
+/// </summary>
+internal sealed record RemittedSoFar(IReadOnlyList<DateOnly> RemainingDates, decimal Deductible, decimal OutOfPocket, int Days);

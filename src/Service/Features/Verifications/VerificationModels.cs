@@ -34,6 +34,10 @@ internal sealed record NewVerification
     [Phi]
     public required string MemberId { get; init; }
 
+    /// <summary>The patient control number the program bills with (patientRef); stored only as a keyed hash (patient_ref_key), for matching remittances.</summary>
+    [Phi]
+    public string? PatientRef { get; init; }
+
     /// <summary>The request as JSON, including the patient's name, date of birth and member ID.</summary>
     [Phi]
     public required string PayloadJson { get; init; }

@@ -6,7 +6,9 @@ namespace CoverageCheck.Service.Features.Verifications;
 /// <summary>
 /// The body of <c>POST /api/v1/verifications</c> (http-api.md), read by <see cref="VerificationsJsonContext"/>; the
 /// staff form builds it directly. Every member is optional on the wire: <see cref="VerificationRequestValidation"/>
-/// says what is required, so that one 400 names every missing and every bad field.
+/// says what is required, so that one 400 names every missing and every bad field. <c>patientRef</c> (#19, optional):
+/// the patient control number the program bills with (CLP01 on the payer's remittance), at most 38 characters (CLP01's
+/// limit); PHI, kept encrypted and found by keyed hash.
 /// </summary>
 internal sealed record VerificationRequest(
     PatientDto? Patient,
@@ -16,7 +18,8 @@ internal sealed record VerificationRequest(
     VerificationProgramDto? Program,
     PricingDto? Pricing,
     SubscriberDto? Subscriber = null,
-    Guid? CorrectsVerificationId = null);
+    Guid? CorrectsVerificationId = null,
+    string? PatientRef = null);
 
 /// <summary>
 /// <c>patient</c>: protected health information. <c>relationshipToSubscriber</c> (http-api.md "Dependents"): <c>self</c>

@@ -198,7 +198,28 @@ internal static class VerificationRequestValidation
         {
             Subscriber = subscriber,
             Corrects = request.CorrectsVerificationId,
+            PatientRef = PatientRef(request.PatientRef, errors),
         };
+    }
+
+    /// <summary>The longest patient control number an 835 carries (CLP01, 1–38 characters).</summary>
+    internal const int MaxPatientRefLength = 38;
+
+    private static string? PatientRef(string? value, FieldErrors errors)
+    {
+        var text = value?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (text.Length > MaxPatientRefLength || text.Any(char.IsControl) || text.IndexOfAny(['*', '~', ':', '^']) >= 0)
+        {
+            errors.Add("patientRef", $"At most {MaxPatientRefLength} characters, without line breaks or the X12 separators * ~ : ^.");
+            return null;
+        }
+
+        return text;
     }
 
     private static string RequiredText(string? value, string field, int maxLength, FieldErrors errors)

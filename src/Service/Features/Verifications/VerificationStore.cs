@@ -29,11 +29,11 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
         INSERT INTO verifications (
             id, status, payer_id, member_key, payload_cipher, result_cipher, attempts, next_attempt_at,
             lease_owner, lease_expires_at, created_at, created_by, updated_at, idempotency_key,
-            batch_id, batch_line, program_end, previous_verification_id, version)
+            batch_id, batch_line, program_end, previous_verification_id, version, patient_ref_key)
         VALUES (
             @id, @status, @payerId, @memberKey, @payloadCipher, NULL, @attempts, @nextAttemptAt,
             @leaseOwner, @leaseExpiresAt, @createdAt, @createdBy, @createdAt, @idempotencyKey,
-            @batchId, @batchLine, @programEnd, @previousVerificationId, 1)
+            @batchId, @batchLine, @programEnd, @previousVerificationId, 1, @patientRefKey)
         """;
 
     /// <summary>
@@ -157,6 +157,7 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
             programEnd = verification.ProgramEnd,
             previousVerificationId = verification.PreviousVerificationId,
             consentId = verification.NewConsent?.Id ?? verification.ConsentId,
+            patientRefKey = Sql.Ansi(string.IsNullOrWhiteSpace(verification.PatientRef) ? null : phi.PatientRefKey(verification.PatientRef), 64),
         };
         if (verification.NewConsent is { } consent)
         {
