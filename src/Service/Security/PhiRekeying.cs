@@ -85,11 +85,11 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
         int read = 0, rekeyed = 0, memberKeys = 0, changed = 0;
         var after = Guid.Empty;
         const string sqlServer = """
-            SELECT TOP (@limit) id AS Id, member_key AS MemberKey, patient_ref_key AS PatientRefKey, payload_cipher AS PayloadCipher, result_cipher AS ResultCipher
+            SELECT TOP (@limit) id AS Id, member_key AS MemberKey, (SELECT r.patient_ref_key FROM dbo.verification_patient_refs r WHERE r.verification_id = dbo.verifications.id) AS PatientRefKey, payload_cipher AS PayloadCipher, result_cipher AS ResultCipher
             FROM dbo.verifications WHERE id > @after ORDER BY id
             """;
         const string sqlite = """
-            SELECT id AS Id, member_key AS MemberKey, patient_ref_key AS PatientRefKey, payload_cipher AS PayloadCipher, result_cipher AS ResultCipher
+            SELECT id AS Id, member_key AS MemberKey, (SELECT r.patient_ref_key FROM verification_patient_refs r WHERE r.verification_id = verifications.id) AS PatientRefKey, payload_cipher AS PayloadCipher, result_cipher AS ResultCipher
             FROM verifications WHERE id > @after ORDER BY id LIMIT @limit
             """;
         while (true)
@@ -143,7 +143,7 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
                 {
                     // Only if the row still holds what was read; the service may have completed it meanwhile.
                     const string update = """
-                        UPDATE verifications SET payload_cipher = @payload, result_cipher = @result, member_key = @memberKey, patient_ref_key = @patientRefKey
+                        UPDATE verifications SET payload_cipher = @payload, result_cipher = @result, member_key = @memberKey
                         WHERE id = @id AND payload_cipher = @oldPayload
                           AND ((result_cipher IS NULL AND @oldResult IS NULL) OR result_cipher = @oldResult)
                         """;
@@ -155,7 +155,6 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
                             payload,
                             result,
                             memberKey = Sql.Ansi(memberKey, 64),
-                            patientRefKey = Sql.Ansi(patientRefKey, 64),
                             oldPayload = old.PayloadCipher,
                             oldResult = old.ResultCipher,
                         },
@@ -166,6 +165,19 @@ internal sealed class PhiRekeying(IDbConnectionFactory database, PhiProtector ph
                     {
                         changed++;
                         continue;
+                    }
+
+                    if (patientRefKey != old.PatientRefKey)
+                    {
+                        // The billing reference's keyed hash follows the lookup key (and is filled for verifications stored before #19).
+                        await connection.ExecuteAsync(new CommandDefinition(
+                            "DELETE FROM verification_patient_refs WHERE verification_id = @id", new { id = old.Id }, write.Transaction, cancellationToken: cancellationToken));
+                        if (patientRefKey is not null)
+                        {
+                            await connection.ExecuteAsync(new CommandDefinition(
+                                "INSERT INTO verification_patient_refs (verification_id, patient_ref_key) VALUES (@id, @key)",
+                                new { id = old.Id, key = Sql.Ansi(patientRefKey, 64) }, write.Transaction, cancellationToken: cancellationToken));
+                        }
                     }
 
                     rekeyed += !ReferenceEquals(payload, old.PayloadCipher) || !ReferenceEquals(result, old.ResultCipher) ? 1 : 0;

@@ -36,7 +36,7 @@ internal sealed class RemittanceMatcher(IDbConnectionFactory database, PhiProtec
         var serviceFrom = read.ServiceFrom;
         if (!string.IsNullOrWhiteSpace(claim.PatientControlNumber))
         {
-            var byReference = await CandidatesAsync("patient_ref_key = @key", new { key = Sql.Ansi(phi.PatientRefKey(claim.PatientControlNumber), 64) }, cancellationToken);
+            var byReference = await CandidatesAsync("id IN (SELECT verification_id FROM verification_patient_refs WHERE patient_ref_key = @key)", new { key = Sql.Ansi(phi.PatientRefKey(claim.PatientControlNumber), 64) }, cancellationToken);
             if (await ChooseAsync(byReference, serviceFrom, access, cancellationToken) is { } id)
             {
                 return new ClaimMatch(id, ByPatientControlNumber);

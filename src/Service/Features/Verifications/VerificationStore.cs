@@ -29,11 +29,11 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
         INSERT INTO verifications (
             id, status, payer_id, member_key, payload_cipher, result_cipher, attempts, next_attempt_at,
             lease_owner, lease_expires_at, created_at, created_by, updated_at, idempotency_key,
-            batch_id, batch_line, program_end, previous_verification_id, version, patient_ref_key)
+            batch_id, batch_line, program_end, previous_verification_id, version)
         VALUES (
             @id, @status, @payerId, @memberKey, @payloadCipher, NULL, @attempts, @nextAttemptAt,
             @leaseOwner, @leaseExpiresAt, @createdAt, @createdBy, @createdAt, @idempotencyKey,
-            @batchId, @batchLine, @programEnd, @previousVerificationId, 1, @patientRefKey)
+            @batchId, @batchLine, @programEnd, @previousVerificationId, 1)
         """;
 
     /// <summary>
@@ -157,7 +157,6 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
             programEnd = verification.ProgramEnd,
             previousVerificationId = verification.PreviousVerificationId,
             consentId = verification.NewConsent?.Id ?? verification.ConsentId,
-            patientRefKey = Sql.Ansi(string.IsNullOrWhiteSpace(verification.PatientRef) ? null : phi.PatientRefKey(verification.PatientRef), 64),
         };
         if (verification.NewConsent is { } consent)
         {
@@ -169,6 +168,14 @@ internal sealed partial class VerificationStore(IDbConnectionFactory database, P
         {
             const string linkConsent = "INSERT INTO verification_consents (verification_id, consent_id) VALUES (@id, @consentId)";
             await connection.ExecuteAsync(new CommandDefinition(linkConsent, new { id, consentId }, transaction, cancellationToken: cancellationToken));
+        }
+
+        if (!string.IsNullOrWhiteSpace(verification.PatientRef))
+        {
+            // The reference the program bills with, by keyed hash only, for matching remittances (#19).
+            const string insertRef = "INSERT INTO verification_patient_refs (verification_id, patient_ref_key) VALUES (@id, @key)";
+            await connection.ExecuteAsync(new CommandDefinition(
+                insertRef, new { id, key = Sql.Ansi(phi.PatientRefKey(verification.PatientRef), 64) }, transaction, cancellationToken: cancellationToken));
         }
 
         if (verification.TraceParent is { Length: > 0 and <= TraceParentLength } traceParent)

@@ -1,5 +1,5 @@
 -- Remittances (X12 835, issue #19); see Sqlite/0016_remittances.sql for what each column means. PHI is in
--- payload_cipher only; file_key and verifications.patient_ref_key are keyed hashes.
+-- payload_cipher only; file_key and verification_patient_refs.patient_ref_key are keyed hashes.
 IF OBJECT_ID(N'dbo.remittances', N'U') IS NULL
 BEGIN
     CREATE TABLE dbo.remittances (
@@ -33,15 +33,14 @@ BEGIN
 END;
 GO
 
-IF COL_LENGTH(N'dbo.verifications', N'patient_ref_key') IS NULL
+IF OBJECT_ID(N'dbo.verification_patient_refs', N'U') IS NULL
 BEGIN
-    ALTER TABLE dbo.verifications ADD patient_ref_key varchar(64) NULL;
-END;
-GO
-
-IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_verifications_patient_ref_key' AND object_id = OBJECT_ID(N'dbo.verifications'))
-BEGIN
-    CREATE INDEX ix_verifications_patient_ref_key ON dbo.verifications (patient_ref_key);
+    CREATE TABLE dbo.verification_patient_refs (
+        verification_id  uniqueidentifier  NOT NULL CONSTRAINT pk_verification_patient_refs PRIMARY KEY
+                                           CONSTRAINT fk_verification_patient_refs_verification REFERENCES dbo.verifications (id),
+        patient_ref_key  varchar(64)       NOT NULL
+    );
+    CREATE INDEX ix_verification_patient_refs_key ON dbo.verification_patient_refs (patient_ref_key);
 END;
 GO
 

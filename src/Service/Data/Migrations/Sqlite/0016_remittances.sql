@@ -30,10 +30,14 @@ CREATE INDEX IF NOT EXISTS ix_remittance_claims_verification ON remittance_claim
 CREATE INDEX IF NOT EXISTS ix_remittance_claims_service ON remittance_claims (service_from);
 
 -- The patient control number a verification bills with (its patientRef, a census row's patient_ref), as a keyed hash
--- (PhiProtector.PatientRefKey), for matching CLP01. Null for verifications stored before this migration and those
--- without a reference: they are matched by member ID and service dates.
-ALTER TABLE verifications ADD COLUMN patient_ref_key TEXT NULL;
-CREATE INDEX IF NOT EXISTS ix_verifications_patient_ref_key ON verifications (patient_ref_key);
+-- (PhiProtector.PatientRefKey), for matching CLP01: one row per verification that has one (as verification_traces
+-- holds a trace). Verifications stored before this migration, and those without a reference, have none: they are
+-- matched by member ID and service dates (`phi rekey --lookup` fills it for the older ones).
+CREATE TABLE IF NOT EXISTS verification_patient_refs (
+    verification_id  TEXT  NOT NULL PRIMARY KEY REFERENCES verifications (id),
+    patient_ref_key  TEXT  NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ix_verification_patient_refs_key ON verification_patient_refs (patient_ref_key);
 
 CREATE TRIGGER IF NOT EXISTS remittances_refuse_delete
 BEFORE DELETE ON remittances
