@@ -23,6 +23,8 @@ public static class SandboxApi
         // How many inquiries arrived and the most that were ever in flight at once: the load scripts check the client's
         // concurrency limit against what the payer side actually saw.
         admin.MapGet("/stats", (SandboxState state) => Results.Ok(state.Traffic));
+        // The payer after the care: adjudicates claims against the members as they are now and answers the X12 835.
+        admin.MapPost("/remittances", SandboxRemittanceApi.Issue);
         admin.MapPost("/reset", (SandboxState state) =>
         {
             state.Reset();
@@ -586,4 +588,5 @@ public sealed record FaultSettings(
 [JsonSerializable(typeof(IEnumerable<MemberSummary>))]
 [JsonSerializable(typeof(SandboxMemberUpdate))]
 [JsonSerializable(typeof(FaultSettings))]
+[JsonSerializable(typeof(SandboxRemittanceRequest))]
 internal sealed partial class SandboxJsonContext : JsonSerializerContext;
