@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text;
+using CoverageCheck.Service.Infrastructure;
 using CoverageCheck.Service.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -25,6 +27,10 @@ internal static class RemittancesApi
             .WithSummary("The latest remittances: when, by whom, claims and how many matched (no PHI).");
         group.MapGet("/{id:guid}", GetAsync)
             .WithSummary("An uploaded remittance as it was read and matched.");
+        endpoints.MapGet("/api/v1/batches/{id:guid}/sandbox-835", SandboxAsync)
+            .WithTags("Remittances")
+            .RequireAuthorization(Policies.Remittances)
+            .WithSummary("Only with the built-in sandbox: the sandbox payer's 835 for a batch's verified rows, every planned day through ?through=YYYY-MM-DD (default today).");
         return endpoints;
     }
 
@@ -60,6 +66,24 @@ internal static class RemittancesApi
         await store.GetAsync(id, AccessContext.For(user, "view a remittance"), cancellationToken) is { } remittance
             ? TypedResults.Ok(remittance)
             : TypedResults.NotFound();
+
+    internal static async Task<Results<FileContentHttpResult, NotFound, ValidationProblem>> SandboxAsync(
+        Guid id, ClaimsPrincipal user, SandboxRemittanceIssuer issuer, ProgramTime clock, CancellationToken cancellationToken, string? through = null)
+    {
+        var until = clock.Today;
+        if (through is not null && !DateOnly.TryParseExact(through, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out until))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["through"] = ["A date as YYYY-MM-DD."] });
+        }
+
+        if (await issuer.IssueAsync(id, until, AccessContext.For(user, "sandbox remittance"), cancellationToken) is not { Text.Length: > 0 } remittance)
+        {
+            return TypedResults.NotFound();
+        }
+
+        return TypedResults.File(Encoding.UTF8.GetBytes(remittance.Text), "text/plain; charset=utf-8",
+            string.Create(CultureInfo.InvariantCulture, $"sandbox-835-{id:N}-{until:yyyyMMdd}.835"));
+    }
 
     private static async Task<(string? Text, ProblemHttpResult? Problem)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {

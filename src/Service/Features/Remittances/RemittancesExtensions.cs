@@ -9,6 +9,7 @@ internal static class RemittancesExtensions
         builder.Services.AddSingleton<RemittanceMatcher>();
         builder.Services.AddSingleton<RemittanceService>();
         builder.Services.AddSingleton<EstimateAccuracyService>();
+        builder.Services.AddSingleton<SandboxRemittanceIssuer>();
         return builder;
     }
 }
