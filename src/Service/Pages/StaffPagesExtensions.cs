@@ -17,6 +17,10 @@ internal static class StaffPagesExtensions
             // The queue names patients: admissions (and administrators) only; finance has its reports.
             options.Conventions.AuthorizePage("/Staff/Queue", Policies.VerificationsWrite);
             options.Conventions.AuthorizePage("/Staff/WebRequest", Policies.VerificationsWrite);
+            // Finance's pages (#19): remittances, estimate accuracy and batches, for finance and administrators.
+            options.Conventions.AuthorizePage("/Staff/Remittances", Policies.Remittances);
+            options.Conventions.AuthorizePage("/Staff/Accuracy", Policies.Remittances);
+            options.Conventions.AuthorizePage("/Staff/Batches", Policies.Batches);
             options.Conventions.AllowAnonymousToPage("/Staff/SignIn");
             options.Conventions.AllowAnonymousToPage("/Staff/SignedIn");
             options.Conventions.AllowAnonymousToPage("/Staff/AccessDenied");

@@ -61,7 +61,7 @@ internal sealed record BatchReportSource(BatchRowRecord Row, string? PayloadJson
 /// Batches and their rows (tables <c>batches</c>, <c>batch_rows</c>), for SQLite and SQL Server. Verifications are
 /// written by <see cref="VerificationStore"/>; this class links census lines to them and counts their progress.
 /// </summary>
-internal sealed class BatchStore(IDbConnectionFactory database, PhiProtector phi, VerificationStore? verifications = null)
+internal sealed partial class BatchStore(IDbConnectionFactory database, PhiProtector phi, VerificationStore? verifications = null)
 {
     /// <summary>
     /// The column a census row's <c>patient_ref</c> is encrypted for. A site's reference for a patient (often the chart

@@ -4,9 +4,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CoverageCheck.Service.Pages.Staff;
 
-/// <summary>The staff home: admissions start with the form, finance with the queue.</summary>
+/// <summary>The staff home: admissions start with the form, finance with its batches (the queue names patients: admissions only).</summary>
 internal sealed class IndexModel : PageModel
 {
     public IActionResult OnGet() =>
-        LocalRedirect(User.IsInRole(Roles.Admissions) || User.IsInRole(Roles.Admin) ? "/staff/verify" : "/staff/queue");
+        LocalRedirect(User.IsInRole(Roles.Admissions) || User.IsInRole(Roles.Admin) ? "/staff/verify"
+            : User.IsInRole(Roles.Finance) ? "/staff/finance/batches" : "/staff/queue");
 }
