@@ -1,3 +1,5 @@
+using CoverageCheck.Service.Features.Batches;
+using CoverageCheck.Service.Features.Remittances;
 using CoverageCheck.Service.Infrastructure;
 using CoverageCheck.Service.Pages.Staff;
 using CoverageCheck.Service.Security;
@@ -57,6 +59,13 @@ internal static class StaffPagesExtensions
 
         var staff = endpoints.MapGroup("/staff/verifications").ExcludeFromDescription().RequireAuthorization(Policies.VerificationsRead);
         staff.MapGet("/{id:guid}/status", StaffEndpoints.StatusAsync);
+
+        // Finance's downloads from its pages (#19): the same handlers as the API, under /staff so the session signs them
+        // (the API itself takes only API keys and bearer tokens).
+        var finance = endpoints.MapGroup("/staff/finance").ExcludeFromDescription();
+        finance.MapGet("/batches/{id:guid}/report.{format}", BatchesApi.GetReportAsync).RequireAuthorization(Policies.Batches);
+        finance.MapGet("/batches/{id:guid}/sandbox-835", RemittancesApi.SandboxAsync).RequireAuthorization(Policies.Remittances);
+        finance.MapGet("/accuracy.{format}", EstimateAccuracyApi.FileAsync).RequireAuthorization(Policies.Remittances);
         return endpoints;
     }
 }
