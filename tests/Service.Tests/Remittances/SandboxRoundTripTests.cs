@@ -19,6 +19,8 @@ namespace CoverageCheck.Service.Tests.Remittances;
 /// (5 × 345 − 400) = 175 + 400 + 265 = 840.00: error +20.00, the $20 a day less allowed on the coinsurance days.</item>
 /// <item>JON MHONLY (HUMANA, $40 copay, $750 deductible untouched, no coinsurance): at $400 40 + 360, 40 + 360, 40 + 30,
 /// 40, 40 = 950.00; at $380 40 + 340, 40 + 340, 40 + 70, 40, 40 = 950.00: the deductible is met either way, error 0.</item>
+/// <item>FAY TERMINATED (AETNA, coverage ended): the payer denies every day (CO 27): nothing to grade, the row says so
+/// and it is left out of the error figures.</item>
 /// </list>
 /// Mean absolute error (0 + 20 + 0) / 3 = 6.67; HUMANA's observed allowed a day $380 (10 days) beside $400 configured.
 /// </summary>
@@ -40,6 +42,7 @@ internal sealed class SandboxRoundTripTests
             ("R-1", "AVA", "PPOSAMPLE", "1985-04-12", "60054", "W100000001", "AET100"),
             ("R-2", "QUINN", "STCREJECT", "1977-05-17", "61101", "H500000053", "HUM1200"),
             ("R-3", "JON", "MHONLY", "1966-08-08", "61101", "H500000001", "HUM1200"),
+            ("R-4", "FAY", "TERMINATED", "1970-11-02", "60054", "W100000009", "AET100"),
         ];
         var text = new StringBuilder("patient_ref,first_name,last_name,date_of_birth,payer_id,member_id,group_number,program_start,days_per_week,weeks,charge_per_day,"
             + $"{CensusColumns.ConsentMethod},{CensusColumns.ConsentDate}\n");
@@ -81,7 +84,9 @@ internal sealed class SandboxRoundTripTests
         var patients = report["patients"]!.AsArray().ToDictionary(p => (string)p!["patientRef"]!, p => p!);
         Assert.Multiple(() =>
         {
-            Assert.That(patients.Keys, Is.EquivalentTo(new[] { "R-1", "R-2", "R-3" }));
+            Assert.That(patients.Keys, Is.EquivalentTo(new[] { "R-1", "R-2", "R-3", "R-4" }));
+            Assert.That(((int?)patients["R-4"]["days"], (int?)patients["R-4"]["deniedDays"]), Is.EqualTo((0, 5)));
+            Assert.That(patients["R-4"]["notes"]!.ToJsonString(), Does.Contain("5 day(s) denied by the payer (CO 27)"));
             Assert.That(((decimal?)patients["R-1"]["estimatedPatient"], (decimal?)patients["R-1"]["actualPatient"], (decimal?)patients["R-1"]["error"]), Is.EqualTo((1490.00m, 1490.00m, 0m)));
             Assert.That(((decimal?)patients["R-2"]["estimatedPatient"], (decimal?)patients["R-2"]["actualPatient"], (decimal?)patients["R-2"]["error"]), Is.EqualTo((860.00m, 840.00m, 20.00m)));
             Assert.That(((decimal?)patients["R-3"]["estimatedPatient"], (decimal?)patients["R-3"]["actualPatient"], (decimal?)patients["R-3"]["error"]), Is.EqualTo((950.00m, 950.00m, 0m)));

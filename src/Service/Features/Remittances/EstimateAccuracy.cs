@@ -51,6 +51,9 @@ internal sealed record AccuracyPatient(
     public decimal ActualCopay { get; init; }
     public decimal ActualOther { get; init; }
 
+    /// <summary>Days the payer denied outright (no allowed amount): not graded (see <see cref="Notes"/>).</summary>
+    public int DeniedDays { get; init; }
+
     /// <summary>Remitted days the estimate did not plan (attended outside the planned schedule); estimated at 0.</summary>
     public int UnplannedDays { get; init; }
 
@@ -177,16 +180,31 @@ internal sealed class EstimateAccuracyService(
         var result = VerificationJson.ReadResult(record.ResultJson);
         var notes = new List<string>();
 
-        // The days the payer adjudicated: every line date of a claim that was not reversed; reversals net out amounts.
-        var remittedDays = claims.Where(c => c.StatusText != "reversal")
-            .SelectMany(c => c.Lines.Select(l => l.Date).OfType<DateOnly>().DefaultIfEmpty(c.ServiceFrom ?? default))
-            .Where(d => d != default)
-            .ToHashSet();
-        var actualDeductible = claims.Sum(c => c.Deductible);
-        var actualCoinsurance = claims.Sum(c => c.Coinsurance);
-        var actualCopay = claims.Sum(c => c.Copay);
-        var actualOther = claims.Sum(c => c.OtherPatientResponsibility);
+        // The days the payer adjudicated, netted across claims (a reversal's negative lines cancel the original's): a
+        // date whose lines the payer allowed something on is graded; a date it denied outright (coverage ended, a
+        // visit limit, a carve-out) is not: what the patient owes for it is the program's self-pay bill, not the
+        // payer's patient responsibility, and is listed in the notes instead.
+        var byDate = claims
+            .SelectMany(c => c.Lines.Where(l => l.Date is not null).Select(l => (Date: l.Date!.Value, Line: l)))
+            .GroupBy(x => x.Date)
+            .ToDictionary(g => g.Key, g => g.Select(x => x.Line).ToList());
+        var remittedDays = byDate.Where(d => d.Value.Sum(l => l.Allowed ?? 0m) > 0m).Select(d => d.Key).ToHashSet();
+        var deniedDays = byDate.Where(d => d.Value.Sum(l => l.Allowed ?? 0m) <= 0m && d.Value.Sum(l => l.Billed ?? 0m) > 0m).Select(d => d.Key).Order().ToList();
+        var graded = claims.SelectMany(c => c.Adjustments)
+            .Concat(byDate.Where(d => remittedDays.Contains(d.Key)).SelectMany(d => d.Value).SelectMany(l => l.Adjustments))
+            .Where(a => a.Group == "PR")
+            .ToList();
+        var actualDeductible = graded.Where(a => a.Reason == "1").Sum(a => a.Amount);
+        var actualCoinsurance = graded.Where(a => a.Reason == "2").Sum(a => a.Amount);
+        var actualCopay = graded.Where(a => a.Reason == "3").Sum(a => a.Amount);
+        var actualOther = graded.Where(a => a.Reason is not ("1" or "2" or "3")).Sum(a => a.Amount);
         var actual = actualDeductible + actualCoinsurance + actualCopay + actualOther;
+        if (deniedDays.Count > 0)
+        {
+            var reasons = byDate.Where(d => deniedDays.Contains(d.Key)).SelectMany(d => d.Value).SelectMany(l => l.Adjustments)
+                .Select(a => $"{a.Group} {a.Reason}").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            notes.Add($"{deniedDays.Count} day(s) denied by the payer ({string.Join(", ", reasons)}), {Wording(deniedDays[0])} to {Wording(deniedDays[^1])}: not graded; the program bills those days to the patient as self-pay.");
+        }
 
         // The allowed amount per remitted day: a day's lines together, on claims the payer processed (not denied or reversed).
         var allowedDays = claims.Where(c => c.StatusText == "processed")
@@ -256,6 +274,7 @@ internal sealed class EstimateAccuracyService(
             ActualCopay = actualCopay,
             ActualOther = actualOther,
             UnplannedDays = unplanned,
+            DeniedDays = deniedDays.Count,
             AllowedPerDay = Median(allowedDays),
             ProjectedPatientTotal = projected,
             EstimatedPatientTotal = estimatedTotal,
@@ -284,11 +303,14 @@ internal sealed class EstimateAccuracyService(
         };
     }
 
+    private static string Wording(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    // Over the patients with at least one graded day: a patient whose every day was denied has nothing to grade.
     private static decimal Mae(IReadOnlyCollection<AccuracyPatient> rows) =>
-        rows.Count == 0 ? 0m : Math.Round(rows.Average(r => Math.Abs(r.Error)), 2, MidpointRounding.AwayFromZero);
+        rows.Where(r => r.Days > 0).Select(r => Math.Abs(r.Error)).DefaultIfEmpty().Average() is var mae ? Math.Round(mae, 2, MidpointRounding.AwayFromZero) : 0m;
 
     private static decimal Bias(IReadOnlyCollection<AccuracyPatient> rows) =>
-        rows.Count == 0 ? 0m : Math.Round(rows.Average(r => r.Error), 2, MidpointRounding.AwayFromZero);
+        rows.Where(r => r.Days > 0).Select(r => r.Error).DefaultIfEmpty().Average() is var bias ? Math.Round(bias, 2, MidpointRounding.AwayFromZero) : 0m;
 
     internal static decimal? Median(IReadOnlyList<decimal> values)
     {
