@@ -159,7 +159,8 @@ internal sealed class BatchService(
 
         IReadOnlyList<BatchChange> changes = [];
         DateTimeOffset? previousRunAt = null;
-        if (await batches.FindPreviousAsync(batch, cancellationToken) is { } previous)
+        // The last run of the same census (by name), not whichever batch came before (#19).
+        if (await batches.FindPreviousRunAsync(batch, cancellationToken) is { } previous)
         {
             await audit.AppendAsync(access, AuditActions.Export, AuditRecordTypes.Batch, previous.Id.ToString(), cancellationToken);
             changes = BatchChange.Compare(await ReadRowsAsync(previous.Id, access, cancellationToken), rows);

@@ -16,6 +16,9 @@ internal sealed record BatchRecord
     public DateTimeOffset CreatedAt { get; init; }
     public string CreatedBy { get; init; } = "";
     public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>The census it ran (#19: its file name, <c>?name=</c>, or the nightly re-verification); null when unnamed.</summary>
+    public string? Name { get; init; }
 }
 
 /// <summary>The <c>status</c> values of a batch.</summary>
@@ -232,34 +235,6 @@ internal sealed partial class BatchStore(IDbConnectionFactory database, PhiProte
             WHERE id = @id
             """;
         return await connection.QuerySingleOrDefaultAsync<BatchRecord>(new CommandDefinition(sql, new { id }, cancellationToken: cancellationToken));
-    }
-
-    /// <summary>The batch created most recently before this one, if any: the run its report's changes are against.</summary>
-    public async Task<BatchRecord?> FindPreviousAsync(BatchRecord batch, CancellationToken cancellationToken)
-    {
-        var parameters = new { id = batch.Id, createdAt = batch.CreatedAt };
-        await using var connection = await database.OpenAsync(cancellationToken);
-        if (database.Dialect == DatabaseProvider.SqlServer)
-        {
-            const string sqlServer = """
-                SELECT TOP (1) id AS Id, status AS Status, row_count AS [RowCount], created_at AS CreatedAt,
-                       created_by AS CreatedBy, completed_at AS CompletedAt
-                FROM dbo.batches
-                WHERE id <> @id AND created_at < @createdAt
-                ORDER BY created_at DESC
-                """;
-            return await connection.QuerySingleOrDefaultAsync<BatchRecord>(new CommandDefinition(sqlServer, parameters, cancellationToken: cancellationToken));
-        }
-
-        const string sqlite = """
-            SELECT id AS Id, status AS Status, row_count AS [RowCount], created_at AS CreatedAt,
-                   created_by AS CreatedBy, completed_at AS CompletedAt
-            FROM batches
-            WHERE id <> @id AND created_at < @createdAt
-            ORDER BY created_at DESC
-            LIMIT 1
-            """;
-        return await connection.QuerySingleOrDefaultAsync<BatchRecord>(new CommandDefinition(sqlite, parameters, cancellationToken: cancellationToken));
     }
 
     /// <summary>Rows per status: the verifications' statuses, and <c>rejected</c> for census records that were not accepted.</summary>

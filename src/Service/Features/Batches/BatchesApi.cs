@@ -29,8 +29,10 @@ internal static class BatchesApi
     /// <summary>A census upload at most (about 150,000 rows); a larger body is answered 413.</summary>
     internal const int MaxCensusBytes = 16 * 1024 * 1024;
 
+    // name: the census's name (#19); a multipart upload's file name when not given. A report's changes are against the
+    // last batch of the same name; an unnamed batch is compared with none.
     internal static async Task<Results<Accepted<BatchCreatedResponse>, Ok<BatchCreatedResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        HttpRequest request, ClaimsPrincipal user, BatchService batches, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, BatchService batches, BatchStore store, CancellationToken cancellationToken, string? name = null)
     {
         if (request.ContentLength > MaxCensusBytes)
         {
@@ -51,6 +53,7 @@ internal static class BatchesApi
             }
 
             census = file.OpenReadStream();
+            name ??= file.FileName;
         }
         else if (request.ContentType is { } contentType
                  && (contentType.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) || contentType.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase)))
@@ -89,6 +92,9 @@ internal static class BatchesApi
                     new Dictionary<string, string[]> { ["census"] = ["The census has a header but no rows."] },
                     title: "The census is empty.");
             }
+
+            // The census it ran, for the report's changes since its last run (#19).
+            await store.SetNameAsync(id, name, CancellationToken.None);
 
             var created = new BatchCreatedResponse(
                 id,

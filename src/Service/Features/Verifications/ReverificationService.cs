@@ -81,6 +81,7 @@ internal sealed class ReverificationService(
         }
 
         var batch = await batches.CreateAsync(Guid.CreateVersion7(now), access, now, cancellationToken);
+        await batches.SetNameAsync(batch.Id, BatchNames.Nightly, cancellationToken); // compared with the last nightly run
         var line = 1; // line 1 of an uploaded census is its header; keep the numbering finance knows
         var queued = 0;
         foreach (var chunk in candidates.Chunk(ChunkSize))

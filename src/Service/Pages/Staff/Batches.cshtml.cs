@@ -20,6 +20,8 @@ internal sealed class BatchesModel(BatchService service, BatchStore store, Sandb
 
     public BatchSubmission? Submitted { get; private set; }
 
+    public string? SelectedName { get; private set; }
+
     public IReadOnlyList<string> Errors { get; private set; } = [];
 
     public bool SandboxAvailable => sandbox.Available;
@@ -38,6 +40,8 @@ internal sealed class BatchesModel(BatchService service, BatchStore store, Sandb
             {
                 return NotFound();
             }
+
+            SelectedName = await store.NameAsync(selected, cancellationToken);
         }
 
         Recent = await store.ListRecentAsync(25, cancellationToken);
@@ -62,18 +66,22 @@ internal sealed class BatchesModel(BatchService service, BatchStore store, Sandb
             {
                 Errors = [$"Line {fileError.Line}: {fileError.Reason}"];
             }
-            else if (submission.BatchId is null)
+            else if (submission.BatchId is not { } batchId)
             {
                 Errors = ["The census has no rows."];
             }
-            else if (submission.Rejected == 0)
-            {
-                return RedirectToPage(new { id = submission.BatchId });
-            }
             else
             {
+                // Named after the file: its report's changes are against the last run of the same census.
+                await store.SetNameAsync(batchId, census.FileName, CancellationToken.None);
+                if (submission.Rejected == 0)
+                {
+                    return RedirectToPage(new { id = batchId });
+                }
+
                 Submitted = submission;
-                Selected = await service.GetStateAsync(submission.BatchId.Value, cancellationToken);
+                Selected = await service.GetStateAsync(batchId, cancellationToken);
+                SelectedName = BatchNames.Normalize(census.FileName);
             }
         }
 
