@@ -111,7 +111,8 @@ internal static class BatchCommand
         {
             using var content = new StreamContent(file);
             content.Headers.ContentType = new MediaTypeHeaderValue("text/csv") { CharSet = "utf-8" };
-            using var response = await client.PostAsync("api/v1/batches", content, cancellationToken);
+            // Named after the file, so the report's changes are since the last run of the same census (#19).
+            using var response = await client.PostAsync("api/v1/batches?name=" + Uri.EscapeDataString(census.Name), content, cancellationToken);
             if (response.StatusCode == HttpStatusCode.BadRequest)
             {
                 context.Error.WriteLine($"The census was refused: {await ProblemTextAsync(response, cancellationToken)}");
