@@ -32,7 +32,7 @@ CREATE INDEX IF NOT EXISTS ix_remittance_claims_service ON remittance_claims (se
 -- The patient control number a verification bills with (its patientRef, a census row's patient_ref), as a keyed hash
 -- (PhiProtector.PatientRefKey), for matching CLP01: one row per verification that has one (as verification_traces
 -- holds a trace). Verifications stored before this migration, and those without a reference, have none: they are
--- matched by member ID and service dates (`phi rekey --lookup` fills it for the older ones).
+-- matched by member ID and service dates (`phi rekey --lookup-key-id N` fills it for the older ones).
 CREATE TABLE IF NOT EXISTS verification_patient_refs (
     verification_id  TEXT  NOT NULL PRIMARY KEY REFERENCES verifications (id),
     patient_ref_key  TEXT  NOT NULL
