@@ -35,6 +35,12 @@ internal static class BatchRowStatus
     public const string Failed = "failed";
     public const string NeedsReview = "needs-review";
     public const string Rejected = "rejected";
+
+    /// <summary>
+    /// Progress only, never a row's status: a queued row whose payer could not answer at its last attempt (outage,
+    /// timeout, throttling, AAA 42/80, breaker open). It does not hold the batch: the batch is complete without it.
+    /// </summary>
+    public const string WaitingForPayer = "waiting-for-payer";
 }
 
 /// <summary>Where a patient's coverage stands; every row has exactly one standing, so the counts add up to the patients.</summary>
@@ -126,6 +132,15 @@ internal sealed record BatchReportRow
     public string? ErrorCode { get; init; }
 
     public string? ErrorDescription { get; init; }
+
+    /// <summary>Attempts made so far; null for a rejected record.</summary>
+    public int? Attempts { get; init; }
+
+    /// <summary>When a row queued again after an attempt is tried next (UTC); null when it is not retrying.</summary>
+    public DateTimeOffset? NextTryAt { get; init; }
+
+    /// <summary>Why and until when a row is retrying, in words ("waiting for payer X (id): …, next try at …"); null when it is not.</summary>
+    public string? Retrying { get; init; }
 
     /// <summary>True when the plan ends before the last day of the program; null when either date is unknown.</summary>
     public bool? EndsBeforeProgram => CoverageEnd is { } end && ProgramEnd is { } programEnd ? end < programEnd : null;

@@ -49,5 +49,8 @@ internal static class BatchReportColumns
         new("relationship", ReportValueKind.Text, 12, r => r.Relationship),
         new("sent_as", ReportValueKind.Text, 12, r => r.SentAs),
         new("administrator", ReportValueKind.Text, 30, r => r.Administrator),
+        new("attempts", ReportValueKind.Integer, 9, r => r.Attempts),
+        new("retrying", ReportValueKind.Text, 50, r => r.Retrying),
+        new("next_try_at", ReportValueKind.Text, 22, r => r.NextTryAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)),
     ];
 }
