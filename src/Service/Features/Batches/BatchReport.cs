@@ -61,6 +61,12 @@ internal enum CoverageStanding
     /// <summary>Queued or in progress: no answer yet.</summary>
     Pending,
 
+    /// <summary>
+    /// Covered, but the behavioural-health benefits are administered by someone else who was not verified: not
+    /// "active" with $0/$0, because nothing was estimated (#19).
+    /// </summary>
+    CarvedOut,
+
     /// <summary>The census record was rejected.</summary>
     Rejected,
 }
@@ -133,6 +139,18 @@ internal sealed record BatchReportRow
 
     public string? ErrorDescription { get; init; }
 
+    /// <summary>The part of <see cref="EstimatedPatientTotal"/> that is self-pay (days the payer does not cover at all); null without an estimate.</summary>
+    public decimal? EstimatedSelfPayTotal { get; init; }
+
+    /// <summary>The patient's cost sharing under the plan: the patient total less self-pay; null without an estimate.</summary>
+    public decimal? EstimatedCostShareTotal => EstimatedPatientTotal is { } patient ? patient - (EstimatedSelfPayTotal ?? 0m) : null;
+
+    /// <summary>The answer names a behavioural-health administrator whose own benefits were not used (#16, #19).</summary>
+    public bool CarvedOut { get; init; }
+
+    /// <summary>What finance must know about the row, in words, "; "-separated (#19); null when nothing.</summary>
+    public string? Flags { get; init; }
+
     /// <summary>Attempts made so far; null for a rejected record.</summary>
     public int? Attempts { get; init; }
 
@@ -150,6 +168,7 @@ internal sealed record BatchReportRow
         BatchRowStatus.Rejected => CoverageStanding.Rejected,
         BatchRowStatus.Queued or BatchRowStatus.InProgress => CoverageStanding.Pending,
         BatchRowStatus.Completed when Active == false => CoverageStanding.Ended,
+        BatchRowStatus.Completed when Active == true && CarvedOut => CoverageStanding.CarvedOut,
         BatchRowStatus.Completed when Active == true && EndsBeforeProgram == true => CoverageStanding.EndsBeforeProgram,
         BatchRowStatus.Completed when Active == true => CoverageStanding.Active,
         _ => CoverageStanding.NeedsReview,
@@ -170,14 +189,19 @@ internal sealed record BatchReportRow
 /// <param name="PayerId">The payer, or empty for rows without one.</param>
 /// <param name="PayerName">The payer's name, when any row carries it.</param>
 /// <param name="Patients">Rows for this payer.</param>
-/// <param name="Active">Covered today (including those whose plan ends before the program).</param>
+/// <param name="Active">Covered today (including those whose plan ends before the program; carved-out rows are not).</param>
 /// <param name="EndsBeforeProgram">Covered today but not to the end of the program (a subset of <paramref name="Active"/>).</param>
 /// <param name="Ended">Coverage not active.</param>
 /// <param name="NeedsReview">No usable answer: failed, needs-review, or no active flag.</param>
 /// <param name="Pending">Still queued or in progress.</param>
 /// <param name="Rejected">Census records rejected.</param>
-/// <param name="ExpectedPatientTotal">Sum of the rows' estimated patient totals.</param>
+/// <param name="ExpectedPatientTotal">
+/// Sum of the rows' expected patient cost sharing under this payer's plans (deductible, copay, coinsurance, balance
+/// bill): the estimated patient totals less self-pay, which is not the payer's (#19).
+/// </param>
 /// <param name="ExpectedPayerTotal">Sum of the rows' estimated payer totals.</param>
+/// <param name="CarvedOut">Covered, with the behavioural-health benefits at an administrator not verified: no estimate.</param>
+/// <param name="ExpectedSelfPayTotal">Sum of the rows' self-pay: days no plan pays for (coverage ended or not active, not covered, visit limit reached).</param>
 internal sealed record PayerSummary(
     string PayerId,
     string? PayerName,
@@ -189,7 +213,9 @@ internal sealed record PayerSummary(
     int Pending,
     int Rejected,
     decimal ExpectedPatientTotal,
-    decimal ExpectedPayerTotal)
+    decimal ExpectedPayerTotal,
+    int CarvedOut = 0,
+    decimal ExpectedSelfPayTotal = 0m)
 {
     public static IReadOnlyList<PayerSummary> FromRows(IEnumerable<BatchReportRow> rows) =>
         rows.GroupBy(r => r.PayerId ?? string.Empty, StringComparer.Ordinal)
@@ -204,8 +230,10 @@ internal sealed record PayerSummary(
                 g.Count(r => r.Standing == CoverageStanding.NeedsReview),
                 g.Count(r => r.Standing == CoverageStanding.Pending),
                 g.Count(r => r.Standing == CoverageStanding.Rejected),
-                g.Sum(r => r.EstimatedPatientTotal ?? 0m),
-                g.Sum(r => r.EstimatedPayerTotal ?? 0m)))
+                g.Sum(r => r.EstimatedCostShareTotal ?? 0m),
+                g.Sum(r => r.EstimatedPayerTotal ?? 0m),
+                g.Count(r => r.Standing == CoverageStanding.CarvedOut),
+                g.Sum(r => r.EstimatedSelfPayTotal ?? 0m)))
             .ToList();
 
     public static PayerSummary Sum(IEnumerable<PayerSummary> summaries)
@@ -222,7 +250,9 @@ internal sealed record PayerSummary(
             all.Sum(s => s.Pending),
             all.Sum(s => s.Rejected),
             all.Sum(s => s.ExpectedPatientTotal),
-            all.Sum(s => s.ExpectedPayerTotal));
+            all.Sum(s => s.ExpectedPayerTotal),
+            all.Sum(s => s.CarvedOut),
+            all.Sum(s => s.ExpectedSelfPayTotal));
     }
 
     /// <summary>The label a person reads: the name when known, else the ID.</summary>

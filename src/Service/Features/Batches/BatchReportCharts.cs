@@ -19,6 +19,7 @@ internal static class BatchReportCharts
     private static readonly (CoverageStanding Standing, string Label, string Hex)[] Standings =
     [
         (CoverageStanding.Active, "Active", "#3A9D5D"),
+        (CoverageStanding.CarvedOut, "Carved out", "#2A8C9D"),
         (CoverageStanding.EndsBeforeProgram, "Ends before program", "#E0B339"),
         (CoverageStanding.Ended, "Ended", "#C2473D"),
         (CoverageStanding.NeedsReview, "Needs review", "#8E5EA2"),

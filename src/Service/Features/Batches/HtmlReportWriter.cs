@@ -101,7 +101,7 @@ internal sealed class HtmlReportWriter : IBatchReportWriter
     private static StringBuilder SummaryTable(IReadOnlyList<PayerSummary> summary, PayerSummary total)
     {
         var table = new StringBuilder("<h2>Summary by payer</h2>\n<table id=\"summary\">\n<thead><tr>");
-        foreach (var name in new[] { "Payer ID", "Payer", "Patients", "Active", "Ends before program", "Ended", "Needs review", "Pending", "Rejected", "Expected patient total", "Expected payer total" })
+        foreach (var name in new[] { "Payer ID", "Payer", "Patients", "Active", "Ends before program", "Ended", "Needs review", "Pending", "Rejected", "Expected patient total", "Expected payer total", "Carved out", "Expected self-pay" })
         {
             table.Append("<th scope=\"col\">").Append(Encode(name)).Append("</th>");
         }
@@ -114,7 +114,7 @@ internal sealed class HtmlReportWriter : IBatchReportWriter
 
         table.Append("</tbody>\n<tfoot>\n");
         SummaryRow(table, "<tr class=\"total\">", "Total", string.Empty, total);
-        return table.Append("</tfoot>\n</table>\n");
+        return table.Append("</tfoot>\n</table>\n<p class=\"meta\">").Append(Encode(XlsxReportWriter.SummaryNote)).Append("</p>\n");
     }
 
     private static void SummaryRow(StringBuilder table, string open, string payerId, string payerName, PayerSummary s)
@@ -127,7 +127,9 @@ internal sealed class HtmlReportWriter : IBatchReportWriter
         }
 
         table.Append("<td class=\"num\">").Append(ReportText.Money(s.ExpectedPatientTotal)).Append("</td>")
-            .Append("<td class=\"num\">").Append(ReportText.Money(s.ExpectedPayerTotal)).Append("</td></tr>\n");
+            .Append("<td class=\"num\">").Append(ReportText.Money(s.ExpectedPayerTotal)).Append("</td>")
+            .Append("<td class=\"num\">").Append(s.CarvedOut.ToString(CultureInfo.InvariantCulture)).Append("</td>")
+            .Append("<td class=\"num\">").Append(ReportText.Money(s.ExpectedSelfPayTotal)).Append("</td></tr>\n");
     }
 
     private static StringBuilder ChangesTable(BatchReport report)

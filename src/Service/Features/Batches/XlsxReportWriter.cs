@@ -88,9 +88,9 @@ internal sealed class XlsxReportWriter : IBatchReportWriter
         string[] headers =
         [
             "Payer ID", "Payer", "Patients", "Active", "Ends before program", "Ended", "Needs review", "Pending", "Rejected",
-            "Expected patient total", "Expected payer total",
+            "Expected patient total", "Expected payer total", "Carved out", "Expected self-pay",
         ];
-        double[] widths = [10, 28, 10, 10, 12, 10, 12, 10, 10, 16, 16];
+        double[] widths = [10, 28, 10, 10, 12, 10, 12, 10, 10, 16, 16, 10, 16];
         for (var c = 0; c < headers.Length; c++)
         {
             sheet.Cell(1, c + 1).SetValue(headers[c]);
@@ -110,6 +110,7 @@ internal sealed class XlsxReportWriter : IBatchReportWriter
         WriteSummaryRow(sheet, totalRow, "Total", string.Empty, report.Total);
         sheet.Row(totalRow).Style.Font.Bold = true;
         sheet.Range(2, 10, totalRow, 11).Style.NumberFormat.Format = MoneyFormat;
+        sheet.Range(2, 13, totalRow, 13).Style.NumberFormat.Format = MoneyFormat;
 
         var noteRow = totalRow + 2;
         sheet.Cell(noteRow, 1).SetValue($"Batch {report.BatchId}" + (report.SourceName is { } name ? $" ({name})" : string.Empty));
@@ -118,6 +119,7 @@ internal sealed class XlsxReportWriter : IBatchReportWriter
             ? "Changes are against the run of " + previous.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) + "."
             : "First run of this census: no changes to compare.");
         sheet.Cell(noteRow + 3, 1).SetValue("Amounts are estimates from in-network benefits; blank figures were not given by the payer.");
+        sheet.Cell(noteRow + 4, 1).SetValue(SummaryNote);
     }
 
     private static void WriteSummaryRow(IXLWorksheet sheet, int r, string payerId, string payerName, PayerSummary s)
@@ -133,7 +135,15 @@ internal sealed class XlsxReportWriter : IBatchReportWriter
         sheet.Cell(r, 9).SetValue(s.Rejected);
         sheet.Cell(r, 10).SetValue(s.ExpectedPatientTotal);
         sheet.Cell(r, 11).SetValue(s.ExpectedPayerTotal);
+        sheet.Cell(r, 12).SetValue(s.CarvedOut);
+        sheet.Cell(r, 13).SetValue(s.ExpectedSelfPayTotal);
     }
+
+    /// <summary>What the summary's money columns hold (#19), shown under the summary in every format.</summary>
+    public const string SummaryNote =
+        "Expected patient total is the patients' cost sharing under each payer's plans; self-pay (days no plan pays for: " +
+        "coverage ended or not active, care not covered, visit limit reached) is apart in Expected self-pay. " +
+        "Carved out: covered, but the behavioural-health benefits are with an administrator not verified, so nothing was estimated.";
 
     private static void WriteChanges(IXLWorksheet sheet, BatchReport report)
     {
