@@ -3,6 +3,7 @@
 # this script). Every person is invented: rows cycle through the sandbox clearinghouse's documented members
 # (docs/sandbox.md) with a unique patient_ref each, so a batch against the sandbox gets real answers.
 # One row in 100 is deliberately bad (no member ID) to exercise the error path; pass BAD_EVERY=0 to turn that off.
+# PAYER=60054 keeps only that payer's members (a one-payer census, as many programs' are mostly one payer).
 # Deterministic: the same N gives the same file.
 #
 #   samples/census/generate.sh                 # 10,000 rows -> samples/census/census-10000.csv
@@ -12,6 +13,7 @@ set -euo pipefail
 rows="${1:-10000}"
 out="${2:-$(dirname "$0")/census-$rows.csv}"
 bad_every="${BAD_EVERY:-100}"
+payer="${PAYER:-}"
 # Every row carries the patient's consent (42 CFR Part 2), given on CONSENT_DATE (default 2026-11-20).
 consent_date="${CONSENT_DATE:-2026-11-20}"
 
@@ -20,10 +22,10 @@ if ! [[ "$rows" =~ ^[0-9]+$ ]] || [ "$rows" -lt 1 ]; then
   exit 2
 fi
 
-awk -v rows="$rows" -v bad_every="$bad_every" -v consent_date="$consent_date" 'BEGIN {
+awk -v rows="$rows" -v bad_every="$bad_every" -v payer="$payer" -v consent_date="$consent_date" 'BEGIN {
   OFS = ","
   print "patient_ref,first_name,last_name,date_of_birth,payer_id,member_id,group_number,program_start,days_per_week,weeks,charge_per_day,consent_method,consent_date"
-  n = split("AVA|PPOSAMPLE|1985-04-12|60054|W100000001|AET100;" \
+  split("AVA|PPOSAMPLE|1985-04-12|60054|W100000001|AET100;" \
             "BEN|DEDMET|1979-09-30|60054|W100000002|AET100;" \
             "CARA|OOPNEAR|1990-01-15|60054|W100000003|AET200;" \
             "DEV|FAMILYPLAN|1982-03-03|60054|W100000004|AET300;" \
@@ -34,7 +36,13 @@ awk -v rows="$rows" -v bad_every="$bad_every" -v consent_date="$consent_date" 'B
             "IDA|CARVEOUT|1975-12-24|62308|C400000001|CIG5500;" \
             "JON|MHONLY|1966-08-08|61101|H500000001|HUM1200;" \
             "KAY|MEDICAREPARTB|1955-05-05|CMS|1EG4TE5MK73|;" \
-            "LEE|MEDICAL|2001-10-10|610442|91234567A|", members, ";")
+            "LEE|MEDICAL|2001-10-10|610442|91234567A|", all, ";")
+  n = 0
+  for (k = 1; k <= length(all); k++) {
+    split(all[k], f, "|")
+    if (payer == "" || f[4] == payer) members[++n] = all[k]
+  }
+  if (n == 0) { print "no sandbox member has payer " payer > "/dev/stderr"; exit 2 }
   split("2026-12-07 2026-12-14 2026-12-21 2027-01-04", starts, " ")
   split("3 4 5 5 5", days, " ")
   split("4 6 8 8 12", weeks, " ")

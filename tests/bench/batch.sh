@@ -3,7 +3,8 @@
 #   tests/bench/batch.sh plain    # 10,000 rows, 100 ms sandbox latency, 40 in flight: wall time vs the 25 s ideal, peak RSS
 #   tests/bench/batch.sh faults   # the same with 5 % 503, 2 % timeouts, 1 % 429, 1 % AAA 42 injected
 #   tests/bench/batch.sh crash    # the same (with faults) and a SIGKILL half-way, then a restart on the same data folder
-# ROWS (default 10000), LATENCY_MS (100), CONCURRENCY (40), WORKER_CONCURRENCY (CONCURRENCY + 25 %) and TIME_LIMIT
+# ROWS (default 10000), LATENCY_MS (100), CONCURRENCY (40), WORKER_CONCURRENCY (the service's default, CONCURRENCY +
+# 25 %), PAYER (60054: a one-payer census; empty for the sandbox's mix of payers, half of them Aetna) and TIME_LIMIT
 # (seconds, default 270) change the run.
 # Prints FIGURE lines for run-all.sh; exits non-zero when a check fails.
 set -euo pipefail
@@ -21,29 +22,28 @@ work="$(mktemp -d /tmp/coveragecheck-bench-batch.XXXXXX)"
 trap 'stop_service; [ "${KEEP:-0}" = 1 ] || rm -rf "$work"' EXIT
 census="$work/census.csv"
 # Every row valid (BAD_EVERY=0): the batch is exactly ROWS verifications. Census rejections are the fuzzer's business.
-BAD_EVERY=0 "$root/samples/census/generate.sh" "$rows" "$census" 2>/dev/null
+payer="${PAYER-60054}"
+BAD_EVERY=0 PAYER="$payer" "$root/samples/census/generate.sh" "$rows" "$census" 2>/dev/null
 
 new_key finance_key finance finance
 # Why these settings:
 # - Clearinghouse:MaxConcurrency is the limit under test (40 in flight to the clearinghouse). The sandbox counts the
 #   inquiries in flight and the run fails if it ever saw more (GET /sandbox/stats on a fixed loopback port).
-# - Verification:WorkerConcurrency = 50, a quarter above it (the service's default): an item is also claimed, parsed,
-#   estimated and written, and with exactly 40 worker slots those steps would leave clearinghouse slots idle.
-# - Verification:PerPayerConcurrency = the same 50: the generated census (like a real IOP census) puts half its rows on
-#   one payer (Aetna, 6 of its 12 members); with the default 20 the Aetna rows would hold the other worker slots
-#   waiting for a per-payer slot, and the run would measure head-of-line blocking, not the clearinghouse limit.
-worker_concurrency="${WORKER_CONCURRENCY:-$((concurrency + concurrency / 4))}"
+# - Everything else is the service's default (issue 19): Verification:WorkerConcurrency is a quarter above the
+#   clearinghouse's limit (50) and no payer has a limit of its own (Verification:PerPayerConcurrency unset), so a
+#   census of one payer is limited by the clearinghouse alone. WORKER_CONCURRENCY sets the worker's limit explicitly.
 sandbox_port="$(free_port)"
 sandbox_url="http://127.0.0.1:$sandbox_port"
 settings=(
+  "Clearinghouse__Sandbox=true"
+  "Https__Enforce=false"
   "Sandbox__LatencyMs=$latency_ms"
   "Sandbox__Seed=8"
   "Sandbox__Port=$sandbox_port"
   "Clearinghouse__MaxConcurrency=$concurrency"
-  "Verification__WorkerConcurrency=$worker_concurrency"
-  "Verification__PerPayerConcurrency=$worker_concurrency"
   "Verification__ReverifySchedule=off"
 )
+[ -n "${WORKER_CONCURRENCY:-}" ] && settings+=("Verification__WorkerConcurrency=$WORKER_CONCURRENCY")
 if [ "$mode" != plain ]; then
   # A sandbox timeout hangs 3 s then answers 504; the client gives each attempt 2 s, so a timeout costs 2 s, not 90.
   # Worker retries start at 1 s (doubling with jitter, at most 5 s apart) so the re-queued items finish in the run.
@@ -59,7 +59,7 @@ if [ "$mode" != plain ]; then
     "Verification__LeaseDuration=00:00:10"
   )
 fi
-say "mode $mode: $rows rows, sandbox latency ${latency_ms} ms, concurrency $concurrency; settings: ${settings[*]}"
+say "mode $mode: $rows rows (payer ${payer:-mixed}), sandbox latency ${latency_ms} ms, concurrency $concurrency; settings: ${settings[*]}"
 
 log="$work/service.log"
 start_service "$work/data" "$log" "${settings[@]}"

@@ -174,3 +174,48 @@ internal sealed class BatchProgressAndRowsTests
         });
     }
 }
+
+internal sealed class BatchProgressPaceTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 28, 10, 0, 0, TimeSpan.Zero);
+
+    private static BatchPayerCount Count(string payer, string status, int count) => new() { PayerId = payer, Status = status, Count = count };
+
+    [Test]
+    public void The_estimate_follows_the_slowest_payer_s_own_pace_issue_19()
+    {
+        // In 9 minutes Aetna answered 90 (10 left: 1 more minute), the slow payer 1 (9 left: 81 more minutes).
+        var progress = BatchProgress.Compute(
+            [Count("60054", "completed", 90), Count("60054", "queued", 10), Count("00710", "completed", 1), Count("00710", "in-progress", 9)],
+            Start, Start.AddMinutes(9));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(progress.EstimatedCompletion, Is.EqualTo(Start.AddMinutes(9 + 81)));
+            Assert.That(progress.Payers!.Single(p => p.PayerId == "60054").EstimatedCompletion, Is.EqualTo(Start.AddMinutes(10)));
+        });
+    }
+
+    [Test]
+    public void Rows_waiting_for_a_payer_that_is_down_do_not_hold_the_batch_or_its_estimate_issue_19()
+    {
+        var progress = BatchProgress.Compute(
+            [Count("60054", "completed", 19), Count("00710", BatchRowStatus.WaitingForPayer, 1)], Start, Start.AddMinutes(14));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(progress.Counts["queued"], Is.EqualTo(1), "still a queued row in the contract's counts");
+            Assert.That(progress.WaitingForPayer, Is.EqualTo(1));
+            Assert.That(progress.Pending, Is.Zero, "nothing the batch waits for");
+            Assert.That(progress.EstimatedCompletion, Is.Null, "no made-up 'a few seconds'");
+            Assert.That(progress.Percent, Is.EqualTo(95));
+        });
+    }
+
+    [Test]
+    public void A_payer_with_rows_left_but_no_answer_yet_borrows_the_batch_s_pace()
+    {
+        var progress = BatchProgress.Compute([Count("60054", "completed", 10), Count("87726", "queued", 5)], Start, Start.AddMinutes(10));
+        Assert.That(progress.EstimatedCompletion, Is.EqualTo(Start.AddMinutes(15)));
+    }
+}

@@ -51,7 +51,7 @@ internal sealed class BatchReportTests
             var rows = ReportSamples.Rows.Where(r => (r.PayerId ?? string.Empty) == payer.PayerId).ToList();
             Assert.That(payer.ExpectedPatientTotal, Is.EqualTo(rows.Sum(r => r.EstimatedPatientTotal ?? 0m)));
             Assert.That(payer.ExpectedPayerTotal, Is.EqualTo(rows.Sum(r => r.EstimatedPayerTotal ?? 0m)));
-            Assert.That(payer.Active - payer.EndsBeforeProgram + payer.EndsBeforeProgram + payer.Ended + payer.NeedsReview + payer.Pending + payer.Rejected, Is.EqualTo(payer.Patients));
+            Assert.That(payer.Active - payer.EndsBeforeProgram + payer.EndsBeforeProgram + payer.Ended + payer.NeedsReview + payer.Pending + payer.Rejected + payer.CarvedOut, Is.EqualTo(payer.Patients));
         }
 
         var total = PayerSummary.Sum(summary);

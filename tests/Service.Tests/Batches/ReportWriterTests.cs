@@ -64,7 +64,7 @@ internal sealed class ReportWriterTests
     {
         using var workbook = await ReadWorkbookAsync(ReportSamples.Report());
 
-        Assert.That(workbook.Worksheets.Select(w => w.Name), Is.EqualTo(new[] { "Report", "Summary by payer", "Changes" }));
+        Assert.That(workbook.Worksheets.Select(w => w.Name), Is.EqualTo(new[] { "Report", "Summary by payer", "Changes", "Charts" }));
         var sheet = workbook.Worksheet("Report");
         var column = BatchReportColumns.All.Select((c, i) => (c.Name, Index: i + 1)).ToDictionary(x => x.Name, x => x.Index);
 
@@ -193,7 +193,7 @@ internal sealed class ReportWriterTests
         Assert.That(charts, Has.Count.EqualTo(2));
         Assert.That(charts.Select(c => (string?)c.Parent!.Attribute("id")), Is.EqualTo(new[] { "chart-amounts-by-payer", "chart-coverage-status" }));
         var amountLabels = charts[0].Descendants(svg + "text").Select(t => t.Value.Trim()).ToList();
-        Assert.That(amountLabels, Does.Contain("AETNA").And.Contain("R&D <Regional> \"Plan\"").And.Contain("Patient").And.Contain("Payer"));
+        Assert.That(amountLabels, Does.Contain("AETNA").And.Contain("R&D <Regional> \"Plan\"").And.Contain("Patient cost sharing").And.Contain("Self-pay").And.Contain("Payer"));
         Assert.That(charts[0].Descendants(svg + "rect").Count(), Is.GreaterThanOrEqualTo(2 * 4), "two bars for each of four payers");
         var statusLabels = charts[1].Descendants(svg + "text").Select(t => t.Value.Trim()).ToList();
         Assert.That(statusLabels, Does.Contain("Ends before program").And.Contain("Rejected"));

@@ -35,6 +35,12 @@ internal static class BatchRowStatus
     public const string Failed = "failed";
     public const string NeedsReview = "needs-review";
     public const string Rejected = "rejected";
+
+    /// <summary>
+    /// Progress only, never a row's status: a queued row whose payer could not answer at its last attempt (outage,
+    /// timeout, throttling, AAA 42/80, breaker open). It does not hold the batch: the batch is complete without it.
+    /// </summary>
+    public const string WaitingForPayer = "waiting-for-payer";
 }
 
 /// <summary>Where a patient's coverage stands; every row has exactly one standing, so the counts add up to the patients.</summary>
@@ -54,6 +60,12 @@ internal enum CoverageStanding
 
     /// <summary>Queued or in progress: no answer yet.</summary>
     Pending,
+
+    /// <summary>
+    /// Covered, but the behavioural-health benefits are administered by someone else who was not verified: not
+    /// "active" with $0/$0, because nothing was estimated (#19).
+    /// </summary>
+    CarvedOut,
 
     /// <summary>The census record was rejected.</summary>
     Rejected,
@@ -127,6 +139,27 @@ internal sealed record BatchReportRow
 
     public string? ErrorDescription { get; init; }
 
+    /// <summary>The part of <see cref="EstimatedPatientTotal"/> that is self-pay (days the payer does not cover at all); null without an estimate.</summary>
+    public decimal? EstimatedSelfPayTotal { get; init; }
+
+    /// <summary>The patient's cost sharing under the plan: the patient total less self-pay; null without an estimate.</summary>
+    public decimal? EstimatedCostShareTotal => EstimatedPatientTotal is { } patient ? patient - (EstimatedSelfPayTotal ?? 0m) : null;
+
+    /// <summary>The answer names a behavioural-health administrator whose own benefits were not used (#16, #19).</summary>
+    public bool CarvedOut { get; init; }
+
+    /// <summary>What finance must know about the row, in words, "; "-separated (#19); null when nothing.</summary>
+    public string? Flags { get; init; }
+
+    /// <summary>Attempts made so far; null for a rejected record.</summary>
+    public int? Attempts { get; init; }
+
+    /// <summary>When a row queued again after an attempt is tried next (UTC); null when it is not retrying.</summary>
+    public DateTimeOffset? NextTryAt { get; init; }
+
+    /// <summary>Why and until when a row is retrying, in words ("waiting for payer X (id): …, next try at …"); null when it is not.</summary>
+    public string? Retrying { get; init; }
+
     /// <summary>True when the plan ends before the last day of the program; null when either date is unknown.</summary>
     public bool? EndsBeforeProgram => CoverageEnd is { } end && ProgramEnd is { } programEnd ? end < programEnd : null;
 
@@ -135,6 +168,7 @@ internal sealed record BatchReportRow
         BatchRowStatus.Rejected => CoverageStanding.Rejected,
         BatchRowStatus.Queued or BatchRowStatus.InProgress => CoverageStanding.Pending,
         BatchRowStatus.Completed when Active == false => CoverageStanding.Ended,
+        BatchRowStatus.Completed when Active == true && CarvedOut => CoverageStanding.CarvedOut,
         BatchRowStatus.Completed when Active == true && EndsBeforeProgram == true => CoverageStanding.EndsBeforeProgram,
         BatchRowStatus.Completed when Active == true => CoverageStanding.Active,
         _ => CoverageStanding.NeedsReview,
@@ -155,14 +189,19 @@ internal sealed record BatchReportRow
 /// <param name="PayerId">The payer, or empty for rows without one.</param>
 /// <param name="PayerName">The payer's name, when any row carries it.</param>
 /// <param name="Patients">Rows for this payer.</param>
-/// <param name="Active">Covered today (including those whose plan ends before the program).</param>
+/// <param name="Active">Covered today (including those whose plan ends before the program; carved-out rows are not).</param>
 /// <param name="EndsBeforeProgram">Covered today but not to the end of the program (a subset of <paramref name="Active"/>).</param>
 /// <param name="Ended">Coverage not active.</param>
 /// <param name="NeedsReview">No usable answer: failed, needs-review, or no active flag.</param>
 /// <param name="Pending">Still queued or in progress.</param>
 /// <param name="Rejected">Census records rejected.</param>
-/// <param name="ExpectedPatientTotal">Sum of the rows' estimated patient totals.</param>
+/// <param name="ExpectedPatientTotal">
+/// Sum of the rows' expected patient cost sharing under this payer's plans (deductible, copay, coinsurance, balance
+/// bill): the estimated patient totals less self-pay, which is not the payer's (#19).
+/// </param>
 /// <param name="ExpectedPayerTotal">Sum of the rows' estimated payer totals.</param>
+/// <param name="CarvedOut">Covered, with the behavioural-health benefits at an administrator not verified: no estimate.</param>
+/// <param name="ExpectedSelfPayTotal">Sum of the rows' self-pay: days no plan pays for (coverage ended or not active, not covered, visit limit reached).</param>
 internal sealed record PayerSummary(
     string PayerId,
     string? PayerName,
@@ -174,7 +213,9 @@ internal sealed record PayerSummary(
     int Pending,
     int Rejected,
     decimal ExpectedPatientTotal,
-    decimal ExpectedPayerTotal)
+    decimal ExpectedPayerTotal,
+    int CarvedOut = 0,
+    decimal ExpectedSelfPayTotal = 0m)
 {
     public static IReadOnlyList<PayerSummary> FromRows(IEnumerable<BatchReportRow> rows) =>
         rows.GroupBy(r => r.PayerId ?? string.Empty, StringComparer.Ordinal)
@@ -189,8 +230,10 @@ internal sealed record PayerSummary(
                 g.Count(r => r.Standing == CoverageStanding.NeedsReview),
                 g.Count(r => r.Standing == CoverageStanding.Pending),
                 g.Count(r => r.Standing == CoverageStanding.Rejected),
-                g.Sum(r => r.EstimatedPatientTotal ?? 0m),
-                g.Sum(r => r.EstimatedPayerTotal ?? 0m)))
+                g.Sum(r => r.EstimatedCostShareTotal ?? 0m),
+                g.Sum(r => r.EstimatedPayerTotal ?? 0m),
+                g.Count(r => r.Standing == CoverageStanding.CarvedOut),
+                g.Sum(r => r.EstimatedSelfPayTotal ?? 0m)))
             .ToList();
 
     public static PayerSummary Sum(IEnumerable<PayerSummary> summaries)
@@ -207,7 +250,9 @@ internal sealed record PayerSummary(
             all.Sum(s => s.Pending),
             all.Sum(s => s.Rejected),
             all.Sum(s => s.ExpectedPatientTotal),
-            all.Sum(s => s.ExpectedPayerTotal));
+            all.Sum(s => s.ExpectedPayerTotal),
+            all.Sum(s => s.CarvedOut),
+            all.Sum(s => s.ExpectedSelfPayTotal));
     }
 
     /// <summary>The label a person reads: the name when known, else the ID.</summary>

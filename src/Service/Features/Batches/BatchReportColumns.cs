@@ -49,5 +49,11 @@ internal static class BatchReportColumns
         new("relationship", ReportValueKind.Text, 12, r => r.Relationship),
         new("sent_as", ReportValueKind.Text, 12, r => r.SentAs),
         new("administrator", ReportValueKind.Text, 30, r => r.Administrator),
+        new("flags", ReportValueKind.Text, 50, r => r.Flags),
+        new("estimated_self_pay_total", ReportValueKind.Money, 14, r => r.EstimatedSelfPayTotal),
+        new("estimated_cost_share_total", ReportValueKind.Money, 14, r => r.EstimatedCostShareTotal),
+        new("attempts", ReportValueKind.Integer, 9, r => r.Attempts),
+        new("retrying", ReportValueKind.Text, 50, r => r.Retrying),
+        new("next_try_at", ReportValueKind.Text, 22, r => r.NextTryAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)),
     ];
 }

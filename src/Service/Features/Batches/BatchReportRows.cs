@@ -73,6 +73,9 @@ internal static class BatchReportRows
             PriorAuthorizationRequired = inNetwork?.PriorAuthorizationRequired,
             EstimatedPatientTotal = totals?.Patient,
             EstimatedPayerTotal = totals?.Payer,
+            EstimatedSelfPayTotal = result.Estimate?.Breakdown?.SelfPay,
+            CarvedOut = coverage is { CarveOut: not null, BenefitsFrom: null },
+            Flags = ReportFlags.Describe(result, report.ProgramEnd),
             // Our wording for the code, never the payer's free text (it can echo the patient's name or date of birth).
             ErrorCode = firstError is null ? report.ErrorCode : PayerErrorText.Code(firstError.Code),
             ErrorDescription = firstError is null ? report.ErrorDescription : PayerErrorText.Describe(firstError),

@@ -19,7 +19,12 @@ internal sealed record BatchSubmission(Guid? BatchId, int Accepted, int Rejected
 }
 
 /// <summary>The state of a batch as <c>GET /api/v1/batches/{id}</c> shows it.</summary>
-internal sealed record BatchState(BatchRecord Batch, BatchProgress Progress);
+/// <param name="Batch">The stored batch.</param>
+/// <param name="Progress">Rows by status and each payer's pace.</param>
+/// <param name="Retrying">Rows queued again after an attempt, in line order (at most <see cref="BatchService.RetryingListed"/>).</param>
+/// <param name="RetryingCount">All rows queued again after an attempt.</param>
+/// <param name="Eta">The estimate in words, in program time: rows left at the payers' pace, and payers waited for with their next try.</param>
+internal sealed record BatchState(BatchRecord Batch, BatchProgress Progress, IReadOnlyList<RetryingRow> Retrying, int RetryingCount, string Eta);
 
 /// <summary>
 /// Finance's census batches: reads an uploaded census, queues a verification per valid row (through
@@ -31,9 +36,13 @@ internal sealed class BatchService(
     VerificationIntake intake,
     PayerDirectory payers,
     AuditStore audit,
+    ProgramTime programTime,
     TimeProvider timeProvider,
     ILogger<BatchService> logger)
 {
+    /// <summary>Retrying rows listed in a batch's state; the rest are counted (a payer down for a whole census would list them all).</summary>
+    public const int RetryingListed = 100;
+
     /// <summary>Census rows prepared (their PHI encrypted) and written at a time, inside the intake's one transaction.</summary>
     public const int ChunkSize = 250;
 
@@ -123,7 +132,10 @@ internal sealed class BatchService(
     private static string IdempotencyHash(string actor, string key) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"batch\u001f{actor}\u001f{key}")));
 
-    /// <summary>The batch and its progress, or null when there is no such batch. A finished batch is marked completed.</summary>
+    /// <summary>
+    /// The batch and its progress, or null when there is no such batch. A batch is marked completed once every row
+    /// has an answer or waits for a payer that could not answer.
+    /// </summary>
     public async Task<BatchState?> GetStateAsync(Guid id, CancellationToken cancellationToken)
     {
         var batch = await batches.GetAsync(id, cancellationToken);
@@ -132,15 +144,56 @@ internal sealed class BatchService(
             return null;
         }
 
-        var progress = BatchProgress.Compute(await batches.CountByStatusAsync(id, cancellationToken), batch.CreatedAt, timeProvider.GetUtcNow());
+        var now = timeProvider.GetUtcNow();
+        var progress = BatchProgress.Compute(await batches.CountByPayerAsync(id, cancellationToken), batch.CreatedAt, now);
         if (progress.Pending == 0 && batch.Status == BatchStatus.Running
             && await batches.TryCompleteAsync(id, timeProvider.GetUtcNow(), cancellationToken))
         {
             batch = await batches.GetAsync(id, cancellationToken) ?? batch;
         }
 
-        return new BatchState(batch, progress);
+        var retrying = progress.Counts[BatchRowStatus.Queued] > 0 ? await batches.ListRetryingAsync(id, cancellationToken) : [];
+        return new BatchState(batch, progress, [.. retrying.Take(RetryingListed)], retrying.Count, DescribeEta(progress, retrying, now));
     }
+
+    /// <summary>The payer's name from the payer table with its ID ("AETNA (60054)"), or the ID alone.</summary>
+    public string PayerLabel(string payerId) => payers.Find(payerId) is { } payer ? $"{payer.Name} ({payerId})" : payerId;
+
+    /// <summary>A moment as staff read it, in the program's time zone.</summary>
+    public string ProgramTimeOf(DateTimeOffset at) => programTime.Format(at);
+
+    /// <summary>
+    /// The ETA in words: "done"; or the rows the worker is asking, how long they should take at the slowest payer's
+    /// pace and when that is; then, for each payer that could not answer, how many rows wait for it and its next try.
+    /// </summary>
+    internal string DescribeEta(BatchProgress progress, IReadOnlyList<RetryingRow> retrying, DateTimeOffset now)
+    {
+        var parts = new List<string>();
+        if (progress.Pending > 0)
+        {
+            var slowest = progress.Payers?.Where(p => p.Pending > 0).MaxBy(p => p.EstimatedCompletion);
+            parts.Add(progress.EstimatedCompletion is { } eta && slowest is not null
+                ? $"{Rows(progress.Pending)} left, about {Duration(eta - now)} at {PayerLabel(slowest.PayerId)}'s pace so far (done about {programTime.Format(eta)})"
+                : $"{Rows(progress.Pending)} left; no estimate until a payer has answered");
+        }
+
+        foreach (var payer in retrying.Where(r => r.PayerDown).GroupBy(r => r.PayerId, StringComparer.Ordinal).OrderBy(g => g.Min(r => r.NextAttemptAt)))
+        {
+            parts.Add($"{Rows(payer.Count())} waiting for payer {PayerLabel(payer.Key)}, which could not answer; next try at {programTime.Format(payer.Min(r => r.NextAttemptAt))}");
+        }
+
+        return parts.Count == 0 ? "done" : string.Join("; ", parts);
+
+        static string Rows(int n) => n == 1 ? "1 row" : $"{n:N0} rows";
+    }
+
+    /// <summary>A span for people: "under a minute", "about 4 minutes", "1 h 20 min".</summary>
+    internal static string Duration(TimeSpan span) => span switch
+    {
+        { TotalSeconds: < 60 } => $"{Math.Max(1, (int)Math.Ceiling(span.TotalSeconds))} s",
+        { TotalMinutes: < 60 } => $"{(int)Math.Ceiling(span.TotalMinutes)} min",
+        _ => $"{(int)span.TotalHours} h {span.Minutes} min",
+    };
 
     /// <summary>
     /// The report of a batch, with the changes since the batch before it; null when there is no such batch.
@@ -182,11 +235,26 @@ internal sealed class BatchService(
         ], cancellationToken);
         return
         [
-            .. sources.Select(source => BatchReportRows.From(
+            .. sources.Select(source => WithRetrying(BatchReportRows.From(
                 source.Row,
                 source.PayloadJson is { Length: > 0 } payload ? VerificationJson.ReadPayload(payload) : null,
                 VerificationJson.ReadResult(source.ResultJson),
-                source.Row.PayerId is { } payerId ? payers.Find(payerId)?.Name : null)),
+                source.Row.PayerId is { } payerId ? payers.Find(payerId)?.Name : null), source.Row)),
         ];
+    }
+
+    /// <summary>A row queued again after an attempt says why and when it is tried next, in program time.</summary>
+    private BatchReportRow WithRetrying(BatchReportRow report, BatchRowRecord row)
+    {
+        if (row.VerificationStatus != BatchRowStatus.Queued || row.Attempts is not > 0 || row.NextAttemptAt is not { } next)
+        {
+            return report;
+        }
+
+        var why = row.PayerDown
+            ? $"waiting for payer {PayerLabel(row.PayerId ?? "")}, which could not answer"
+            : "the payer asked to resubmit this inquiry";
+        var code = row.LastErrorCode is { Length: > 0 } lastCode ? $" ({lastCode})" : "";
+        return report with { NextTryAt = next, Retrying = $"{why}{code}; attempt {row.Attempts} made, next try at {programTime.Format(next)}" };
     }
 }

@@ -52,6 +52,32 @@ internal sealed record BatchRowRecord
     public DateOnly? ProgramEnd { get; init; }
     public string? LastErrorCode { get; init; }
     public string? LastError { get; init; }
+    public int? Attempts { get; init; }
+
+    /// <summary>When the worker tries the verification next; meaningful only while it is queued.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>Queued again because the payer could not answer its last attempt (see <see cref="BatchStore.CountByPayerAsync"/>).</summary>
+    public bool PayerDown { get; init; }
+}
+
+/// <summary>Rows of one payer in one progress status (<see cref="BatchRowStatus"/>, or <see cref="BatchRowStatus.WaitingForPayer"/>).</summary>
+internal sealed record BatchPayerCount
+{
+    public string PayerId { get; init; } = "";
+    public string Status { get; init; } = "";
+    public int Count { get; init; }
+}
+
+/// <summary>A batch row queued again after an attempt: when it is tried next, and whether its payer could not answer.</summary>
+internal sealed record RetryingRow
+{
+    public int Line { get; init; }
+    public string PayerId { get; init; } = "";
+    public int Attempts { get; init; }
+    public DateTimeOffset NextAttemptAt { get; init; }
+    public string? LastErrorCode { get; init; }
+    public bool PayerDown { get; init; }
 }
 
 /// <summary>A batch row with its verification's request and result decrypted: PHI, for building a report only.</summary>
@@ -205,7 +231,10 @@ internal sealed partial class BatchStore(IDbConnectionFactory database, PhiProte
             cancellationToken: cancellationToken));
     }
 
-    /// <summary>Marks a running batch completed once none of its verifications is queued or in progress. True when it is (now) completed.</summary>
+    /// <summary>
+    /// Marks a running batch completed once none of its verifications is in progress or queued, rows waiting for a
+    /// payer that could not answer excepted (one payer's outage must not hold the whole census). True when it is (now) completed.
+    /// </summary>
     public async Task<bool> TryCompleteAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -218,7 +247,11 @@ internal sealed partial class BatchStore(IDbConnectionFactory database, PhiProte
                   SELECT 1
                   FROM batch_rows r
                   JOIN verifications v ON v.id = r.verification_id
-                  WHERE r.batch_id = @id AND v.status IN ('queued', 'in-progress'))
+                  WHERE r.batch_id = @id
+                    AND (v.status = 'in-progress'
+                         OR (v.status = 'queued' AND NOT (v.attempts > 0 AND EXISTS (
+                             SELECT 1 FROM verification_attempts a
+                             WHERE a.verification_id = v.id AND a.attempt = v.attempts AND a.outcome = 'retry' AND a.counted = 0)))))
             """;
         await connection.ExecuteAsync(new CommandDefinition(sql, new { id, now }, cancellationToken: cancellationToken));
         var batch = await GetAsync(id, cancellationToken);
@@ -250,6 +283,56 @@ internal sealed partial class BatchStore(IDbConnectionFactory database, PhiProte
             """;
         var rows = await connection.QueryAsync<StatusCount>(new CommandDefinition(sql, new { id }, cancellationToken: cancellationToken));
         return rows.ToDictionary(r => r.Status, r => r.Count, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Rows per payer and status for progress; queued rows that wait on a payer that could not answer (their last
+    /// attempt was a retry that did not count against the member: the payer's outage, a timeout, throttling, AAA
+    /// 42/80, or the breaker open) are counted apart as <see cref="BatchRowStatus.WaitingForPayer"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<BatchPayerCount>> CountByPayerAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT t.PayerId, t.Status, COUNT(*) AS Count
+            FROM (
+                SELECT COALESCE(v.payer_id, '') AS PayerId,
+                       CASE WHEN v.status IS NULL THEN 'rejected'
+                            WHEN v.status = 'queued' AND v.attempts > 0 AND EXISTS (
+                                SELECT 1 FROM verification_attempts a
+                                WHERE a.verification_id = v.id AND a.attempt = v.attempts AND a.outcome = 'retry' AND a.counted = 0)
+                                THEN 'waiting-for-payer'
+                            ELSE v.status END AS Status
+                FROM batch_rows r
+                LEFT JOIN verifications v ON v.id = r.verification_id
+                WHERE r.batch_id = @id) t
+            GROUP BY t.PayerId, t.Status
+            """;
+        var rows = await connection.QueryAsync<BatchPayerCount>(new CommandDefinition(sql, new { id }, cancellationToken: cancellationToken));
+        return [.. rows];
+    }
+
+    /// <summary>
+    /// The rows of a batch whose verification is queued again after an attempt (retrying), in line order, with when the
+    /// worker tries each next and whether the payer could not answer (<see cref="RetryingRow.PayerDown"/>). No PHI.
+    /// </summary>
+    public async Task<IReadOnlyList<RetryingRow>> ListRetryingAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT r.line_number AS Line, v.payer_id AS PayerId, v.attempts AS Attempts, v.next_attempt_at AS NextAttemptAt,
+                   v.last_error_code AS LastErrorCode,
+                   CASE WHEN EXISTS (
+                       SELECT 1 FROM verification_attempts a
+                       WHERE a.verification_id = v.id AND a.attempt = v.attempts AND a.outcome = 'retry' AND a.counted = 0)
+                       THEN 1 ELSE 0 END AS PayerDown
+            FROM batch_rows r
+            JOIN verifications v ON v.id = r.verification_id
+            WHERE r.batch_id = @id AND v.status = 'queued' AND v.attempts > 0
+            ORDER BY r.line_number
+            """;
+        var rows = await connection.QueryAsync<RetryingRow>(new CommandDefinition(sql, new { id }, cancellationToken: cancellationToken));
+        return [.. rows];
     }
 
     /// <summary>The rejected census records of a batch, in line order.</summary>
@@ -296,6 +379,11 @@ internal sealed partial class BatchStore(IDbConnectionFactory database, PhiProte
                    r.error_code AS ErrorCode, r.error AS Error, v.status AS VerificationStatus, v.payer_id AS PayerId,
                    v.checked_at AS CheckedAt, v.completed_at AS CompletedAt, v.program_end AS ProgramEnd,
                    v.last_error_code AS LastErrorCode, v.last_error AS LastError,
+                   v.attempts AS Attempts, v.next_attempt_at AS NextAttemptAt,
+                   CASE WHEN v.status = 'queued' AND v.attempts > 0 AND EXISTS (
+                       SELECT 1 FROM verification_attempts a
+                       WHERE a.verification_id = v.id AND a.attempt = v.attempts AND a.outcome = 'retry' AND a.counted = 0)
+                       THEN 1 ELSE 0 END AS PayerDown,
                    v.payload_cipher AS PayloadCipher, v.result_cipher AS ResultCipher
             FROM batch_rows r
             LEFT JOIN verifications v ON v.id = r.verification_id

@@ -116,7 +116,7 @@ internal static class BatchesApi
     internal static async Task<Results<Ok<BatchStatusResponse>, NotFound>> GetAsync(Guid id, BatchService batches, CancellationToken cancellationToken)
     {
         var state = await batches.GetStateAsync(id, cancellationToken);
-        return state is null ? TypedResults.NotFound() : TypedResults.Ok(BatchStatusResponse.From(state));
+        return state is null ? TypedResults.NotFound() : TypedResults.Ok(BatchStatusResponse.From(state, batches));
     }
 
     internal static async Task<Results<PushStreamHttpResult, NotFound, ValidationProblem>> GetReportAsync(
@@ -151,14 +151,22 @@ internal sealed record BatchRowErrorResponse(int Line, string? PatientRef, strin
 
 /// <summary>A batch's progress.</summary>
 /// <param name="Id">The batch.</param>
-/// <param name="Status"><c>running</c> until no verification is queued or in progress, then <c>completed</c>.</param>
+/// <param name="Status">
+/// <c>running</c> until every row has an answer or waits for a payer that could not answer, then <c>completed</c>
+/// (rows still waiting for a payer are listed in <paramref name="Retrying"/> and finish on their own).
+/// </param>
 /// <param name="Rows">Census rows, rejected ones included.</param>
 /// <param name="Counts">Rows per status: queued, in-progress, completed, failed, needs-review, rejected.</param>
 /// <param name="Done">Rows with nothing left to do.</param>
 /// <param name="PercentDone">0–100.</param>
-/// <param name="EstimatedCompletion">When the rest should be done at the pace so far; null when done or not yet known.</param>
+/// <param name="EstimatedCompletion">When the rows the worker is asking should be done at their payers' pace; null when none is left or not yet known.</param>
 /// <param name="CreatedAt">When the census was uploaded.</param>
-/// <param name="CompletedAt">When the last verification finished.</param>
+/// <param name="CompletedAt">When the batch was marked completed.</param>
+/// <param name="WaitingForPayer">Queued rows waiting because their payer could not answer (also in <c>counts.queued</c>).</param>
+/// <param name="RetryingCount">Rows queued again after an attempt, whatever the reason.</param>
+/// <param name="Retrying">Those rows (the first 100, in line order) with their payer and next try.</param>
+/// <param name="Eta">The estimate in words, in program time (Program:TimeZone).</param>
+/// <param name="Payers">Each payer's rows finished, pending and waiting, and its own estimate.</param>
 internal sealed record BatchStatusResponse(
     Guid Id,
     string Status,
@@ -168,9 +176,14 @@ internal sealed record BatchStatusResponse(
     int PercentDone,
     DateTimeOffset? EstimatedCompletion,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? CompletedAt)
+    DateTimeOffset? CompletedAt,
+    int WaitingForPayer,
+    int RetryingCount,
+    IReadOnlyList<BatchRetryingRowResponse> Retrying,
+    string Eta,
+    IReadOnlyList<BatchPayerProgressResponse> Payers)
 {
-    public static BatchStatusResponse From(BatchState state) => new(
+    public static BatchStatusResponse From(BatchState state, BatchService batches) => new(
         state.Batch.Id,
         state.Batch.Status,
         state.Progress.Total,
@@ -179,5 +192,27 @@ internal sealed record BatchStatusResponse(
         state.Progress.Percent,
         state.Progress.EstimatedCompletion,
         state.Batch.CreatedAt,
-        state.Batch.CompletedAt);
+        state.Batch.CompletedAt,
+        state.Progress.WaitingForPayer,
+        state.RetryingCount,
+        [.. state.Retrying.Select(r => new BatchRetryingRowResponse(
+            r.Line, r.PayerId, batches.PayerLabel(r.PayerId), r.PayerDown ? "payer-unavailable" : "payer-asked-to-resubmit",
+            r.Attempts, r.LastErrorCode, r.NextAttemptAt, batches.ProgramTimeOf(r.NextAttemptAt)))],
+        state.Eta,
+        [.. (state.Progress.Payers ?? []).Select(p => new BatchPayerProgressResponse(p.PayerId, p.Finished, p.Pending, p.WaitingForPayer, p.EstimatedCompletion))]);
 }
+
+/// <summary>A row queued again after an attempt (no PHI: the line, never the patient).</summary>
+/// <param name="Line">The census line.</param>
+/// <param name="PayerId">The payer asked.</param>
+/// <param name="Payer">Its name and ID, as people read it.</param>
+/// <param name="Reason"><c>payer-unavailable</c> (the payer could not answer; it does not hold the batch) or <c>payer-asked-to-resubmit</c>.</param>
+/// <param name="Attempts">Attempts made so far.</param>
+/// <param name="LastErrorCode">What the last attempt found (no payer free text).</param>
+/// <param name="NextTryAt">When the worker tries it next (UTC).</param>
+/// <param name="NextTry">The same in program time, as staff read it.</param>
+internal sealed record BatchRetryingRowResponse(
+    int Line, string PayerId, string Payer, string Reason, int Attempts, string? LastErrorCode, DateTimeOffset NextTryAt, string NextTry);
+
+/// <summary>One payer's part of a batch's progress.</summary>
+internal sealed record BatchPayerProgressResponse(string PayerId, int Finished, int Pending, int WaitingForPayer, DateTimeOffset? EstimatedCompletion);

@@ -19,7 +19,9 @@ internal sealed class HtmlReportWriter : IBatchReportWriter
         "table{border-collapse:collapse;font-size:.85rem}th,td{border:1px solid #c8c8c8;padding:.25rem .5rem;text-align:left;vertical-align:top}" +
         "th{background:#dce6f1;position:sticky;top:0}td.num{text-align:right;font-variant-numeric:tabular-nums}" +
         "tr.rejected td{background:#fbeaea}tr.total td{font-weight:bold}" +
-        "figure{margin:1rem 0}svg{max-width:100%;height:auto}.meta{color:#555}";
+        "figure{margin:1rem 0;max-width:900px}svg{max-width:100%;height:auto}.meta{color:#555}" +
+        // Wide and long tables scroll inside their own frame (#19), the page stays one screen wide; headers stay in view.
+        ".frame{overflow:auto;max-width:100%;max-height:75vh;border:1px solid #c8c8c8}.frame table{border:0}td{white-space:nowrap}td.wrap{white-space:normal;min-width:18rem}";
 
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Default;
 
@@ -59,13 +61,13 @@ internal sealed class HtmlReportWriter : IBatchReportWriter
 
         await html.WriteAsync("<h2>Charts</h2>\n<figure id=\"chart-amounts-by-payer\">".AsMemory(), cancellationToken);
         await html.WriteAsync(amountsChart.AsMemory(), cancellationToken);
-        await html.WriteAsync("<figcaption>Expected patient and payer amounts by payer</figcaption></figure>\n<figure id=\"chart-coverage-status\">".AsMemory(), cancellationToken);
+        await html.WriteAsync("<figcaption>Expected payer, patient cost-sharing and self-pay amounts by payer (the largest payers, then the others together)</figcaption></figure>\n<figure id=\"chart-coverage-status\">".AsMemory(), cancellationToken);
         await html.WriteAsync(statusChart.AsMemory(), cancellationToken);
         await html.WriteAsync("<figcaption>Coverage status of every census row</figcaption></figure>\n".AsMemory(), cancellationToken);
 
         await html.WriteAsync(ChangesTable(report), cancellationToken);
 
-        await html.WriteAsync("<h2>All rows</h2>\n<table id=\"rows\">\n<thead><tr>".AsMemory(), cancellationToken);
+        await html.WriteAsync("<h2>All rows</h2>\n<div class=\"frame\" id=\"rows-frame\">\n<table id=\"rows\">\n<thead><tr>".AsMemory(), cancellationToken);
         var header = new StringBuilder();
         foreach (var column in BatchReportColumns.All)
         {
@@ -85,7 +87,7 @@ internal sealed class HtmlReportWriter : IBatchReportWriter
             {
                 var value = column.Value(row);
                 var numeric = column.Kind is ReportValueKind.Money or ReportValueKind.Integer or ReportValueKind.Percent;
-                line.Append(numeric ? "<td class=\"num\">" : "<td>")
+                line.Append(numeric ? "<td class=\"num\">" : column.Width >= 40 ? "<td class=\"wrap\">" : "<td>")
                     .Append(Encode(column.Kind == ReportValueKind.Money ? ReportText.Money((decimal?)value) : ReportText.Format(value)))
                     .Append("</td>");
             }
@@ -94,14 +96,14 @@ internal sealed class HtmlReportWriter : IBatchReportWriter
             await html.WriteAsync(line, cancellationToken);
         }
 
-        await html.WriteAsync("</tbody>\n</table>\n</body>\n</html>\n".AsMemory(), cancellationToken);
+        await html.WriteAsync("</tbody>\n</table>\n</div>\n</body>\n</html>\n".AsMemory(), cancellationToken);
         await html.FlushAsync(cancellationToken);
     }
 
     private static StringBuilder SummaryTable(IReadOnlyList<PayerSummary> summary, PayerSummary total)
     {
-        var table = new StringBuilder("<h2>Summary by payer</h2>\n<table id=\"summary\">\n<thead><tr>");
-        foreach (var name in new[] { "Payer ID", "Payer", "Patients", "Active", "Ends before program", "Ended", "Needs review", "Pending", "Rejected", "Expected patient total", "Expected payer total" })
+        var table = new StringBuilder("<h2>Summary by payer</h2>\n<div class=\"frame\">\n<table id=\"summary\">\n<thead><tr>");
+        foreach (var name in new[] { "Payer ID", "Payer", "Patients", "Active", "Ends before program", "Ended", "Needs review", "Pending", "Rejected", "Expected patient total", "Expected payer total", "Carved out", "Expected self-pay" })
         {
             table.Append("<th scope=\"col\">").Append(Encode(name)).Append("</th>");
         }
@@ -114,7 +116,7 @@ internal sealed class HtmlReportWriter : IBatchReportWriter
 
         table.Append("</tbody>\n<tfoot>\n");
         SummaryRow(table, "<tr class=\"total\">", "Total", string.Empty, total);
-        return table.Append("</tfoot>\n</table>\n");
+        return table.Append("</tfoot>\n</table>\n</div>\n<p class=\"meta\">").Append(Encode(XlsxReportWriter.SummaryNote)).Append("</p>\n");
     }
 
     private static void SummaryRow(StringBuilder table, string open, string payerId, string payerName, PayerSummary s)
@@ -127,7 +129,9 @@ internal sealed class HtmlReportWriter : IBatchReportWriter
         }
 
         table.Append("<td class=\"num\">").Append(ReportText.Money(s.ExpectedPatientTotal)).Append("</td>")
-            .Append("<td class=\"num\">").Append(ReportText.Money(s.ExpectedPayerTotal)).Append("</td></tr>\n");
+            .Append("<td class=\"num\">").Append(ReportText.Money(s.ExpectedPayerTotal)).Append("</td>")
+            .Append("<td class=\"num\">").Append(s.CarvedOut.ToString(CultureInfo.InvariantCulture)).Append("</td>")
+            .Append("<td class=\"num\">").Append(ReportText.Money(s.ExpectedSelfPayTotal)).Append("</td></tr>\n");
     }
 
     private static StringBuilder ChangesTable(BatchReport report)
@@ -140,7 +144,7 @@ internal sealed class HtmlReportWriter : IBatchReportWriter
 
         table.Append("<p class=\"meta\">Against the run of ")
             .Append(Encode(report.PreviousRunAt.Value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)))
-            .Append(".</p>\n<table id=\"changes\">\n<thead><tr><th scope=\"col\">patient_ref</th><th scope=\"col\">change</th><th scope=\"col\">before</th><th scope=\"col\">after</th></tr></thead>\n<tbody>\n");
+            .Append(".</p>\n<div class=\"frame\">\n<table id=\"changes\">\n<thead><tr><th scope=\"col\">patient_ref</th><th scope=\"col\">change</th><th scope=\"col\">before</th><th scope=\"col\">after</th></tr></thead>\n<tbody>\n");
         foreach (var change in report.Changes)
         {
             table.Append("<tr><td>").Append(Encode(change.PatientRef))
@@ -150,7 +154,7 @@ internal sealed class HtmlReportWriter : IBatchReportWriter
                 .Append("</td></tr>\n");
         }
 
-        return table.Append("</tbody>\n</table>\n");
+        return table.Append("</tbody>\n</table>\n</div>\n");
     }
 
     private static string Encode(string text) => Encoder.Encode(text);

@@ -14,6 +14,7 @@ internal sealed class XlsxReportWriter : IBatchReportWriter
     public const string ReportSheet = "Report";
     public const string SummarySheet = "Summary by payer";
     public const string ChangesSheet = "Changes";
+    public const string ChartsSheet = "Charts";
 
     public const string MoneyFormat = "\"$\"#,##0.00";
     public const string PercentFormat = "General\"%\"";
@@ -37,6 +38,7 @@ internal sealed class XlsxReportWriter : IBatchReportWriter
             WriteReport(workbook.Worksheets.Add(ReportSheet), report, cancellationToken);
             WriteSummary(workbook.Worksheets.Add(SummarySheet), report);
             WriteChanges(workbook.Worksheets.Add(ChangesSheet), report);
+            WriteCharts(workbook.Worksheets.Add(ChartsSheet), report);
             workbook.SaveAs(buffer);
         }
 
@@ -88,9 +90,9 @@ internal sealed class XlsxReportWriter : IBatchReportWriter
         string[] headers =
         [
             "Payer ID", "Payer", "Patients", "Active", "Ends before program", "Ended", "Needs review", "Pending", "Rejected",
-            "Expected patient total", "Expected payer total",
+            "Expected patient total", "Expected payer total", "Carved out", "Expected self-pay",
         ];
-        double[] widths = [10, 28, 10, 10, 12, 10, 12, 10, 10, 16, 16];
+        double[] widths = [10, 28, 10, 10, 12, 10, 12, 10, 10, 16, 16, 10, 16];
         for (var c = 0; c < headers.Length; c++)
         {
             sheet.Cell(1, c + 1).SetValue(headers[c]);
@@ -110,6 +112,7 @@ internal sealed class XlsxReportWriter : IBatchReportWriter
         WriteSummaryRow(sheet, totalRow, "Total", string.Empty, report.Total);
         sheet.Row(totalRow).Style.Font.Bold = true;
         sheet.Range(2, 10, totalRow, 11).Style.NumberFormat.Format = MoneyFormat;
+        sheet.Range(2, 13, totalRow, 13).Style.NumberFormat.Format = MoneyFormat;
 
         var noteRow = totalRow + 2;
         sheet.Cell(noteRow, 1).SetValue($"Batch {report.BatchId}" + (report.SourceName is { } name ? $" ({name})" : string.Empty));
@@ -118,6 +121,7 @@ internal sealed class XlsxReportWriter : IBatchReportWriter
             ? "Changes are against the run of " + previous.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) + "."
             : "First run of this census: no changes to compare.");
         sheet.Cell(noteRow + 3, 1).SetValue("Amounts are estimates from in-network benefits; blank figures were not given by the payer.");
+        sheet.Cell(noteRow + 4, 1).SetValue(SummaryNote);
     }
 
     private static void WriteSummaryRow(IXLWorksheet sheet, int r, string payerId, string payerName, PayerSummary s)
@@ -133,7 +137,15 @@ internal sealed class XlsxReportWriter : IBatchReportWriter
         sheet.Cell(r, 9).SetValue(s.Rejected);
         sheet.Cell(r, 10).SetValue(s.ExpectedPatientTotal);
         sheet.Cell(r, 11).SetValue(s.ExpectedPayerTotal);
+        sheet.Cell(r, 12).SetValue(s.CarvedOut);
+        sheet.Cell(r, 13).SetValue(s.ExpectedSelfPayTotal);
     }
+
+    /// <summary>What the summary's money columns hold (#19), shown under the summary in every format.</summary>
+    public const string SummaryNote =
+        "Expected patient total is the patients' cost sharing under each payer's plans; self-pay (days no plan pays for: " +
+        "coverage ended or not active, care not covered, visit limit reached) is apart in Expected self-pay. " +
+        "Carved out: covered, but the behavioural-health benefits are with an administrator not verified, so nothing was estimated.";
 
     private static void WriteChanges(IXLWorksheet sheet, BatchReport report)
     {
@@ -156,6 +168,78 @@ internal sealed class XlsxReportWriter : IBatchReportWriter
         }
 
         FinishTable(sheet, Math.Max(r - 1, 1), headers.Length);
+    }
+
+    /// <summary>
+    /// The HTML report's two charts as in-cell bars (conditional-format data bars: ClosedXML draws no charts, and its
+    /// pictures need GDI+, which Linux hosts lack): the <see cref="BatchReportCharts.TopPayers"/> largest payers by
+    /// name and the others as one group, one payer per row, so they stay readable with many payers (#19).
+    /// </summary>
+    private static void WriteCharts(IXLWorksheet sheet, BatchReport report)
+    {
+        sheet.Cell(1, 1).SetValue($"{BatchReportCharts.AmountsTitle}: the {BatchReportCharts.TopPayers} largest payers, then the others together (every payer is on sheet {SummarySheet})");
+        sheet.Cell(1, 1).Style.Font.Bold = true;
+        string[] headers = ["Payer", "Expected payer total", "Expected patient total", "Expected self-pay"];
+        for (var c = 0; c < headers.Length; c++)
+        {
+            sheet.Cell(2, c + 1).SetValue(headers[c]);
+        }
+
+        var groups = BatchReportCharts.Grouped(report.Summary);
+        var r = 3;
+        foreach (var payer in groups)
+        {
+            sheet.Cell(r, 1).SetValue(payer.Label);
+            sheet.Cell(r, 2).SetValue(payer.ExpectedPayerTotal);
+            sheet.Cell(r, 3).SetValue(payer.ExpectedPatientTotal);
+            sheet.Cell(r, 4).SetValue(payer.ExpectedSelfPayTotal);
+            r++;
+        }
+
+        if (groups.Count > 0)
+        {
+            var amounts = sheet.Range(3, 2, r - 1, 4);
+            amounts.Style.NumberFormat.Format = MoneyFormat;
+            // One scale for all three columns, so bars compare across them.
+            var max = groups.Max(g => Math.Max(g.ExpectedPayerTotal, Math.Max(g.ExpectedPatientTotal, g.ExpectedSelfPayTotal)));
+            foreach (var (column, hex) in new[] { (2, "#E07B39"), (3, "#2F6DB5"), (4, "#8E5EA2") })
+            {
+                sheet.Range(3, column, r - 1, column).AddConditionalFormat()
+                    .DataBar(XLColor.FromHtml(hex))
+                    .Minimum(XLCFContentType.Number, 0)
+                    .Maximum(XLCFContentType.Number, (double)Math.Max(max, 1m));
+            }
+        }
+
+        var status = r + 1;
+        sheet.Cell(status, 1).SetValue(BatchReportCharts.StatusTitle);
+        sheet.Cell(status, 1).Style.Font.Bold = true;
+        sheet.Cell(status + 1, 1).SetValue("Standing");
+        sheet.Cell(status + 1, 2).SetValue("Patients");
+        var counts = report.Rows.GroupBy(row => row.Standing).ToDictionary(g => g.Key, g => g.Count());
+        var s = status + 2;
+        foreach (var standing in Enum.GetValues<CoverageStanding>())
+        {
+            sheet.Cell(s, 1).SetValue(BatchReportCharts.LabelOf(standing));
+            sheet.Cell(s, 2).SetValue(counts.GetValueOrDefault(standing));
+            s++;
+        }
+
+        sheet.Range(status + 2, 2, s - 1, 2).AddConditionalFormat()
+            .DataBar(XLColor.FromHtml("#3A9D5D"))
+            .Minimum(XLCFContentType.Number, 0)
+            .Maximum(XLCFContentType.Number, Math.Max(1, report.Rows.Count));
+        foreach (var header in new[] { sheet.Range(2, 1, 2, 4), sheet.Range(status + 1, 1, status + 1, 2) })
+        {
+            header.Style.Font.Bold = true;
+            header.Style.Fill.BackgroundColor = HeaderFill;
+        }
+
+        sheet.Column(1).Width = 40;
+        for (var c = 2; c <= 4; c++)
+        {
+            sheet.Column(c).Width = 34;
+        }
     }
 
     private static void FinishTable(IXLWorksheet sheet, int lastRow, int lastColumn)

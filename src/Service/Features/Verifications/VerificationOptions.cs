@@ -58,9 +58,23 @@ internal sealed class VerificationOptions
     public int EffectiveWorkerConcurrency(int clearinghouseMaxConcurrency) =>
         WorkerConcurrency ?? Math.Max(1, clearinghouseMaxConcurrency + (clearinghouseMaxConcurrency / 4));
 
-    /// <summary>Verifications in flight at once for one payer.</summary>
+    /// <summary>
+    /// Verifications in flight at once for any one payer; not set by default, so a census of one payer can use every
+    /// worker slot and the clearinghouse's <c>MaxConcurrency</c> is the limit. Set it (or a payer's own limit in
+    /// <see cref="PayerConcurrency"/>) for a payer that throttles.
+    /// </summary>
     [Range(1, 1000)]
-    public int PerPayerConcurrency { get; set; } = 20;
+    public int? PerPayerConcurrency { get; set; }
+
+    /// <summary>
+    /// A payer's own limit on verifications in flight at once, by trading-partner ID
+    /// (<c>Verification:PayerConcurrency:60054 = 10</c>); it takes the place of <see cref="PerPayerConcurrency"/> for that payer.
+    /// </summary>
+    public Dictionary<string, int> PayerConcurrency { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The limit for this payer: its own, else <see cref="PerPayerConcurrency"/>, else null (no limit of its own).</summary>
+    public int? ConcurrencyFor(string payerId) =>
+        PayerConcurrency.TryGetValue(payerId, out var limit) ? limit : PerPayerConcurrency;
 
     /// <summary>
     /// When the active census is re-verified: a time of day (UTC) such as <c>02:00</c>, or <c>off</c>.
@@ -89,6 +103,14 @@ internal sealed class VerificationOptionsCustomValidator : IValidateOptions<Veri
         if (options.ReverifyAt is null && !string.Equals(options.ReverifySchedule, "off", StringComparison.OrdinalIgnoreCase))
         {
             failures.Add($"Verification:ReverifySchedule must be a time of day such as 02:00, or 'off'; '{options.ReverifySchedule}' is neither.");
+        }
+
+        foreach (var (payerId, limit) in options.PayerConcurrency)
+        {
+            if (limit is < 1 or > 1000)
+            {
+                failures.Add($"Verification:PayerConcurrency:{payerId} must be between 1 and 1000; it is {limit}.");
+            }
         }
 
         if (options.RetryMaxDelay < options.RetryBaseDelay)

@@ -53,8 +53,8 @@ internal sealed class VerificationWorker(
 
         var concurrency = settings.EffectiveWorkerConcurrency(clearinghouse.Value.MaxConcurrency);
         logger.LogInformation(
-            "The verification worker runs up to {Concurrency} verifications at once, {PerPayer} per payer, {ClearinghouseLimit} at the clearinghouse",
-            concurrency, settings.PerPayerConcurrency, clearinghouse.Value.MaxConcurrency);
+            "The verification worker runs up to {Concurrency} verifications at once, {PerPayer} per payer ({PayerLimits} payers with their own limit), {ClearinghouseLimit} at the clearinghouse",
+            concurrency, settings.PerPayerConcurrency?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no limit", settings.PayerConcurrency.Count, clearinghouse.Value.MaxConcurrency);
         var channel = Channel.CreateBounded<VerificationRecord>(new BoundedChannelOptions(concurrency)
         {
             SingleWriter = true,
@@ -142,20 +142,27 @@ internal sealed class VerificationWorker(
 
     private async Task ConsumeAsync(ChannelReader<VerificationRecord> reader, CancellationToken stoppingToken)
     {
-        var perPayer = options.Value.PerPayerConcurrency;
+        var settings = options.Value;
         await foreach (var record in reader.ReadAllAsync(CancellationToken.None))
         {
-            var slot = _payerSlots.GetOrAdd(record.PayerId, _ => new SemaphoreSlim(perPayer, perPayer));
+            // Only a payer with a limit of its own waits for a payer slot; the others share the worker's slots.
+            var slot = settings.ConcurrencyFor(record.PayerId) is { } limit
+                ? _payerSlots.GetOrAdd(record.PayerId, _ => new SemaphoreSlim(limit, limit))
+                : null;
             try
             {
-                await slot.WaitAsync(stoppingToken);
+                if (slot is not null)
+                {
+                    await slot.WaitAsync(stoppingToken);
+                }
+
                 try
                 {
                     await ProcessAsync(record, stoppingToken);
                 }
                 finally
                 {
-                    slot.Release();
+                    slot?.Release();
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
