@@ -28,6 +28,8 @@ internal sealed class BatchesModel(BatchService service, BatchStore store, Sandb
 
     public ProgramTime Time => time;
 
+    public string PayerLabel(string payerId) => service.PayerLabel(payerId);
+
     /// <summary>The last day the sandbox is asked to remit: today, or the program's first week when it has not started.</summary>
     public string SandboxThrough => time.Today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
