@@ -44,6 +44,8 @@ settings=(
   "Verification__ReverifySchedule=off"
 )
 [ -n "${WORKER_CONCURRENCY:-}" ] && settings+=("Verification__WorkerConcurrency=$WORKER_CONCURRENCY")
+# EXTRA_SETTINGS="Verification__PerPayerConcurrency=20 …" adds settings (e.g. the limit that was the default before #19).
+if [ -n "${EXTRA_SETTINGS:-}" ]; then read -ra extra <<<"$EXTRA_SETTINGS"; settings+=("${extra[@]}"); fi
 if [ "$mode" != plain ]; then
   # A sandbox timeout hangs 3 s then answers 504; the client gives each attempt 2 s, so a timeout costs 2 s, not 90.
   # Worker retries start at 1 s (doubling with jitter, at most 5 s apart) so the re-queued items finish in the run.

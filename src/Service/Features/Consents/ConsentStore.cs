@@ -97,10 +97,13 @@ internal sealed class ConsentStore(IDbConnectionFactory database, PhiProtector p
             SELECT payer_id AS PayerId, given_at AS GivenAt, expires_at AS ExpiresAt, revoked_at AS RevokedAt
             FROM consents WHERE id = @consentId;
             SELECT c.revoked_at
-            FROM verifications v
-            JOIN verification_consents vc ON vc.verification_id = v.id
-            JOIN consents c ON c.id = vc.consent_id
-            WHERE v.member_key IN (@memberKey, @planMemberKey) AND c.revoked_at IS NOT NULL;
+            FROM consents c
+            WHERE c.revoked_at IS NOT NULL
+              AND EXISTS (
+                  SELECT 1
+                  FROM verification_consents vc
+                  JOIN verifications v ON v.id = vc.verification_id
+                  WHERE vc.consent_id = c.id AND v.member_key IN (@memberKey, @planMemberKey));
             """;
         await using var connection = await database.OpenAsync(cancellationToken);
         var memberKey = phi.MemberKey(payload.Insurance.PayerId, payload.Insurance.MemberId);
