@@ -44,7 +44,11 @@ start_service() {
   base_url="http://127.0.0.1:$port"
   (
     cd "$root/src/Service"
+    # Production refuses to start without a clearinghouse and redirects plain http: every bench runs the built-in
+    # sandbox on purpose, on loopback over http (a caller's settings below still win).
     exec env ASPNETCORE_ENVIRONMENT=Production \
+      Clearinghouse__Sandbox=true \
+      Https__Enforce=false \
       Phi__Key="$(cat "$data/.bench-phi-key")" \
       Data__Directory="$data" \
       Logging__LogLevel__Default=Warning \
