@@ -135,22 +135,13 @@ internal sealed class PhiProtector
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(payerId);
         ArgumentException.ThrowIfNullOrWhiteSpace(memberId);
-        var normalized = Encoding.UTF8.GetBytes(
-            $"{payerId.Trim().ToUpperInvariant()}\u001f{memberId.Trim().ToUpperInvariant()}");
-        try
-        {
-            return Convert.ToHexStringLower(HMACSHA256.HashData(_lookupKey, normalized));
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(normalized);
-        }
+        return KeyedHash($"{payerId.Trim().ToUpperInvariant()}\u001f{memberId.Trim().ToUpperInvariant()}");
     }
 
     /// <summary>
     /// A keyed hash (HMAC-SHA256, lowercase hex) of the patient control number the program bills with (a census
     /// <c>patient_ref</c> or a verification's <c>patientRef</c>; CLP01 on the payer's 835), so a remittance finds its
-    /// verification without the reference stored in plain (verifications' <c>patient_ref_key</c>). Trimmed and
+    /// verification without the reference stored in plain (<c>verification_patient_refs.patient_ref_key</c>). Trimmed and
     /// upper-cased, and kept apart from <see cref="MemberKey"/> by its own prefix.
     /// </summary>
     public string PatientRefKey(string patientRef) => LookupKey("patient-ref", patientRef);
@@ -168,7 +159,13 @@ internal sealed class PhiProtector
     private string LookupKey(string purpose, string value)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(value);
-        var normalized = Encoding.UTF8.GetBytes($"{purpose}\u001f{value.Trim().ToUpperInvariant()}");
+        return KeyedHash($"{purpose}\u001f{value.Trim().ToUpperInvariant()}");
+    }
+
+    /// <summary>HMAC-SHA256 of the normalised text under the lookup key, lowercase hex; the bytes are wiped after.</summary>
+    private string KeyedHash(string text)
+    {
+        var normalized = Encoding.UTF8.GetBytes(text);
         try
         {
             return Convert.ToHexStringLower(HMACSHA256.HashData(_lookupKey, normalized));

@@ -70,12 +70,7 @@ internal sealed class RemittancesApiTests
     private async Task<string> VerifyAsync(string? patientRef)
     {
         using var client = _host.Client(TestApiKeys.Admissions);
-        var request = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(VerificationsApiTests.PpoMember))!.AsObject();
-        if (patientRef is not null)
-        {
-            request["patientRef"] = patientRef;
-        }
-
+        var request = VerificationsApiTests.Request("AVA", "PPOSAMPLE", "1985-04-12", "60054", "W100000001", patientRef: patientRef);
         using var created = await client.PostAsJsonAsync("/api/v1/verifications", request);
         var body = await VerificationsHost.ReadAsync(created);
         Assert.That((string?)body["status"], Is.EqualTo("completed"), body.ToJsonString());

@@ -21,7 +21,7 @@ internal sealed class VerificationsApiTests
     [TearDown]
     public Task Heal() => _host.SetFaultsAsync(new FaultSettings(Http503: 0, Http429: 0, Timeout: 0, Aaa42: 0));
 
-    internal static object Request(string first, string last, string dob, string payerId, string memberId, bool consent = true, bool program = true) => new
+    internal static object Request(string first, string last, string dob, string payerId, string memberId, bool consent = true, bool program = true, string? patientRef = null) => new
     {
         patient = new { firstName = first, lastName = last, dateOfBirth = dob },
         insurance = new { payerId, memberId, groupNumber = (string?)null },
@@ -29,6 +29,7 @@ internal sealed class VerificationsApiTests
         consent = new { obtained = consent, method = "verbal" },
         program = program ? new { startDate = "2026-12-07", weeks = 8, daysPerWeek = 5 } : null,
         pricing = new { chargePerDay = 450.00m },
+        patientRef,
     };
 
     internal static object PpoMember => Request("AVA", "PPOSAMPLE", "1985-04-12", SandboxCatalogue.Aetna, "W100000001");

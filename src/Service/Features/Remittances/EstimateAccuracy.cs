@@ -147,9 +147,11 @@ internal sealed class EstimateAccuracyService(
 
             var (row, allowedDays, configured, configuredFrom) = await PatientAsync(record, claims, cancellationToken);
             patients.Add((row, allowedDays, configured, configuredFrom));
-            foreach (var issued in await goodFaithEstimates.ListAsync(record.Id, cancellationToken))
+            var issuedEstimates = await goodFaithEstimates.ListAsync(record.Id, cancellationToken);
+            // A Good Faith Estimate is the self-pay estimate of the verification's program: priced once for all issued.
+            var estimated = issuedEstimates.Count == 0 ? 0m : goodFaithDocument.SelfPayEstimate(VerificationJson.ReadPayload(record.PayloadJson)).Totals.Patient;
+            foreach (var issued in issuedEstimates)
             {
-                var estimated = goodFaithDocument.SelfPayEstimate(VerificationJson.ReadPayload(record.PayloadJson)).Totals.Patient;
                 var over = row.ActualPatient - estimated;
                 if (over >= GoodFaithEstimateDocument.DisputeThreshold)
                 {

@@ -36,7 +36,7 @@ internal static class EstimateAccuracyApi
     {
         if (Period(from, to, clock) is not { } period)
         {
-            return Invalid(from, to, clock);
+            return Invalid(from, to);
         }
 
         return TypedResults.Ok(await accuracy.BuildAsync(period.From, period.To, AccessContext.For(user, "estimate accuracy report"), cancellationToken));
@@ -52,7 +52,7 @@ internal static class EstimateAccuracyApi
 
         if (Period(from, to, clock) is not { } period)
         {
-            return Invalid(from, to, clock);
+            return Invalid(from, to);
         }
 
         var report = await accuracy.BuildAsync(period.From, period.To, AccessContext.For(user, "estimate accuracy report"), cancellationToken);
@@ -80,7 +80,7 @@ internal static class EstimateAccuracyApi
         return end < start || end.DayNumber - start.DayNumber > MaxDays ? null : (start, end);
     }
 
-    private static ValidationProblem Invalid(string? from, string? to, ProgramTime clock)
+    private static ValidationProblem Invalid(string? from, string? to)
     {
         var errors = new Dictionary<string, string[]>();
         if (from is not null && !DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
@@ -98,7 +98,6 @@ internal static class EstimateAccuracyApi
             errors["to"] = [$"On or after from, and at most {MaxDays} days after it."];
         }
 
-        _ = clock;
         return TypedResults.ValidationProblem(errors, title: "The report's period is not valid.");
     }
 }
