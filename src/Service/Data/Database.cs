@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -123,18 +124,9 @@ internal sealed class Database : IDbConnectionFactory, IDisposable
         try
         {
             await connection.OpenAsync(cancellationToken);
-            if (connection is SqliteConnection)
+            if (connection is SqliteConnection sqlite)
             {
-                await using var command = connection.CreateCommand();
-                // NORMAL under WAL: a commit does not wait for its own fsync (the WAL is synced at each checkpoint),
-                // which lifts the one-writer ceiling from ~100 to thousands of commits a second. A killed process loses
-                // nothing it committed (tests/bench/batch.sh crash); an OS crash or power loss can undo the last
-                // commits, never corrupt the file. FULL syncs the WAL at every commit: for work already promised to a
-                // caller. Set on every open, since a pooled connection keeps what its last user set.
-                command.CommandText = durable
-                    ? $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA synchronous = FULL;"
-                    : $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;";
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                await ApplySettingsAsync(sqlite, durable, cancellationToken);
                 if (_watchFile)
                 {
                     Watch();
@@ -149,6 +141,47 @@ internal sealed class Database : IDbConnectionFactory, IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// NORMAL under WAL: a commit does not wait for its own fsync (the WAL is synced at each checkpoint), which lifts
+    /// the one-writer ceiling from ~100 to thousands of commits a second. A killed process loses nothing it committed
+    /// (tests/bench/batch.sh crash); an OS crash or power loss can undo the last commits, never corrupt the file. FULL
+    /// syncs the WAL at every commit: for work already promised to a caller. A pooled connection keeps what its last
+    /// user set, so what each SQLite handle was last given is remembered, and only a change is sent (a census batch
+    /// opens about seven connections per verification; most need nothing sent at all).
+    /// </summary>
+    private async Task ApplySettingsAsync(SqliteConnection connection, bool durable, CancellationToken cancellationToken)
+    {
+        var settings = connection.Handle is { } handle ? _handleSettings.GetOrCreateValue(handle) : new HandleSettings();
+        string? pragmas = (settings.BusyTimeoutSet, settings.Durable == durable) switch
+        {
+            (true, true) => null,
+            (true, false) => durable ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;",
+            _ => durable
+                ? $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA synchronous = FULL;"
+                : $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;",
+        };
+        if (pragmas is null)
+        {
+            return;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = pragmas;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        settings.BusyTimeoutSet = true;
+        settings.Durable = durable;
+    }
+
+    /// <summary>What one native SQLite handle (kept by the pool across opens) was last set to; dropped with the handle.</summary>
+    private sealed class HandleSettings
+    {
+        public bool BusyTimeoutSet { get; set; }
+
+        public bool? Durable { get; set; }
+    }
+
+    private readonly ConditionalWeakTable<object, HandleSettings> _handleSettings = [];
 
     /// <summary>Keeps a connection of our own on the file first opened (not pooled), to compare the path against.</summary>
     private void Watch()

@@ -71,9 +71,12 @@ internal sealed partial class ApiKeyRegistry(IOptionsMonitor<AuthOptions> option
     /// <summary>Lowercase hex SHA-256 of a key, as configured in <c>Auth:ApiKeys:N:KeyHash</c>.</summary>
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    /// <summary>The entry whose hash matches, or null; an unknown key makes <c>apikeys.json</c> be read again if it changed.</summary>
-    public ApiKeyEntry? Find(string presentedKey) =>
-        FindConfigured(presentedKey) ?? (localKeys?.ReloadIfChanged() == true ? FindConfigured(presentedKey) : null);
+    /// <summary>The entry whose hash matches, or null; <c>apikeys.json</c> is read again first if it changed since last read.</summary>
+    public ApiKeyEntry? Find(string presentedKey)
+    {
+        localKeys?.ReloadIfChanged();
+        return FindConfigured(presentedKey);
+    }
 
     private ApiKeyEntry? FindConfigured(string presentedKey)
     {
