@@ -35,6 +35,7 @@ internal static class DatabaseExtensions
 
         services.AddSingleton<Database>();
         services.AddSingleton<IDbConnectionFactory>(sp => sp.GetRequiredService<Database>());
+        services.AddSingleton<GroupCommit>();
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<DatabaseReadiness>();
         services.AddHostedService<DatabaseMigrationService>();

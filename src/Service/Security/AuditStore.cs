@@ -41,10 +41,7 @@ internal sealed class AuditStore(IDbConnectionFactory database, TimeProvider tim
         foreach (var chunk in records.Chunk(ChunkSize))
         {
             await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
-            foreach (var record in chunk)
-            {
-                await AppendAsync(connection, write.Transaction, access, action, record.RecordType, record.RecordId, at, cancellationToken);
-            }
+            await AppendAllAsync(connection, write.Transaction, access, action, chunk, at, cancellationToken);
 
             await write.Transaction.CommitAsync(cancellationToken);
         }
@@ -68,13 +65,27 @@ internal sealed class AuditStore(IDbConnectionFactory database, TimeProvider tim
         return [.. rows];
     }
 
-    internal static async Task AppendAsync(
+    internal static Task AppendAsync(
         DbConnection connection,
         DbTransaction? transaction,
         AccessContext access,
         string action,
         string recordType,
         string recordId,
+        DateTimeOffset at,
+        CancellationToken cancellationToken) =>
+        AppendAllAsync(connection, transaction, access, action, [new AuditRecord(recordType, recordId)], at, cancellationToken);
+
+    /// <summary>
+    /// One entry per record in <paramref name="records"/>, all with the same access, action and time (a census intake's
+    /// verifications, a claim's items), inside the caller's transaction: one command, prepared once and run for each.
+    /// </summary>
+    internal static async Task AppendAllAsync(
+        DbConnection connection,
+        DbTransaction? transaction,
+        AccessContext access,
+        string action,
+        IEnumerable<AuditRecord> records,
         DateTimeOffset at,
         CancellationToken cancellationToken)
     {
@@ -93,19 +104,24 @@ internal sealed class AuditStore(IDbConnectionFactory database, TimeProvider tim
             VALUES (@at, @actor, @role, @action, @recordType, @recordId, @purpose);
             INSERT INTO audit_actor_kinds (audit_id, actor_kind) VALUES (CAST(SCOPE_IDENTITY() AS bigint), @actorKind);
             """;
+        var actor = Sql.Truncate(access.Actor, 128);
+        var role = Sql.Ansi(access.Role, 32);
+        var actionText = Sql.Ansi(action, 32);
+        var purpose = Sql.Truncate(access.Purpose, 256);
+        var actorKind = Sql.Ansi(access.ActorKind, 16);
         await connection.ExecuteAsync(new CommandDefinition(
             connection is SqliteConnection ? sqlite : sqlServer,
-            new
+            records.Select(record => new
             {
                 at,
-                actor = Sql.Truncate(access.Actor, 128),
-                role = Sql.Ansi(access.Role, 32),
-                action = Sql.Ansi(action, 32),
-                recordType = Sql.Ansi(recordType, 32),
-                recordId = Sql.Ansi(recordId, 64),
-                purpose = Sql.Truncate(access.Purpose, 256),
-                actorKind = Sql.Ansi(access.ActorKind, 16),
-            },
+                actor,
+                role,
+                action = actionText,
+                recordType = Sql.Ansi(record.RecordType, 32),
+                recordId = Sql.Ansi(record.RecordId, 64),
+                purpose,
+                actorKind,
+            }),
             transaction,
             cancellationToken: cancellationToken));
     }

@@ -38,7 +38,8 @@ internal sealed class DurableIntakeTests
         await using var db = await TestDatabase.CreateSqliteAsync();
         var recording = new RecordingFactory(db.Database);
         var store = new VerificationStore(recording, db.Phi, db.Clock, NullLogger<VerificationStore>.Instance);
-        var queue = new VerificationQueue(recording, store, db.Phi, db.Clock, NullLogger<VerificationQueue>.Instance);
+        await using var writes = new GroupCommit(recording, NullLogger<GroupCommit>.Instance);
+        var queue = new VerificationQueue(recording, writes, store, db.Phi, db.Clock, NullLogger<VerificationQueue>.Instance);
         var batches = new BatchStore(recording, db.Phi);
 
         await store.InsertAsync(TestPatients.Jane.ToNew("durable-1"), TestPatients.Admissions, default);

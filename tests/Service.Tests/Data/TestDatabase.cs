@@ -23,7 +23,8 @@ internal sealed class TestDatabase : IAsyncDisposable
         Clock = new FakeTimeProvider(TestClock.Start);
         Phi = CreateProtector(TestHostSettings.PhiKey);
         Store = new VerificationStore(database, Phi, Clock, NullLogger<VerificationStore>.Instance);
-        Queue = new VerificationQueue(database, Store, Phi, Clock, NullLogger<VerificationQueue>.Instance);
+        Writes = new GroupCommit(database, NullLogger<GroupCommit>.Instance);
+        Queue = new VerificationQueue(database, Writes, Store, Phi, Clock, NullLogger<VerificationQueue>.Instance);
         Audit = new AuditStore(database, Clock);
     }
 
@@ -32,6 +33,7 @@ internal sealed class TestDatabase : IAsyncDisposable
     public PhiProtector Phi { get; }
     public VerificationStore Store { get; }
     public VerificationQueue Queue { get; }
+    public GroupCommit Writes { get; }
     public AuditStore Audit { get; }
 
     /// <summary>The SQLite file, for tests that inspect its bytes; null for SQL Server.</summary>
@@ -104,7 +106,11 @@ internal sealed class TestDatabase : IAsyncDisposable
     public DatabaseMigrator CreateMigrator() =>
         new(Database, Options.Create(new DatabaseOptions { Provider = Database.Dialect, ConnectionString = Database.ConnectionString }), NullLogger<DatabaseMigrator>.Instance);
 
-    public async ValueTask DisposeAsync() => await _cleanup();
+    public async ValueTask DisposeAsync()
+    {
+        await Writes.DisposeAsync();
+        await _cleanup();
+    }
 
     private static async Task ExecuteAsync(string connectionString, string sql)
     {

@@ -23,6 +23,41 @@ internal sealed class PhiProtectorTests
         Assert.That((cipher[0], cipher[1]), Is.EqualTo(((byte)1, (byte)1)), "format version and key id");
     }
 
+    [Test(Description = "Issue 19: a verification's result (~17 KB with the payer's raw answer) is compressed before it is encrypted")]
+    public void Long_text_is_compressed_then_encrypted_and_reads_back_the_same()
+    {
+        var benefits = string.Join(",", Enumerable.Range(0, 120).Select(i =>
+            $$"""{"code":"{{i % 7}}","serviceTypeCodes":["AI","MH"],"coverageLevel":"IND","inPlanNetwork":"Y","benefitAmount":"{{i * 5}}.00"}"""));
+        var result = $$"""{"memberId":"W98X76Y54Z","benefits":[{{benefits}}]}""";
+        var utf8Length = System.Text.Encoding.UTF8.GetByteCount(result);
+
+        var cipher = _phi.Protect(result, _record, "verifications.result_cipher");
+
+        Assert.That(_phi.Unprotect(cipher, _record, "verifications.result_cipher"), Is.EqualTo(result));
+        Assert.That((cipher[0], cipher[1]), Is.EqualTo(((byte)2, (byte)1)), "compressed format, key id");
+        Assert.That(cipher.Length, Is.LessThan(utf8Length / 4), $"{cipher.Length} bytes stored for {utf8Length} bytes of JSON");
+        Assert.That(_phi.IsUnderOlderKey(cipher), Is.False);
+        Assert.Throws<PhiDecryptionException>(() => _phi.UnprotectBytes(cipher, _record, "verifications.result_cipher"), "a document read never inflates");
+
+        // The format byte is authenticated: calling compressed text uncompressed (or the reverse) fails.
+        var relabelled = (byte[])cipher.Clone();
+        relabelled[0] = 1;
+        Assert.Throws<PhiDecryptionException>(() => _phi.Unprotect(relabelled, _record, "verifications.result_cipher"));
+    }
+
+    [Test]
+    public void Values_stored_before_compression_still_read()
+    {
+        var text = new string('x', PhiProtector.CompressAtLeast * 4);
+
+        // What Protect wrote before format 2: the text's bytes, format 1.
+        var old = _phi.ProtectBytes(System.Text.Encoding.UTF8.GetBytes(text), _record, Column);
+
+        Assert.That(old[0], Is.EqualTo((byte)1));
+        Assert.That(_phi.Unprotect(old, _record, Column), Is.EqualTo(text));
+        Assert.That(_phi.Protect("short", _record, Column)[0], Is.EqualTo((byte)1), "short values are not compressed");
+    }
+
     [Test]
     public void Each_encryption_uses_a_fresh_nonce()
     {

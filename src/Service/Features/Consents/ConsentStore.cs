@@ -17,17 +17,22 @@ internal sealed class ConsentStore(IDbConnectionFactory database, PhiProtector p
     internal const string ReasonColumn = "consents.revocation_reason_cipher";
     internal const int ReasonMaxLength = 500;
 
-    /// <summary>Records <paramref name="consent"/>, attested by the caller, inside the caller's write transaction.</summary>
+    /// <summary>Records <paramref name="consents"/>, attested by the caller, inside the caller's write transaction.</summary>
     internal static async Task InsertAsync(
-        DbConnection connection, DbTransaction transaction, NewConsent consent, AccessContext access, DateTimeOffset now, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<NewConsent> consents, AccessContext access, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        if (consents.Count == 0)
+        {
+            return;
+        }
+
         const string sql = """
             INSERT INTO consents (id, given_by, method, given_at, attested_by, payer_id, purpose, expires_at, text_version, source, created_at)
             VALUES (@id, @givenBy, @method, @givenAt, @attestedBy, @payerId, @purpose, @expiresAt, @textVersion, @source, @createdAt)
             """;
         await connection.ExecuteAsync(new CommandDefinition(
             sql,
-            new
+            consents.Select(consent => new
             {
                 id = consent.Id,
                 givenBy = Sql.Ansi(consent.GivenBy, 16),
@@ -40,10 +45,11 @@ internal sealed class ConsentStore(IDbConnectionFactory database, PhiProtector p
                 textVersion = Sql.Ansi(consent.TextVersion, 32),
                 source = Sql.Ansi(consent.Source, 16),
                 createdAt = now,
-            },
+            }),
             transaction,
             cancellationToken: cancellationToken));
-        await AuditStore.AppendAsync(connection, transaction, access, AuditActions.Create, AuditRecordTypes.Consent, consent.Id.ToString(), now, cancellationToken);
+        await AuditStore.AppendAllAsync(
+            connection, transaction, access, AuditActions.Create, consents.Select(consent => new AuditRecord(AuditRecordTypes.Consent, consent.Id.ToString())), now, cancellationToken);
     }
 
     /// <summary>One consent, or null; the read is audited.</summary>

@@ -11,7 +11,7 @@ namespace CoverageCheck.Service.Features.Verifications;
 /// still holds it, so an instance that lost its lease can never overwrite the one that took the work over.
 /// </summary>
 internal sealed partial class VerificationQueue(
-    IDbConnectionFactory database, VerificationStore records, PhiProtector phi, TimeProvider timeProvider, ILogger<VerificationQueue> logger)
+    IDbConnectionFactory database, GroupCommit writes, VerificationStore records, PhiProtector phi, TimeProvider timeProvider, ILogger<VerificationQueue> logger)
 {
     private bool IsSqlServer => database.Dialect == DatabaseProvider.SqlServer;
 
@@ -28,9 +28,18 @@ internal sealed partial class VerificationQueue(
         ArgumentOutOfRangeException.ThrowIfLessThan(maxItems, 1);
 
         var parameters = new { workerId = Sql.Truncate(workerId, 128), now, leaseExpiresAt = now + lease, maxItems };
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
-        var transaction = write.Transaction;
+        var rows = await writes.RunAsync((connection, transaction, token) => ClaimInAsync(connection, transaction, parameters, workerId, now, token), cancellationToken);
+        if (rows.Count > 0)
+        {
+            LogClaimed(logger, workerId, rows.Count);
+        }
+
+        return [.. rows.Select(records.Decrypt)];
+    }
+
+    private async Task<List<VerificationStore.VerificationRow>> ClaimInAsync(
+        DbConnection connection, DbTransaction transaction, object parameters, string workerId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         IEnumerable<VerificationStore.VerificationRow> claimed;
         if (IsSqlServer)
         {
@@ -94,19 +103,11 @@ internal sealed partial class VerificationQueue(
         }
 
         var rows = claimed.OrderBy(row => row.NextAttemptAt).ToList();
-        var access = AccessContext.ForWorker(workerId);
-        foreach (var row in rows)
-        {
-            await AuditStore.AppendAsync(connection, transaction, access, AuditActions.Claim, AuditRecordTypes.Verification, row.Id.ToString(), now, cancellationToken);
-        }
+        await AuditStore.AppendAllAsync(
+            connection, transaction, AccessContext.ForWorker(workerId), AuditActions.Claim,
+            rows.Select(row => new AuditRecord(AuditRecordTypes.Verification, row.Id.ToString())), now, cancellationToken);
 
-        await transaction.CommitAsync(cancellationToken);
-        if (rows.Count > 0)
-        {
-            LogClaimed(logger, workerId, rows.Count);
-        }
-
-        return [.. rows.Select(records.Decrypt)];
+        return rows;
     }
 
     /// <summary>
@@ -159,9 +160,15 @@ internal sealed partial class VerificationQueue(
         AttemptLog? log = null)
     {
         var now = timeProvider.GetUtcNow();
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
-        var transaction = write.Transaction;
+        return await writes.RunAsync(
+            (connection, transaction, token) => RescheduleInAsync(connection, transaction, id, workerId, nextAttemptAt, lastErrorCode, lastError, log, now, token),
+            cancellationToken);
+    }
+
+    private static async Task<bool> RescheduleInAsync(
+        DbConnection connection, DbTransaction transaction, Guid id, string workerId, DateTimeOffset nextAttemptAt, string? lastErrorCode, string? lastError,
+        AttemptLog? log, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         const string sql = """
             UPDATE verifications
             SET status = 'queued',
@@ -197,7 +204,6 @@ internal sealed partial class VerificationQueue(
             await InsertAttemptAsync(connection, transaction, id, workerId, "retry", lastErrorCode, log, now, cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 
@@ -305,9 +311,30 @@ internal sealed partial class VerificationQueue(
         AttemptLog? log = null)
     {
         var now = timeProvider.GetUtcNow();
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var write = await Sql.BeginWriteAsync(connection, cancellationToken);
-        var transaction = write.Transaction;
+        // Encrypted before the turn at the write lock, not while holding it.
+        var resultCipher = resultJson is null ? null : phi.Protect(resultJson, id, VerificationStore.ResultColumn);
+        return await writes.RunAsync(
+            (connection, transaction, token) => FinishInAsync(
+                connection, transaction, id, workerId, status, resultCipher, checkedAt, completed, lastErrorCode, lastError, changes, log, now, token),
+            cancellationToken);
+    }
+
+    private static async Task<bool> FinishInAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        Guid id,
+        string workerId,
+        string status,
+        byte[]? resultCipher,
+        DateTimeOffset checkedAt,
+        bool completed,
+        string? lastErrorCode,
+        string? lastError,
+        IReadOnlyList<DetectedChange>? changes,
+        AttemptLog? log,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
         const string sql = """
             UPDATE verifications
             SET status = @status,
@@ -329,7 +356,7 @@ internal sealed partial class VerificationQueue(
                 id,
                 workerId = Sql.Truncate(workerId, 128),
                 status = Sql.Ansi(status, 16),
-                resultCipher = resultJson is null ? null : phi.Protect(resultJson, id, VerificationStore.ResultColumn),
+                resultCipher,
                 checkedAt,
                 completedAt = completed ? checkedAt : (DateTimeOffset?)null,
                 lastErrorCode = Sql.Ansi(lastErrorCode, 32),
@@ -343,7 +370,7 @@ internal sealed partial class VerificationQueue(
             return false;
         }
 
-        if (resultJson is not null)
+        if (resultCipher is not null)
         {
             await AuditStore.AppendAsync(connection, transaction, AccessContext.ForWorker(workerId), AuditActions.Update, AuditRecordTypes.Verification, id.ToString(), now, cancellationToken);
         }
@@ -360,7 +387,6 @@ internal sealed partial class VerificationQueue(
             await InsertAttemptAsync(connection, transaction, id, workerId, status, lastErrorCode, log, now, cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 
