@@ -34,7 +34,7 @@ new_key() {
   printf -v "$1" '%s' "$key"
 }
 
-# start_service DATA_DIR LOG_FILE [VAR=VALUE...]: starts the Release build in Production on a free loopback port with
+# start_service DATA_DIR LOG_FILE [VAR=VALUE...]: starts the published Release build in Production on a free loopback port with
 # a fresh PHI key and the keys made by new_key; sets service_pid and base_url; waits for /health/ready.
 start_service() {
   local data="$1" log="$2"

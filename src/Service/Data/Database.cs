@@ -153,15 +153,9 @@ internal sealed class Database : IDbConnectionFactory, IDisposable
     private async Task ApplySettingsAsync(SqliteConnection connection, bool durable, CancellationToken cancellationToken)
     {
         var settings = connection.Handle is { } handle ? _handleSettings.GetOrCreateValue(handle) : new HandleSettings();
-        string? pragmas = (settings.BusyTimeoutSet, settings.Durable == durable) switch
-        {
-            (true, true) => null,
-            (true, false) => durable ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;",
-            _ => durable
-                ? $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA synchronous = FULL;"
-                : $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;",
-        };
-        if (pragmas is null)
+        var pragmas = (settings.BusyTimeoutSet ? "" : $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds};")
+            + (settings.Durable == durable ? "" : durable ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
+        if (pragmas.Length == 0)
         {
             return;
         }

@@ -53,21 +53,20 @@ internal sealed partial class LocalApiKeys : IDisposable
     /// <summary>
     /// Reads the file again now if it changed since it was last read: a key <c>keys add</c> has just written works on
     /// the very next request, and one <c>keys revoke</c> removed is refused from it. Cheap: one stat of the file.
-    /// True when the keys were read again.
     /// </summary>
-    public bool ReloadIfChanged()
+    public void ReloadIfChanged()
     {
         var written = File.GetLastWriteTimeUtc(_path);
         if (written == _loadedWriteTime)
         {
-            return false;
+            return;
         }
 
         lock (_reloading)
         {
             if (written == _loadedWriteTime)
             {
-                return false;
+                return;
             }
 
             _loadedWriteTime = written;
@@ -81,8 +80,6 @@ internal sealed partial class LocalApiKeys : IDisposable
                 // valid. ApiKeyRegistry meets the same failure when it reads the options, keeps the previous keys in
                 // force and says why; this request must not fail for it.
             }
-
-            return true;
         }
     }
 

@@ -27,8 +27,7 @@ internal sealed partial class VerificationQueue(
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxItems, 1);
 
-        var parameters = new { workerId = Sql.Truncate(workerId, 128), now, leaseExpiresAt = now + lease, maxItems };
-        var rows = await writes.RunAsync((connection, transaction, token) => ClaimInAsync(connection, transaction, parameters, workerId, now, token), cancellationToken);
+        var rows = await writes.RunAsync((connection, transaction, token) => ClaimInAsync(connection, transaction, workerId, now, lease, maxItems, token), cancellationToken);
         if (rows.Count > 0)
         {
             LogClaimed(logger, workerId, rows.Count);
@@ -38,8 +37,9 @@ internal sealed partial class VerificationQueue(
     }
 
     private async Task<List<VerificationStore.VerificationRow>> ClaimInAsync(
-        DbConnection connection, DbTransaction transaction, object parameters, string workerId, DateTimeOffset now, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, string workerId, DateTimeOffset now, TimeSpan lease, int maxItems, CancellationToken cancellationToken)
     {
+        var parameters = new { workerId = Sql.Truncate(workerId, 128), now, leaseExpiresAt = now + lease, maxItems };
         IEnumerable<VerificationStore.VerificationRow> claimed;
         if (IsSqlServer)
         {
